@@ -1,0 +1,95 @@
+#!/usr/bin/env node
+// `npm test` runs this: starts Auth, Firestore and Functions emulators on free ports (so a
+// running `npm start` is never disturbed), runs the given command inside
+// `firebase emulators:exec`, and exits with its exit code.
+import { spawn } from "node:child_process";
+import { rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import {
+  FIREBASE_BIN,
+  PROJECT_ID,
+  ROOT,
+  allocatePorts,
+  emulatorEnv,
+  firestoreLauncherJar,
+  storageEmulatorAvailability,
+  writeRunConfig,
+} from "./stack.mjs";
+
+const command = process.argv.slice(2).join(" ");
+if (!command) {
+  console.error('usage: node emulators/exec.mjs "<command>"');
+  process.exit(2);
+}
+
+const ports = await allocatePorts();
+const config = writeRunConfig(ports);
+// A project id of its own per run: the functions emulator reads params from
+// functions/.env.<projectId>, which points this run's functions at this run's doubles.
+const projectId = `${PROJECT_ID}-t${ports.functions}`;
+const launcher = firestoreLauncherJar();
+const storage = storageEmulatorAvailability();
+const only = ["auth", "firestore", "functions", ...(storage.available ? ["storage"] : [])];
+console.log(
+  storage.available
+    ? "Storage emulator: included."
+    : `Storage emulator: not started (${storage.reason}); Storage end-to-end tests are skipped.`,
+);
+
+// The functions under test talk to local doubles of OpenAI and Stripe (test/doubles), which
+// the test process serves on these ports. Keys here are test placeholders, not secrets.
+const params = {
+  OPENAI_BASE_URL: `http://127.0.0.1:${ports.fakeOpenai}/v1`,
+  STRIPE_PUBLISHABLE_KEY: "pk_test_local_double",
+  STRIPE_API_URL: `http://127.0.0.1:${ports.fakeStripe}`,
+};
+const paramsFile = join(ROOT, "functions", `.env.${projectId}`);
+writeFileSync(
+  paramsFile,
+  Object.entries(params)
+    .map(([key, value]) => `${key}=${value}`)
+    .join("\n") + "\n",
+);
+const secrets = {
+  OPENAI_API_KEY: "sk-test-local-double",
+  STRIPE_SECRET_KEY: "sk_test_local_double",
+  STRIPE_WEBHOOK_SECRET: "whsec_test_local_double",
+};
+const doubles = {
+  ...params,
+  ...secrets,
+  FAKE_OPENAI_PORT: String(ports.fakeOpenai),
+  FAKE_STRIPE_PORT: String(ports.fakeStripe),
+};
+
+const env = {
+  ...process.env,
+  ...emulatorEnv(ports, projectId),
+  ...doubles,
+  AICHAT_STORAGE_EMULATOR_RUNNING: storage.available ? "1" : "0",
+  AICHAT_STORAGE_SKIP_REASON: storage.available ? "" : storage.reason,
+  ...(launcher ? { FIRESTORE_EMULATOR_BINARY_PATH: launcher } : {}),
+};
+
+const child = spawn(
+  FIREBASE_BIN,
+  [
+    "emulators:exec",
+    "--config",
+    config.file,
+    "--project",
+    projectId,
+    "--only",
+    only.join(","),
+    command,
+  ],
+  { cwd: ROOT, env, stdio: "inherit" },
+);
+const forward = (signal) => child.kill(signal);
+process.on("SIGINT", forward);
+process.on("SIGTERM", forward);
+child.on("exit", (code, signal) => {
+  config.remove();
+  rmSync(paramsFile, { force: true });
+  process.exit(code ?? (signal ? 1 : 0));
+});

@@ -1,0 +1,119 @@
+// Shared by `npm start` (start.mjs) and `npm test` (exec.mjs): everything the local
+// Emulator Suite needs to start on an offline machine.
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync, writeFileSync, readFileSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { homedir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+export const PROJECT_ID = "demo-aichat";
+export const FIREBASE_BIN = join(ROOT, "node_modules", ".bin", "firebase");
+
+const DEBIAN_FIRESTORE_JAR =
+  "/usr/lib/google-cloud-sdk/platform/cloud-firestore-emulator/cloud-firestore-emulator.jar";
+const FIRESTORE_MAIN_CLASS = "com.google.cloud.datastore.emulator.firestore.CloudFirestore";
+const CACHE = join(ROOT, "emulators", ".cache");
+
+/**
+ * firebase-tools starts the Firestore emulator with `java -jar`, and downloads its jar on
+ * first use. The Debian package ships the same emulator without a Main-Class, so we build a
+ * launcher jar whose manifest points at it. Returns the launcher's path, or null where the
+ * Debian jar is absent (firebase-tools then uses its own download).
+ */
+export function firestoreLauncherJar() {
+  if (process.env.FIRESTORE_EMULATOR_BINARY_PATH) return process.env.FIRESTORE_EMULATOR_BINARY_PATH;
+  if (!existsSync(DEBIAN_FIRESTORE_JAR)) return null;
+  const launcher = join(CACHE, "firestore-launcher.jar");
+  if (existsSync(launcher)) return launcher;
+  mkdirSync(CACHE, { recursive: true });
+  const manifest = join(CACHE, "MANIFEST.MF");
+  writeFileSync(
+    manifest,
+    `Main-Class: ${FIRESTORE_MAIN_CLASS}\nClass-Path: ${DEBIAN_FIRESTORE_JAR}\n`,
+  );
+  execFileSync("jar", ["cfm", launcher, manifest], { cwd: CACHE });
+  return launcher;
+}
+
+/**
+ * The Storage emulator always needs a rules-runtime jar that firebase-tools downloads. It
+ * joins the stack only where that jar is already cached, or when AICHAT_STORAGE_EMULATOR=1
+ * says the machine can download it.
+ */
+export function storageEmulatorAvailability() {
+  const cacheDir =
+    process.env.FIREBASE_EMULATORS_PATH || join(homedir(), ".cache", "firebase", "emulators");
+  const jar = join(cacheDir, "cloud-storage-rules-runtime-v1.1.3.jar");
+  if (process.env.AICHAT_STORAGE_EMULATOR === "0") {
+    return { available: false, reason: "disabled by AICHAT_STORAGE_EMULATOR=0" };
+  }
+  if (process.env.STORAGE_EMULATOR_BINARY_PATH || existsSync(jar)) return { available: true };
+  if (process.env.AICHAT_STORAGE_EMULATOR === "1") return { available: true };
+  return {
+    available: false,
+    reason: `its rules runtime (${jar}) is a download this machine does not have; set AICHAT_STORAGE_EMULATOR=1 on a machine with internet access`,
+  };
+}
+
+function freePort() {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => resolvePort(typeof address === "object" && address ? address.port : 0));
+    });
+  });
+}
+
+const EMULATOR_KEYS = ["auth", "firestore", "functions", "storage", "eventarc", "hub", "logging"];
+
+/** Free ports for every emulator, so a test run never collides with `npm start`. */
+export async function allocatePorts() {
+  const ports = {};
+  for (const key of [...EMULATOR_KEYS, "firestoreWebsocket", "fakeOpenai", "fakeStripe"]) {
+    ports[key] = await freePort();
+  }
+  return ports;
+}
+
+export function standardPorts() {
+  const config = JSON.parse(readFileSync(join(ROOT, "firebase.json"), "utf8"));
+  const ports = {};
+  for (const key of EMULATOR_KEYS) ports[key] = config.emulators[key].port;
+  ports.firestoreWebsocket = config.emulators.firestore.websocketPort;
+  return ports;
+}
+
+/** Writes a copy of firebase.json with other ports, beside it (paths in it are relative). */
+export function writeRunConfig(ports) {
+  const config = JSON.parse(readFileSync(join(ROOT, "firebase.json"), "utf8"));
+  for (const key of EMULATOR_KEYS) config.emulators[key].port = ports[key];
+  config.emulators.firestore.websocketPort = ports.firestoreWebsocket;
+  const file = join(ROOT, `.firebase-run-${process.pid}.json`);
+  writeFileSync(file, JSON.stringify(config, null, 2));
+  return { file, remove: () => rmSync(file, { force: true }) };
+}
+
+/** The variables our scripts, tests and seeds use to find the emulators. */
+export function emulatorEnv(ports, projectId = PROJECT_ID) {
+  return {
+    GCLOUD_PROJECT: projectId,
+    FIREBASE_PROJECT_ID: projectId,
+    FIRESTORE_EMULATOR_HOST: `127.0.0.1:${ports.firestore}`,
+    FIREBASE_AUTH_EMULATOR_HOST: `127.0.0.1:${ports.auth}`,
+    FUNCTIONS_EMULATOR_ORIGIN: `http://127.0.0.1:${ports.functions}`,
+    AICHAT_STORAGE_PORT: String(ports.storage),
+  };
+}
+
+/** Builds the functions so the emulator loads the current source. */
+export function buildFunctions() {
+  execFileSync("npm", ["--prefix", join(ROOT, "functions"), "run", "build"], {
+    stdio: "inherit",
+    cwd: ROOT,
+  });
+}

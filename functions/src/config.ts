@@ -1,0 +1,103 @@
+// Every setting the functions read, declared once. Values are read with `.value()` only at
+// run time (inside a handler), never at module load, so deploy-time discovery stays fast
+// and a missing key disables one feature instead of failing the deploy.
+import { defineInt, defineSecret, defineString } from "firebase-functions/params";
+
+export const OPENAI_API_KEY = defineSecret("OPENAI_API_KEY");
+export const STRIPE_SECRET_KEY = defineSecret("STRIPE_SECRET_KEY");
+export const STRIPE_WEBHOOK_SECRET = defineSecret("STRIPE_WEBHOOK_SECRET");
+
+export const OPENAI_BASE_URL = defineString("OPENAI_BASE_URL", {
+  default: "https://api.openai.com/v1",
+  description: "Any OpenAI-compatible endpoint (OpenAI, a gateway, Ollama, vLLM).",
+});
+export const OPENAI_MODEL = defineString("OPENAI_MODEL", {
+  default: "gpt-4o-mini",
+  description: "Model used when a character does not name one.",
+});
+export const OPENAI_MODERATION_MODEL = defineString("OPENAI_MODERATION_MODEL", {
+  default: "omni-moderation-latest",
+});
+export const OPENAI_TTS_MODEL = defineString("OPENAI_TTS_MODEL", { default: "gpt-4o-mini-tts" });
+export const OPENAI_TRANSCRIBE_MODEL = defineString("OPENAI_TRANSCRIBE_MODEL", {
+  default: "whisper-1",
+});
+export const STRIPE_PUBLISHABLE_KEY = defineString("STRIPE_PUBLISHABLE_KEY", { default: "" });
+export const STRIPE_API_URL = defineString("STRIPE_API_URL", {
+  default: "https://api.stripe.com",
+  description: "Where the Stripe SDK sends requests; tests point it at a local double.",
+});
+export const STRIPE_PRICE_ID = defineString("STRIPE_PRICE_ID", {
+  default: "",
+  description: "A one-time Price for premium; empty means an inline price from the values below.",
+});
+export const PREMIUM_PRICE_CENTS = defineInt("PREMIUM_PRICE_CENTS", { default: 700 });
+export const PREMIUM_CURRENCY = defineString("PREMIUM_CURRENCY", { default: "usd" });
+export const PREMIUM_DAYS = defineInt("PREMIUM_DAYS", { default: 15 });
+export const CHECKOUT_RETURN_ORIGINS = defineString("CHECKOUT_RETURN_ORIGINS", {
+  default: "http://localhost:3000,http://localhost:5173,http://127.0.0.1:5173",
+  description: "Comma-separated origins allowed in checkout success/cancel and portal return URLs.",
+});
+export const MEDIA_BUCKET = defineString("MEDIA_BUCKET", {
+  default: "",
+  description: "Cloud Storage bucket for media; empty means the project's default bucket.",
+});
+
+export interface Settings {
+  openAiApiKey: string;
+  openAiBaseUrl: string;
+  openAiModel: string;
+  moderationModel: string;
+  ttsModel: string;
+  transcribeModel: string;
+  stripeSecretKey: string;
+  stripeWebhookSecret: string;
+  stripePublishableKey: string;
+  stripeApiUrl: string;
+  stripePriceId: string;
+  premiumPriceCents: number;
+  premiumCurrency: string;
+  premiumDays: number;
+  checkoutReturnOrigins: string[];
+  mediaBucket: string;
+}
+
+function defaultBucket(): string {
+  const raw = process.env.FIREBASE_CONFIG;
+  if (!raw) return "";
+  try {
+    const parsed: unknown = JSON.parse(raw);
+    if (typeof parsed === "object" && parsed !== null && "storageBucket" in parsed) {
+      const bucket = parsed.storageBucket;
+      return typeof bucket === "string" ? bucket : "";
+    }
+  } catch {
+    // FIREBASE_CONFIG is set by the runtime; a malformed value just means "no bucket".
+  }
+  return "";
+}
+
+/** Reads every setting; call it inside a handler. */
+export function readSettings(): Settings {
+  return {
+    openAiApiKey: OPENAI_API_KEY.value().trim(),
+    openAiBaseUrl: OPENAI_BASE_URL.value().trim(),
+    openAiModel: OPENAI_MODEL.value().trim(),
+    moderationModel: OPENAI_MODERATION_MODEL.value().trim(),
+    ttsModel: OPENAI_TTS_MODEL.value().trim(),
+    transcribeModel: OPENAI_TRANSCRIBE_MODEL.value().trim(),
+    stripeSecretKey: STRIPE_SECRET_KEY.value().trim(),
+    stripeWebhookSecret: STRIPE_WEBHOOK_SECRET.value().trim(),
+    stripePublishableKey: STRIPE_PUBLISHABLE_KEY.value().trim(),
+    stripeApiUrl: STRIPE_API_URL.value().trim(),
+    stripePriceId: STRIPE_PRICE_ID.value().trim(),
+    premiumPriceCents: PREMIUM_PRICE_CENTS.value(),
+    premiumCurrency: PREMIUM_CURRENCY.value().trim().toLowerCase(),
+    premiumDays: PREMIUM_DAYS.value(),
+    checkoutReturnOrigins: CHECKOUT_RETURN_ORIGINS.value()
+      .split(",")
+      .map((origin) => origin.trim())
+      .filter((origin) => origin.length > 0),
+    mediaBucket: MEDIA_BUCKET.value().trim() || defaultBucket(),
+  };
+}
