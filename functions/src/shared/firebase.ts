@@ -19,3 +19,5 @@ export function adminAuth(): Auth {
 export function adminStorage(): Storage {
   return getStorage(adminApp());
 }
+
+export { FieldValue, Timestamp } from "firebase-admin/firestore";

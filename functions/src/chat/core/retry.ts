@@ -1,0 +1,149 @@
+// Retrying calls to the model provider, and what the app shows when they fail for good.
+import { z } from "zod";
+
+export const MAX_ATTEMPTS = 3;
+export const CALL_TIMEOUT_MS = 30_000;
+export const BACKOFF_BASE_MS = 500;
+export const BACKOFF_CAP_MS = 8_000;
+
+export type ErrorKind =
+  | "timeout"
+  | "connection"
+  | "rate_limited"
+  | "quota_exceeded"
+  | "server_error"
+  | "bad_request"
+  | "unauthorized"
+  | "forbidden"
+  | "not_found"
+  | "aborted"
+  | "unknown";
+
+const RETRYABLE_KINDS: readonly ErrorKind[] = ["timeout", "connection", "rate_limited", "server_error"];
+
+/** 429, 5xx (and 408), timeouts and dropped connections are worth another try; 4xx are not. */
+export function isRetryable(statusOrKind: number | ErrorKind): boolean {
+  if (typeof statusOrKind === "number") {
+    return statusOrKind === 408 || statusOrKind === 429 || statusOrKind >= 500;
+  }
+  return RETRYABLE_KINDS.includes(statusOrKind);
+}
+
+export function kindForStatus(status: number): ErrorKind {
+  if (status === 408) return "timeout";
+  if (status === 429) return "rate_limited";
+  if (status >= 500) return "server_error";
+  if (status === 401) return "unauthorized";
+  if (status === 403) return "forbidden";
+  if (status === 404) return "not_found";
+  if (status >= 400) return "bad_request";
+  return "unknown";
+}
+
+// Only the fields the OpenAI SDK and Node's network errors carry; anything else is unknown.
+const errorShape = z.object({
+  name: z.string().optional(),
+  status: z.number().int().optional(),
+  code: z.string().nullish(),
+  cause: z.object({ code: z.string().optional() }).optional(),
+});
+
+const CONNECTION_CODES = new Set([
+  "ECONNRESET",
+  "ECONNREFUSED",
+  "EPIPE",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "UND_ERR_SOCKET",
+  "ERR_STREAM_PREMATURE_CLOSE",
+]);
+
+/** Classifies whatever a provider call threw. */
+export function classifyError(error: unknown): ErrorKind {
+  const parsed = errorShape.safeParse(error);
+  if (!parsed.success) return "unknown";
+  const { status, code, cause } = parsed.data;
+  // The SDK's error classes keep Error's `name`, so their class name is what identifies them.
+  const name =
+    error instanceof Error && error.name === "Error" ? error.constructor.name : parsed.data.name;
+  // A 429 that means "out of credit" will not clear up by waiting.
+  if (code === "insufficient_quota") return "quota_exceeded";
+  if (typeof status === "number") return kindForStatus(status);
+  if (name === "APIConnectionTimeoutError" || name === "TimeoutError") return "timeout";
+  if (name === "APIUserAbortError" || name === "AbortError") return "aborted";
+  if (code === "ETIMEDOUT" || cause?.code === "ETIMEDOUT") return "timeout";
+  if (name === "APIConnectionError") return "connection";
+  if ((code && CONNECTION_CODES.has(code)) || (cause?.code && CONNECTION_CODES.has(cause.code))) {
+    return "connection";
+  }
+  return "unknown";
+}
+
+/**
+ * Delay before retry number `attempt` (1 = the first retry): "full jitter", a uniform draw
+ * between 0 and min(cap, base * 2^(attempt - 1)), so clients that failed together do not
+ * retry together. `random` returns [0, 1), as Math.random does.
+ */
+export function backoffDelayMs(attempt: number, random: () => number = Math.random): number {
+  const exponent = Math.max(0, Math.floor(attempt) - 1);
+  const ceiling = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** exponent);
+  const draw = Math.min(Math.max(random(), 0), 1);
+  return Math.min(ceiling, Math.floor(draw * ceiling));
+}
+
+export interface UserFacingFailure {
+  code: string;
+  message: string;
+}
+
+// Shown in the app as is. Never include provider text: it can leak internals or prompts.
+const FAILURES: Record<ErrorKind, UserFacingFailure> = {
+  timeout: {
+    code: "reply_timeout",
+    message: "The reply took too long to arrive. Please try again in a moment.",
+  },
+  connection: {
+    code: "reply_unreachable",
+    message: "We couldn't reach the reply service. Please try again in a moment.",
+  },
+  rate_limited: {
+    code: "reply_busy",
+    message: "Lots of people are chatting right now. Please try again in a minute.",
+  },
+  quota_exceeded: {
+    code: "reply_unavailable",
+    message: "Replies are temporarily unavailable. Please try again later.",
+  },
+  server_error: {
+    code: "reply_service_error",
+    message: "Something went wrong on our side. Please try again in a moment.",
+  },
+  bad_request: {
+    code: "reply_not_possible",
+    message: "We couldn't create a reply to this message. Try rephrasing it.",
+  },
+  unauthorized: {
+    code: "reply_unavailable",
+    message: "Replies are temporarily unavailable. Please try again later.",
+  },
+  forbidden: {
+    code: "reply_unavailable",
+    message: "Replies are temporarily unavailable. Please try again later.",
+  },
+  not_found: {
+    code: "reply_unavailable",
+    message: "Replies are temporarily unavailable. Please try again later.",
+  },
+  aborted: {
+    code: "reply_stopped",
+    message: "The reply was stopped.",
+  },
+  unknown: {
+    code: "reply_failed",
+    message: "Something went wrong. Please try again.",
+  },
+};
+
+export function userFacingFailure(kind: ErrorKind): UserFacingFailure {
+  return FAILURES[kind];
+}

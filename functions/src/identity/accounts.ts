@@ -1,0 +1,154 @@
+// Account lifecycle: profile on sign-up, username claim and rename, deactivation, deletion.
+import { FieldValue } from "firebase-admin/firestore";
+import { logger } from "firebase-functions/v2";
+import { HttpsError, type CallableRequest } from "firebase-functions/v2/https";
+import { z } from "zod";
+import { requireAuth, parseInput } from "../shared/callable";
+import { adminAuth, db } from "../shared/firebase";
+import { deleteUserData } from "./cleanup";
+import { publicProjection } from "./profile";
+import { ensureProfile, ensureProfileIn, publicProfileRef, userDoc } from "./profiles";
+import { checkUsernameFormat, usernameKey, usernameSchema } from "./username";
+
+export interface AuthUserRecord {
+  uid: string;
+  email?: string | undefined;
+  displayName?: string | undefined;
+}
+
+/** Auth onCreate: every account gets a profile, whether or not it ever claims a name. */
+export async function onUserCreated(user: AuthUserRecord): Promise<void> {
+  // A late delivery for an account deleted since must not bring its profile back.
+  const stillExists = await adminAuth()
+    .getUser(user.uid)
+    .then(() => true)
+    .catch(() => false);
+  if (!stillExists) return;
+  await ensureProfile({
+    uid: user.uid,
+    email: user.email ?? null,
+    displayName: user.displayName ?? null,
+  });
+  logger.info("profile ready", { uid: user.uid });
+}
+
+/** Auth onDelete: removes the user's data when the account is deleted by any route. */
+export async function onUserDeleted(user: AuthUserRecord): Promise<void> {
+  const removed = await deleteUserData(user.uid);
+  logger.info("user data removed after account deletion", { uid: user.uid, ...removed });
+}
+
+const usernameInput = z.strictObject({ username: usernameSchema });
+
+type UsernameMode = "claim" | "rename";
+
+async function setUsername(
+  request: CallableRequest<unknown>,
+  mode: UsernameMode,
+): Promise<{ username: string }> {
+  const caller = requireAuth(request);
+  const { username } = parseInput(usernameInput, request.data);
+  const key = usernameKey(username);
+  await db().runTransaction(async (tx) => {
+    // Transactions read everything before they write.
+    const nameRef = db().collection("usernames").doc(key);
+    const taken = await tx.get(nameRef);
+    const holder: unknown = taken.get("uid");
+    const profile = await ensureProfileIn(tx, {
+      uid: caller.uid,
+      email: caller.email,
+      displayName: null,
+    });
+    if (taken.exists && holder !== caller.uid) {
+      throw new HttpsError("already-exists", `The username "${username}" is taken.`);
+    }
+    if (profile.deactivated) {
+      throw new HttpsError("failed-precondition", "This account is deactivated.");
+    }
+    if (mode === "claim" && profile.username !== null && usernameKey(profile.username) !== key) {
+      throw new HttpsError(
+        "failed-precondition",
+        "You already have a username; use renameUsername to change it.",
+      );
+    }
+    if (mode === "rename" && profile.username === null) {
+      throw new HttpsError("failed-precondition", "You have no username yet; claim one first.");
+    }
+    if (profile.username !== null && usernameKey(profile.username) !== key) {
+      // Releases the old name in the same transaction that takes the new one.
+      tx.delete(db().collection("usernames").doc(usernameKey(profile.username)));
+    }
+    tx.set(nameRef, { uid: caller.uid, username, claimedAt: FieldValue.serverTimestamp() });
+    tx.update(userDoc(caller.uid), { username, updatedAt: FieldValue.serverTimestamp() });
+    tx.set(publicProfileRef(caller.uid), {
+      ...publicProjection({ ...profile, username }),
+      updatedAt: FieldValue.serverTimestamp(),
+    });
+  });
+  return { username };
+}
+
+export function claimUsername(request: CallableRequest<unknown>) {
+  return setUsername(request, "claim");
+}
+
+export function renameUsername(request: CallableRequest<unknown>) {
+  return setUsername(request, "rename");
+}
+
+const checkInput = z.strictObject({ username: z.string().max(200) });
+
+export async function checkUsername(
+  request: CallableRequest<unknown>,
+): Promise<{ available: boolean; reason?: string }> {
+  requireAuth(request);
+  const { username } = parseInput(checkInput, request.data);
+  const format = checkUsernameFormat(username);
+  if (!format.valid) return { available: false, reason: format.reason };
+  const taken = await db().collection("usernames").doc(usernameKey(username)).get();
+  return taken.exists ? { available: false, reason: "username is taken" } : { available: true };
+}
+
+const emptyInput = z.strictObject({});
+
+async function setDeactivated(request: CallableRequest<unknown>, deactivated: boolean) {
+  const caller = requireAuth(request);
+  parseInput(emptyInput, request.data);
+  await db().runTransaction(async (tx) => {
+    await ensureProfileIn(tx, { uid: caller.uid, email: caller.email, displayName: null });
+    tx.update(userDoc(caller.uid), {
+      deactivated,
+      deactivatedAt: deactivated ? FieldValue.serverTimestamp() : null,
+      updatedAt: FieldValue.serverTimestamp(),
+    });
+  });
+  return { deactivated };
+}
+
+/** Reversible: the user keeps their data and can read it, but can no longer write. */
+export function deactivateAccount(request: CallableRequest<unknown>) {
+  return setDeactivated(request, true);
+}
+
+export function reactivateAccount(request: CallableRequest<unknown>) {
+  return setDeactivated(request, false);
+}
+
+const deleteInput = z.strictObject({ confirm: z.literal("DELETE") });
+
+/** Removes every trace of the user, then the Auth account itself. */
+export async function deleteAccount(request: CallableRequest<unknown>) {
+  const caller = requireAuth(request);
+  parseInput(deleteInput, request.data);
+  const removed = await deleteUserData(caller.uid);
+  await adminAuth()
+    .deleteUser(caller.uid)
+    .catch((error: unknown) => {
+      // Already gone is fine: a retried call must still succeed.
+      if (!(error instanceof Error && "code" in error && error.code === "auth/user-not-found")) {
+        throw error;
+      }
+    });
+  logger.info("account deleted", { uid: caller.uid, ...removed });
+  return { deleted: true, ...removed };
+}

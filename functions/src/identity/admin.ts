@@ -1,0 +1,76 @@
+// Admin-only account changes: roles and manual premium. Each change is written together
+// with its audit-log entry.
+import { FieldValue, Timestamp } from "firebase-admin/firestore";
+import { HttpsError, type CallableRequest } from "firebase-functions/v2/https";
+import { z } from "zod";
+import { parseInput, requireAdmin } from "../shared/callable";
+import { adminAuth, db } from "../shared/firebase";
+import { ROLES } from "./profile";
+import { profileRef, userDoc } from "./profiles";
+
+const uidSchema = z.string().min(1).max(128).regex(/^[A-Za-z0-9_-]+$/, "is not a user id");
+
+const setRoleInput = z.strictObject({ uid: uidSchema, role: z.enum(ROLES) });
+
+export async function setUserRole(request: CallableRequest<unknown>) {
+  const admin = requireAdmin(request);
+  const { uid, role } = parseInput(setRoleInput, request.data);
+  if (uid === admin.uid && role !== "admin") {
+    throw new HttpsError("failed-precondition", "Admins cannot remove their own admin role.");
+  }
+  const account = await adminAuth()
+    .getUser(uid)
+    .catch(() => {
+      throw new HttpsError("not-found", "No such user.");
+    });
+  // The claim is what rules and functions trust; the profile mirrors it for display.
+  await adminAuth().setCustomUserClaims(uid, { ...account.customClaims, admin: role === "admin" });
+  await db().runTransaction(async (tx) => {
+    const profile = (await tx.get(profileRef(uid))).data();
+    if (!profile) throw new HttpsError("not-found", "That user has no profile.");
+    tx.update(userDoc(uid), { role, updatedAt: FieldValue.serverTimestamp() });
+    tx.create(db().collection("auditLog").doc(), {
+      action: "setRole",
+      actorUid: admin.uid,
+      targetUid: uid,
+      before: { role: profile.role },
+      after: { role },
+      at: FieldValue.serverTimestamp(),
+    });
+  });
+  return { uid, role };
+}
+
+const setPremiumInput = z.union([
+  z.strictObject({ uid: uidSchema, premiumUntil: z.iso.datetime({ offset: true }).nullable() }),
+  z.strictObject({ uid: uidSchema, addDays: z.number().int().min(-365).max(365) }),
+]);
+
+/** Sets premium to a date (null revokes), or adds/removes days from the current expiry. */
+export async function setPremium(request: CallableRequest<unknown>) {
+  const admin = requireAdmin(request);
+  const input = parseInput(setPremiumInput, request.data);
+  const premiumUntil = await db().runTransaction(async (tx) => {
+    const profile = (await tx.get(profileRef(input.uid))).data();
+    if (!profile) throw new HttpsError("not-found", "No such user.");
+    const before = profile.premiumUntil;
+    let after: Timestamp | null;
+    if ("addDays" in input) {
+      const base = Math.max(Date.now(), before?.toMillis() ?? 0);
+      after = Timestamp.fromMillis(base + input.addDays * 86_400_000);
+    } else {
+      after = input.premiumUntil === null ? null : Timestamp.fromDate(new Date(input.premiumUntil));
+    }
+    tx.update(userDoc(input.uid), { premiumUntil: after, updatedAt: FieldValue.serverTimestamp() });
+    tx.create(db().collection("auditLog").doc(), {
+      action: "setPremium",
+      actorUid: admin.uid,
+      targetUid: input.uid,
+      before: { premiumUntil: before },
+      after: { premiumUntil: after },
+      at: FieldValue.serverTimestamp(),
+    });
+    return after;
+  });
+  return { uid: input.uid, premiumUntil: premiumUntil?.toDate().toISOString() ?? null };
+}

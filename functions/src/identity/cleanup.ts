@@ -1,0 +1,47 @@
+// Everything a user owns, removed without leaving orphans. Idempotent: running it again
+// after a partial failure finishes the job.
+import { logger } from "firebase-functions/v2";
+import { db } from "../shared/firebase";
+import { deleteStoragePrefix } from "../shared/storage";
+
+export interface RemovedCounts {
+  conversations: number;
+  ratings: number;
+  views: number;
+  mediaRecords: number;
+  usernames: number;
+}
+
+async function deleteQueryDocs(query: FirebaseFirestore.Query): Promise<number> {
+  let removed = 0;
+  for (;;) {
+    const page = await query.limit(400).get();
+    if (page.empty) return removed;
+    const batch = db().batch();
+    for (const doc of page.docs) batch.delete(doc.ref);
+    await batch.commit();
+    removed += page.size;
+  }
+}
+
+export async function deleteUserData(uid: string): Promise<RemovedCounts> {
+  const firestore = db();
+  const conversations = await firestore.collection("conversations").where("userId", "==", uid).get();
+  // recursiveDelete removes each conversation with its messages, replies and context, in
+  // batches, so a conversation of any length completes.
+  for (const conversation of conversations.docs) await firestore.recursiveDelete(conversation.ref);
+
+  // Ratings go through the rating trigger, which takes them out of the character's average.
+  const ratings = await deleteQueryDocs(firestore.collectionGroup("ratings").where("uid", "==", uid));
+  // View markers are personal data; the counts they produced stay (views did happen).
+  const views = await deleteQueryDocs(firestore.collectionGroup("views").where("uid", "==", uid));
+  const mediaRecords = await deleteQueryDocs(firestore.collection("media").where("ownerUid", "==", uid));
+  const usernames = await deleteQueryDocs(firestore.collection("usernames").where("uid", "==", uid));
+  await deleteStoragePrefix(`user-content/${uid}/`).catch((error: unknown) => {
+    logger.error("could not delete the user's uploaded files", { uid, error: String(error) });
+    throw error;
+  });
+  await firestore.collection("publicProfiles").doc(uid).delete();
+  await firestore.recursiveDelete(firestore.collection("users").doc(uid));
+  return { conversations: conversations.size, ratings, views, mediaRecords, usernames };
+}

@@ -1,0 +1,53 @@
+// The users/{uid} document and its public projection. Pure: zod only.
+import { z } from "zod";
+import { timestampSchema } from "../shared/timestamps";
+
+export const ROLES = ["user", "admin"] as const;
+export type Role = (typeof ROLES)[number];
+
+export const preferencesSchema = z.strictObject({
+  language: z.string().min(2).max(16).optional(),
+  theme: z.enum(["system", "light", "dark"]).optional(),
+  notifications: z.boolean().optional(),
+  replyType: z.enum(["text", "audio", "auto"]).optional(),
+});
+
+export const userProfileSchema = z.object({
+  uid: z.string(),
+  email: z.string().nullable(),
+  username: z.string().nullable(),
+  displayName: z.string(),
+  bio: z.string(),
+  avatarPath: z.string().nullable(),
+  preferences: preferencesSchema,
+  role: z.enum(ROLES),
+  premiumUntil: timestampSchema.nullable(),
+  deactivated: z.boolean(),
+  createdAt: timestampSchema,
+  updatedAt: timestampSchema,
+});
+export type UserProfile = z.infer<typeof userProfileSchema>;
+
+export interface PublicProfile {
+  username: string | null;
+  displayName: string;
+  avatarPath: string | null;
+}
+
+export function publicProjection(profile: Pick<UserProfile, "username" | "displayName" | "avatarPath">): PublicProfile {
+  return {
+    username: profile.username,
+    displayName: profile.displayName,
+    avatarPath: profile.avatarPath,
+  };
+}
+
+/** A display name to start with: the email's local part, trimmed to the rules' limit. */
+export function initialDisplayName(email: string | null, providerName: string | null): string {
+  const source = providerName?.trim() || email?.split("@")[0] || "";
+  return source.slice(0, 60);
+}
+
+export function isPremiumAt(premiumUntilMs: number | null, nowMs: number): boolean {
+  return premiumUntilMs !== null && premiumUntilMs > nowMs;
+}

@@ -1,0 +1,43 @@
+// Seed characters come from character-card files (seeds/characters/*.json), the same
+// format admins import, so seeds double as examples of the card mapping.
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { cardToCharacter, parseCardJson } from "../characters/cards";
+import { EMPTY_STATS, type CharacterInput } from "../characters/model";
+import { db } from "../shared/firebase";
+import { Tally, writeIfChanged } from "./write-if-changed";
+
+export interface SeedCharacter {
+  id: string;
+  input: CharacterInput;
+}
+
+export function readSeedCharacters(dir: string): SeedCharacter[] {
+  return readdirSync(dir)
+    .filter((file) => file.endsWith(".json"))
+    .sort()
+    .map((file) => ({
+      id: file.replace(/\.json$/, ""),
+      input: cardToCharacter(parseCardJson(readFileSync(join(dir, file), "utf8")), {
+        trustPublished: true,
+      }).input,
+    }));
+}
+
+export async function seedCharacters(characters: SeedCharacter[]): Promise<Tally> {
+  const tally = new Tally();
+  const firestore = db();
+  for (const { id, input } of characters) {
+    const ref = firestore.collection("characters").doc(id);
+    const existing = await ref.get();
+    tally.add(
+      await writeIfChanged(ref, {
+        ...input.profile,
+        // Stats belong to the server once the character is live; seeding never resets them.
+        ...(existing.exists ? {} : { stats: EMPTY_STATS }),
+      }),
+    );
+    tally.add(await writeIfChanged(ref.collection("private").doc("ai"), { ...input.ai }));
+  }
+  return tally;
+}

@@ -1,0 +1,18 @@
+// Reference data clients read from config/*.
+import { TRAIT_DESCRIPTIONS, TRAIT_DOMAINS } from "../characters/traits";
+import { TONES } from "../characters/model";
+import { db } from "../shared/firebase";
+import { Tally, writeIfChanged } from "./write-if-changed";
+
+export async function seedConfig(): Promise<Tally> {
+  const tally = new Tally();
+  tally.add(
+    await writeIfChanged(db().collection("config").doc("traits"), {
+      source: "NEO PI-R facet scales (Costa & McCrae, 1992)",
+      domains: TRAIT_DOMAINS,
+      descriptions: TRAIT_DESCRIPTIONS,
+      tones: TONES,
+    }),
+  );
+  return tally;
+}
