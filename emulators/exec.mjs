@@ -3,7 +3,7 @@
 // running `npm start` is never disturbed), runs the given command inside
 // `firebase emulators:exec`, and exits with its exit code.
 import { spawn } from "node:child_process";
-import { rmSync, writeFileSync } from "node:fs";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import {
   FIREBASE_BIN,
@@ -40,6 +40,8 @@ console.log(
 // the test process serves on these ports. Keys here are test placeholders, not secrets.
 const params = {
   OPENAI_BASE_URL: `http://127.0.0.1:${ports.fakeOpenai}/v1`,
+  // Short, so the timeout tests finish quickly; production keeps 30 s.
+  OPENAI_TIMEOUT_MS: "2000",
   STRIPE_PUBLISHABLE_KEY: "pk_test_local_double",
   STRIPE_API_URL: `http://127.0.0.1:${ports.fakeStripe}`,
 };
@@ -62,8 +64,19 @@ const doubles = {
   FAKE_STRIPE_PORT: String(ports.fakeStripe),
 };
 
+// Tests also call handlers directly in the test process: give it the same params the
+// functions emulator loads (functions/.env, then this run's overrides).
+const dotenv = Object.fromEntries(
+  readFileSync(join(ROOT, "functions", ".env"), "utf8")
+    .split("\n")
+    .map((line) => line.trim())
+    .filter((line) => line && !line.startsWith("#") && line.includes("="))
+    .map((line) => [line.slice(0, line.indexOf("=")), line.slice(line.indexOf("=") + 1)]),
+);
+
 const env = {
   ...process.env,
+  ...dotenv,
   ...emulatorEnv(ports, projectId),
   ...doubles,
   AICHAT_STORAGE_EMULATOR_RUNNING: storage.available ? "1" : "0",

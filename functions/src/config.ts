@@ -15,6 +15,10 @@ export const OPENAI_MODEL = defineString("OPENAI_MODEL", {
   default: "gpt-4o-mini",
   description: "Model used when a character does not name one.",
 });
+export const OPENAI_TIMEOUT_MS = defineInt("OPENAI_TIMEOUT_MS", {
+  default: 30_000,
+  description: "Per-call limit for the provider: no first byte, or no new chunk, for this long.",
+});
 export const OPENAI_MODERATION_MODEL = defineString("OPENAI_MODERATION_MODEL", {
   default: "omni-moderation-latest",
 });
@@ -47,6 +51,7 @@ export interface Settings {
   openAiApiKey: string;
   openAiBaseUrl: string;
   openAiModel: string;
+  openAiTimeoutMs: number;
   moderationModel: string;
   ttsModel: string;
   transcribeModel: string;
@@ -83,6 +88,7 @@ export function readSettings(): Settings {
     openAiApiKey: OPENAI_API_KEY.value().trim(),
     openAiBaseUrl: OPENAI_BASE_URL.value().trim(),
     openAiModel: OPENAI_MODEL.value().trim(),
+    openAiTimeoutMs: OPENAI_TIMEOUT_MS.value(),
     moderationModel: OPENAI_MODERATION_MODEL.value().trim(),
     ttsModel: OPENAI_TTS_MODEL.value().trim(),
     transcribeModel: OPENAI_TRANSCRIBE_MODEL.value().trim(),

@@ -1,7 +1,8 @@
 // Declares the deployed functions: trigger, options and secrets. Each handler lives in its
 // feature folder and is tested there; this file only wires them to Firebase.
 import { setGlobalOptions } from "firebase-functions/v2";
-import { onDocumentWritten } from "firebase-functions/v2/firestore";
+import { onDocumentCreated, onDocumentWritten } from "firebase-functions/v2/firestore";
+import { onSchedule } from "firebase-functions/v2/scheduler";
 import { onCall, onRequest } from "firebase-functions/v2/https";
 import * as v1 from "firebase-functions/v1";
 import { OPENAI_API_KEY, STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET } from "./config";
@@ -9,6 +10,12 @@ import { handleHealth } from "./health/health";
 import * as accounts from "./identity/accounts";
 import * as adminUsers from "./identity/admin";
 import { mirrorPublicProfile } from "./identity/mirror";
+import * as chat from "./chat/callables";
+import { onMessageCreated } from "./chat/on-message";
+import { sweepStaleReplies } from "./chat/sweep";
+import * as usage from "./limits/callables";
+import * as payments from "./payments/checkout";
+import { handleStripeWebhook } from "./payments/webhook";
 
 const REGION = "us-central1";
 setGlobalOptions({ region: REGION, maxInstances: 20 });
@@ -35,3 +42,35 @@ export const reactivateAccount = onCall(accounts.reactivateAccount);
 export const deleteAccount = onCall({ timeoutSeconds: 540, memory: "512MiB" }, accounts.deleteAccount);
 export const setUserRole = onCall(adminUsers.setUserRole);
 export const setPremium = onCall(adminUsers.setPremium);
+export const setRateLimitExempt = onCall(adminUsers.setRateLimitExempt);
+
+// ---- chat ----
+// A reply streams for up to a few minutes; the function waits on the provider, so one
+// instance serves many replies at once.
+const replyOptions = { secrets: [OPENAI_API_KEY], timeoutSeconds: 300, memory: "512MiB" as const, concurrency: 40 };
+export const onMessageCreatedReply = onDocumentCreated(
+  { document: "conversations/{convId}/messages/{messageId}", retry: true, ...replyOptions },
+  (event) =>
+    onMessageCreated({ convId: event.params.convId, messageId: event.params.messageId, data: event.data?.data() }),
+);
+export const sweepReplies = onSchedule({ schedule: "every 5 minutes", ...replyOptions }, async () => {
+  await sweepStaleReplies();
+});
+export const startConversation = onCall(chat.startConversation);
+export const stopReply = onCall(chat.stopReply);
+export const regenerateReply = onCall(replyOptions, chat.regenerateReply);
+export const selectReplyVersion = onCall(chat.selectReplyVersion);
+export const deleteConversation = onCall({ timeoutSeconds: 300 }, chat.deleteConversation);
+export const searchMessages = onCall(chat.searchMessages);
+export const conversationStats = onCall(chat.conversationStats);
+export const getUsage = onCall(usage.getUsage);
+
+// ---- payments ----
+// Both Stripe secrets are bound wherever payments run: with either missing, payments report
+// "not configured" (see shared/features.ts) and nothing else is affected.
+const stripeOptions = { secrets: [STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET] };
+export const getPaymentsConfig = onCall(stripeOptions, payments.getPaymentsConfig);
+export const createCheckoutSession = onCall(stripeOptions, payments.createCheckoutSession);
+export const createPortalSession = onCall(stripeOptions, payments.createPortalSession);
+export const verifyCheckoutSession = onCall(stripeOptions, payments.verifyCheckoutSession);
+export const stripeWebhook = onRequest(stripeOptions, handleStripeWebhook);

@@ -469,6 +469,9 @@ export async function startFakeOpenAI(port: number): Promise<FakeOpenAI> {
       if (markers.paceMs > 0) await sleep(markers.paceMs);
       if (gone()) return;
       if (markers.drop && index === Math.min(3, Math.max(1, words.length - 1))) {
+        // Let the chunks already written reach the client first: destroy() discards
+        // anything still buffered, and the client must see a stream that breaks mid-way.
+        await sleep(25);
         response.socket?.destroy();
         return;
       }

@@ -8,7 +8,8 @@ import {
   type Auth,
   type User,
 } from "firebase/auth";
-import { connectFirestoreEmulator, getFirestore, type Firestore } from "firebase/firestore";
+import { connectFirestoreEmulator, doc, getFirestore, type Firestore } from "firebase/firestore";
+import { waitForDoc } from "./wait-for";
 import {
   connectFunctionsEmulator,
   getFunctions,
@@ -72,7 +73,10 @@ export function uniqueEmail(prefix = "user"): string {
   return `${prefix}-${Date.now().toString(36)}-${process.pid}-${++userCount}@example.test`;
 }
 
-/** Signs up a new user (email/password) in a fresh client app. */
+/**
+ * Signs up a new user (email/password) in a fresh client app and, as an app does before
+ * letting the user chat, waits until the server has created their profile.
+ */
 export async function signUp(
   prefix = "user",
   password = "password-123",
@@ -80,6 +84,7 @@ export async function signUp(
   const client = newClientApp();
   const email = uniqueEmail(prefix);
   const credential = await createUserWithEmailAndPassword(client.auth, email, password);
+  await waitForDoc(doc(client.db, "users", credential.user.uid), (snapshot) => snapshot.exists(), 20_000);
   return Object.assign(client, { user: credential.user, email, password });
 }
 

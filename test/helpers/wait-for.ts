@@ -1,5 +1,6 @@
 // Waits for a document to reach a state, through a real listener (as an app would see it).
 import {
+  getDocFromServer,
   onSnapshot,
   type DocumentData,
   type DocumentReference,
@@ -17,6 +18,7 @@ export async function waitForDoc<T = DocumentData>(
   return new Promise((resolve, reject) => {
     let last: DocumentSnapshot<T> | undefined;
     const timer = setTimeout(() => {
+      clearInterval(poll);
       unsubscribe();
       reject(
         new Error(
@@ -24,18 +26,33 @@ export async function waitForDoc<T = DocumentData>(
         ),
       );
     }, timeoutMs);
+    // The emulator's listen stream can, rarely, miss a write that lands while the listener
+    // is being registered; a slow read from the server backs the listener up.
+    const poll = setInterval(() => {
+      getDocFromServer(ref)
+        .then((snapshot) => {
+          if (predicate(snapshot)) finish(snapshot);
+        })
+        .catch(() => undefined);
+    }, 1000);
+    let done = false;
+    const finish = (snapshot: DocumentSnapshot<T>) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      clearInterval(poll);
+      unsubscribe();
+      resolve(snapshot);
+    };
     const unsubscribe = onSnapshot(
       ref,
       (snapshot) => {
         last = snapshot;
-        if (predicate(snapshot)) {
-          clearTimeout(timer);
-          unsubscribe();
-          resolve(snapshot);
-        }
+        if (predicate(snapshot)) finish(snapshot);
       },
       (error) => {
         clearTimeout(timer);
+        clearInterval(poll);
         reject(error);
       },
     );

@@ -60,6 +60,88 @@ function signedInReadable(name: string, path: string, data: Record<string, unkno
   };
 }
 
+const payment = (uid: string) => ({
+  uid,
+  sessionId: "cs_test_1",
+  customerId: "cus_1",
+  amount: 700,
+  currency: "usd",
+  amountRefunded: 0,
+  status: "paid",
+  periodDays: 15,
+  grantedMs: 15 * 86_400_000,
+  periodStart: Timestamp.fromMillis(0),
+  periodEnd: Timestamp.fromMillis(15 * 86_400_000),
+  receiptUrl: null,
+  createdAt: Timestamp.fromMillis(0),
+  updatedAt: Timestamp.fromMillis(0),
+});
+
+/** Nobody reads or writes these through the client SDK. */
+function serverOnly(name: string, path: (uid: string) => string, data: Record<string, unknown>): CollectionCase {
+  const [collectionName] = path("owner").split("/");
+  return {
+    name,
+    existingPath: path,
+    newPath: (uid) => `${path(uid)}-new`,
+    existing: () => data,
+    create: () => data,
+    update: () => ({ forged: true }),
+    list: (db) => collection(db, collectionName ?? ""),
+    expect: expectRows({
+      anonymous: NONE,
+      stranger: NONE,
+      owner: NONE,
+      premiumOwner: NONE,
+      deactivatedOwner: NONE,
+      admin: NONE,
+    }),
+  };
+}
+
+/** Payment history (owner reads, filtered to their uid), customer mappings, event markers. */
+function paymentCases(): CollectionCase[] {
+  const ownerReads = expectRows({
+    anonymous: NONE,
+    stranger: NONE,
+    owner: [T, T, F, F, F],
+    premiumOwner: [T, T, F, F, F],
+    deactivatedOwner: [T, T, F, F, F],
+    admin: NONE,
+  });
+  const base = {
+    existingPath: (uid: string) => `payments/pi_${uid}`,
+    newPath: (uid: string) => `payments/pi_new_${uid}`,
+    existing: payment,
+    create: payment,
+    update: () => ({ status: "paid", grantedMs: 365 * 86_400_000 }),
+  };
+  return [
+    {
+      name: "payments",
+      ...base,
+      list: (db, uid) => query(collection(db, "payments"), where("uid", "==", uid)),
+      expect: ownerReads,
+    },
+    {
+      // Without the uid filter the query could return others' payments, so it is refused.
+      name: "payments (unfiltered list)",
+      ...base,
+      list: (db) => collection(db, "payments"),
+      expect: expectRows({
+        anonymous: NONE,
+        stranger: NONE,
+        owner: [T, F, F, F, F],
+        premiumOwner: [T, F, F, F, F],
+        deactivatedOwner: [T, F, F, F, F],
+        admin: NONE,
+      }),
+    },
+    serverOnly("stripeCustomers", (uid) => `stripeCustomers/${uid}`, { customerId: "cus_1" }),
+    serverOnly("stripeEvents", () => "stripeEvents/evt_1", { type: "checkout.session.completed" }),
+  ];
+}
+
 export const CASES: CollectionCase[] = [
   {
     name: "users",
@@ -120,6 +202,7 @@ export const CASES: CollectionCase[] = [
     }),
   },
   signedInReadable("config", "config/traits", { traits: ["warmth"] }),
+  ...paymentCases(),
   {
     name: "characters (published)",
     existingPath: () => "characters/published-1",

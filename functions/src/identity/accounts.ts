@@ -5,6 +5,7 @@ import { HttpsError, type CallableRequest } from "firebase-functions/v2/https";
 import { z } from "zod";
 import { requireAuth, parseInput } from "../shared/callable";
 import { adminAuth, db } from "../shared/firebase";
+import { enforceRateLimit } from "../limits/rate-limit";
 import { deleteUserData } from "./cleanup";
 import { publicProjection } from "./profile";
 import { ensureProfile, ensureProfileIn, publicProfileRef, userDoc } from "./profiles";
@@ -48,6 +49,7 @@ async function setUsername(
 ): Promise<{ username: string }> {
   const caller = requireAuth(request);
   const { username } = parseInput(usernameInput, request.data);
+  await enforceRateLimit(caller.uid, "auth");
   const key = usernameKey(username);
   await db().runTransaction(async (tx) => {
     // Transactions read everything before they write.
@@ -101,8 +103,9 @@ const checkInput = z.strictObject({ username: z.string().max(200) });
 export async function checkUsername(
   request: CallableRequest<unknown>,
 ): Promise<{ available: boolean; reason?: string }> {
-  requireAuth(request);
+  const caller = requireAuth(request);
   const { username } = parseInput(checkInput, request.data);
+  await enforceRateLimit(caller.uid, "usernameCheck");
   const format = checkUsernameFormat(username);
   if (!format.valid) return { available: false, reason: format.reason };
   const taken = await db().collection("usernames").doc(usernameKey(username)).get();

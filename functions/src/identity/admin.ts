@@ -74,3 +74,28 @@ export async function setPremium(request: CallableRequest<unknown>) {
   });
   return { uid: input.uid, premiumUntil: premiumUntil?.toDate().toISOString() ?? null };
 }
+
+const exemptInput = z.strictObject({ uid: uidSchema, exempt: z.boolean() });
+
+/**
+ * Exempts an account (QA, load testing, trusted partners) from the per-minute message rate
+ * limit. The free-tier quota still applies. Audited like every admin change.
+ */
+export async function setRateLimitExempt(request: CallableRequest<unknown>) {
+  const admin = requireAdmin(request);
+  const input = parseInput(exemptInput, request.data);
+  await db().runTransaction(async (tx) => {
+    const snapshot = await tx.get(userDoc(input.uid));
+    if (!snapshot.exists) throw new HttpsError("not-found", "No such user.");
+    tx.update(userDoc(input.uid), { rateLimitExempt: input.exempt, updatedAt: FieldValue.serverTimestamp() });
+    tx.create(db().collection("auditLog").doc(), {
+      action: "setRateLimitExempt",
+      actorUid: admin.uid,
+      targetUid: input.uid,
+      before: { rateLimitExempt: snapshot.get("rateLimitExempt") === true },
+      after: { rateLimitExempt: input.exempt },
+      at: FieldValue.serverTimestamp(),
+    });
+  });
+  return input;
+}

@@ -28,6 +28,12 @@ function input(overrides: Partial<PromptInput> = {}): PromptInput {
   };
 }
 
+/** The text of the message at `index` ("" when there is none); negative counts from the end. */
+function textAt(messages: readonly ChatMessage[], index: number): string {
+  const message = messages.at(index);
+  return message ? messageText(message) : "";
+}
+
 /** Turn indices ("#12") of the history messages, in the order they appear. */
 function turnIndices(messages: ChatMessage[]): number[] {
   return messages
@@ -66,8 +72,11 @@ describe("assemblePrompt: budget", () => {
       Array.from({ length: result.includedTurnCount }, (_, i) => 2000 - result.includedTurnCount + i),
     );
     // The budget is used well: the next older turn would not have fitted.
-    const nextOlder = turns[2000 - result.includedTurnCount - 1] as ContextTurn;
-    const nextCost = countOneMessage({ role: nextOlder.role, content: nextOlder.text }, "gpt-4o-mini");
+    const nextOlder = turns[2000 - result.includedTurnCount - 1];
+    expect(nextOlder).toBeDefined();
+    const nextCost = nextOlder
+      ? countOneMessage({ role: nextOlder.role, content: nextOlder.text }, "gpt-4o-mini")
+      : 0;
     expect(result.promptTokens + nextCost).toBeGreaterThan(result.budget);
   });
 
@@ -207,7 +216,7 @@ describe("assemblePrompt: structure", () => {
     const roles = result.messages.map((message) => message.role);
     expect(roles.slice(0, 3)).toEqual(["system", "system", "system"]);
     expect(roles.slice(-2)).toEqual(["system", "user"]);
-    expect(messageText(result.messages[6] as ChatMessage)).toBe("Answer Sam in under 60 words.");
+    expect(textAt(result.messages, 6)).toBe("Answer Sam in under 60 words.");
   });
 
   it("leaves out the summary message when there is no summary", () => {
@@ -221,7 +230,7 @@ describe("assemblePrompt: structure", () => {
         ai: ai({ systemPromptOverride: "You play {{char}}, a pirate captain. {{User}} is your first mate." }),
       }),
     );
-    const system = messageText(result.messages[0] as ChatMessage);
+    const system = textAt(result.messages, 0);
     expect(system).toContain("You play Mira, a pirate captain. Sam is your first mate.");
     expect(system).not.toContain("lighthouse keeper");
     expect(system).not.toMatch(/\{\{/);
@@ -236,7 +245,7 @@ describe("assemblePrompt: structure", () => {
         restrictedTopicsNotice: "Mira only talks about island life.",
       }),
     );
-    const system = messageText(result.messages[0] as ChatMessage);
+    const system = textAt(result.messages, 0);
     expect(system).toContain("politics");
     expect(system).toContain("medical advice");
     expect(system).toMatch(/decline/i);
@@ -245,7 +254,7 @@ describe("assemblePrompt: structure", () => {
 
   it("includes the example dialogue when it fits", () => {
     const result = assemblePrompt(input({ profile: profile({ exampleDialogue: "{{char}}: Tea, {{user}}?" }) }));
-    expect(messageText(result.messages[0] as ChatMessage)).toContain("Mira: Tea, Sam?");
+    expect(textAt(result.messages, 0)).toContain("Mira: Tea, Sam?");
   });
 
   it("notes images in the history without re-sending them", () => {
@@ -253,7 +262,7 @@ describe("assemblePrompt: structure", () => {
     const result = assemblePrompt(input({ recentTurns: turns, model: "gpt-4o" }));
     const history = result.messages.find((message) => messageText(message).startsWith("#0"));
     expect(typeof history?.content).toBe("string");
-    expect(messageText(history as ChatMessage)).toMatch(/shared an image/);
+    expect(history ? messageText(history) : "").toMatch(/shared an image/);
   });
 });
 
@@ -287,8 +296,8 @@ describe("assemblePrompt: images on the new message", () => {
     const result = withImage("gpt-3.5-turbo");
     const last = result.messages[result.messages.length - 1];
     expect(typeof last?.content).toBe("string");
-    expect(messageText(last as ChatMessage)).toContain("What do you think of my boat?");
-    expect(messageText(last as ChatMessage)).toMatch(/image, which you cannot see/);
+    expect(textAt(result.messages, -1)).toContain("What do you think of my boat?");
+    expect(textAt(result.messages, -1)).toMatch(/image, which you cannot see/);
   });
 
   it("drops the image before going over budget", () => {
@@ -319,7 +328,7 @@ describe("assemblePrompt: knowledge", () => {
   it("activates entries whose keys appear in the new message, case-insensitively", () => {
     const result = run("When does the FERRY leave? And is the Lamp on?");
     expect(result.activatedKnowledgeIds.sort()).toEqual(["always", "ferry", "lamp"]);
-    const knowledge = messageText(result.messages[1] as ChatMessage);
+    const knowledge = textAt(result.messages, 1);
     expect(knowledge).toContain("1871");
     expect(knowledge).toContain("Tuesdays");
     expect(knowledge).not.toContain("Disabled lore");
@@ -356,7 +365,7 @@ describe("assemblePrompt: knowledge", () => {
       }),
     );
     expect(result.activatedKnowledgeIds).toEqual(["mid", "high"]);
-    const knowledge = messageText(result.messages[1] as ChatMessage);
+    const knowledge = textAt(result.messages, 1);
     expect(knowledge.indexOf("mid:")).toBeLessThan(knowledge.indexOf("high:"));
     expect(knowledge).not.toContain("low:");
   });
@@ -418,7 +427,7 @@ describe("assemblePrompt: what gives way when the fixed parts do not fit", () =>
   it("drops the example dialogue first", () => {
     const result = heavy(full.promptTokens - 10 + 100);
     expect(result.degradations).toEqual(["example_dialogue_dropped"]);
-    const system = messageText(result.messages[0] as ChatMessage);
+    const system = textAt(result.messages, 0);
     expect(system).not.toContain("sea shanties");
     expect(result.messages.some((message) => messageText(message).includes("harbour"))).toBe(true);
   });
@@ -426,7 +435,7 @@ describe("assemblePrompt: what gives way when the fixed parts do not fit", () =>
   it("keeps the newest part of a truncated message", () => {
     const result = heavy(600);
     expect(result.degradations).toContain("new_message_truncated");
-    const last = messageText(result.messages[result.messages.length - 1] as ChatMessage);
+    const last = textAt(result.messages, -1);
     expect(last.startsWith("…")).toBe(true);
     expect(last.endsWith("THE END")).toBe(true);
     expect(result.activatedKnowledgeIds).toEqual([]);

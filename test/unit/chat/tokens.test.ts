@@ -11,7 +11,8 @@ import {
   keepLastTokens,
 } from "../../../functions/src/chat/core/tokens";
 
-const chat: ChatMessage[] = [
+// Plain-text messages, a shape both this backend and the tokenizer library accept.
+const chat: { role: "system" | "user" | "assistant"; content: string }[] = [
   { role: "system", content: "You are Mira, a lighthouse keeper. Stay in character." },
   { role: "user", content: "Good evening! Is the lamp lit yet?" },
   { role: "assistant", content: "Not yet, the wick needs trimming first." },

@@ -6,33 +6,23 @@
 // oldest-first; the post-history instructions; the new user message.
 //
 // Budget = min(ai.contextWindow, the model's own window when known) - ai.maxTokens, so the
-// reply always has room. When the fixed parts alone exceed it, they give way in this order:
-//   1. the example dialogue,
-//   2. the memory summary,
-//   3. knowledge entries, lowest priority first,
-//   4. the new message's oldest part (its end is kept: that is what the user just typed),
-//   5. the new message's image,
-//   6. the post-history instructions,
-//   7. the character's description, cut from its end.
-// Identity, restricted-topic guidance and rules are never dropped; if even those do not fit,
-// assemblePrompt throws PromptBudgetError rather than return an over-budget prompt.
+// reply always has room. The fixed parts (everything but the history) are fitted first, giving
+// way in the order documented in prompt-fit.ts; the history then gets what is left.
 import type { AiSettings, CharacterProfile, KnowledgeEntry } from "../../characters/model";
 import type { ChatMessage, UserContentPart } from "./chat-message";
-import {
-  activateKnowledge,
-  knowledgeScanDepth,
-  selectKnowledge,
-  withoutLowestPriority,
-} from "./knowledge";
+import { activateKnowledge, knowledgeScanDepth, selectKnowledge } from "./knowledge";
 import { lookupModel, modelSupportsVision } from "./models";
-import { fillPlaceholders, personaSections, renderSystemPrompt, type Names } from "./persona";
 import {
-  countMessageTokens,
-  countOneMessage,
-  countTextTokens,
-  keepFirstTokens,
-  keepLastTokens,
-} from "./tokens";
+  fillPlaceholders,
+  personaSections,
+  renderSystemPrompt,
+  type Names,
+  type PersonaSections,
+} from "./persona";
+import { fitFixedParts, PromptBudgetError, type Degradation, type FixedParts } from "./prompt-fit";
+import { countMessageTokens, countOneMessage, countTextTokens } from "./tokens";
+
+export { PromptBudgetError, type Degradation } from "./prompt-fit";
 
 export interface ContextTurn {
   role: "user" | "assistant";
@@ -54,15 +44,6 @@ export interface PromptInput {
   restrictedTopicsNotice?: string;
 }
 
-export type Degradation =
-  | "example_dialogue_dropped"
-  | "summary_dropped"
-  | "knowledge_shortened"
-  | "new_message_truncated"
-  | "image_dropped"
-  | "post_history_dropped"
-  | "character_trimmed";
-
 export interface AssembledPrompt {
   messages: ChatMessage[];
   /** countMessageTokens over exactly `messages`; never above `budget`. */
@@ -76,41 +57,17 @@ export interface AssembledPrompt {
   degradations: Degradation[];
 }
 
-export class PromptBudgetError extends Error {
-  constructor(
-    readonly budget: number,
-    readonly minimumTokens: number,
-  ) {
-    super(
-      `the prompt needs at least ${minimumTokens} tokens but the budget is ${budget}: ` +
-        "raise contextWindow or lower maxTokens",
-    );
-    this.name = "PromptBudgetError";
-  }
-}
-
-/** Marks where the start of a too-long message was cut. */
-const CUT_MARK = "…";
-
 export function promptBudget(ai: AiSettings, model: string): number {
   const modelWindow = lookupModel(model)?.contextWindow ?? ai.contextWindow;
   return Math.min(ai.contextWindow, modelWindow) - ai.maxTokens;
 }
 
-interface FixedParts {
-  exampleDialogue: boolean;
-  summary: boolean;
-  knowledge: KnowledgeEntry[];
-  newText: string;
-  image: boolean;
-  postHistory: boolean;
-  character: string;
-}
-
 function historyMessage(turn: ContextTurn, names: Names): ChatMessage {
   const who = turn.role === "user" ? names.user : names.char;
   const text = turn.imageUrl ? `${turn.text}\n[${who} shared an image here.]`.trim() : turn.text;
-  return turn.role === "user" ? { role: "user", content: text } : { role: "assistant", content: text };
+  return turn.role === "user"
+    ? { role: "user", content: text }
+    : { role: "assistant", content: text };
 }
 
 function newUserMessage(
@@ -129,73 +86,88 @@ function newUserMessage(
   return { role: "user", content: `${text}${note}`.trim() };
 }
 
+/** What rendering the fixed messages needs besides the shrinkable parts. */
+interface RenderContext {
+  names: Names;
+  sections: PersonaSections;
+  summary: string;
+  postHistory: string;
+  imageUrl: string | undefined;
+  knowledgeText: (entry: KnowledgeEntry) => string;
+}
+
+function renderFixed(
+  parts: FixedParts,
+  context: RenderContext,
+): { head: ChatMessage[]; tail: ChatMessage[] } {
+  const { names } = context;
+  const systemPrompt = renderSystemPrompt(
+    { ...context.sections, character: parts.character },
+    { includeExampleDialogue: parts.exampleDialogue },
+  );
+  const head: ChatMessage[] = [{ role: "system", content: systemPrompt }];
+  if (parts.knowledge.length > 0) {
+    const facts = parts.knowledge.map((entry) => context.knowledgeText(entry).trim());
+    head.push({
+      role: "system",
+      content: `## What ${names.char} knows (use it when it matters)\n${facts.join("\n\n")}`,
+    });
+  }
+  if (parts.summary && context.summary !== "") {
+    head.push({
+      role: "system",
+      content: `## Memory of the conversation so far\n${context.summary}`,
+    });
+  }
+  const tail: ChatMessage[] = [];
+  if (parts.postHistory && context.postHistory !== "") {
+    tail.push({ role: "system", content: context.postHistory });
+  }
+  tail.push(newUserMessage(parts.newText, context.imageUrl, parts.image, names));
+  return { head, tail };
+}
+
 export function assemblePrompt(input: PromptInput): AssembledPrompt {
   const { profile, ai, model } = input;
   const names: Names = { char: profile.name, user: input.userName };
   const budget = promptBudget(ai, model);
-  const sections = personaSections(profile, ai, input.userName, input.restrictedTopicsNotice);
-  const summary = input.summary.trim();
-  const postHistory = fillPlaceholders(ai.postHistoryInstructions, names).trim();
-  const canSeeImage = modelSupportsVision(model);
+  const context: RenderContext = {
+    names,
+    sections: personaSections(profile, ai, input.userName, input.restrictedTopicsNotice),
+    summary: input.summary.trim(),
+    postHistory: fillPlaceholders(ai.postHistoryInstructions, names).trim(),
+    imageUrl: input.newMessage.imageUrl,
+    knowledgeText: (entry) => fillPlaceholders(entry.content, names),
+  };
 
   const scanned = [
     input.newMessage.text,
     ...input.recentTurns.slice(-knowledgeScanDepth(ai)).map((turn) => turn.text),
   ];
-  const knowledgeText = (entry: KnowledgeEntry): string => fillPlaceholders(entry.content, names);
   // The knowledge budget counts entry contents only, not the heading around them.
   const knowledge = selectKnowledge(
     activateKnowledge(ai.knowledgeBase, scanned),
     ai.knowledgeBudgetTokens,
-    (entry) => countTextTokens(knowledgeText(entry), model),
+    (entry) => countTextTokens(context.knowledgeText(entry), model),
   );
 
-  const render = (parts: FixedParts): { head: ChatMessage[]; tail: ChatMessage[] } => {
-    const head: ChatMessage[] = [
-      {
-        role: "system",
-        content: renderSystemPrompt(
-          { ...sections, character: parts.character },
-          { includeExampleDialogue: parts.exampleDialogue },
-        ),
-      },
-    ];
-    if (parts.knowledge.length > 0) {
-      const facts = parts.knowledge.map((entry) => knowledgeText(entry).trim()).join("\n\n");
-      head.push({
-        role: "system",
-        content: `## What ${names.char} knows (use it when it matters)\n${facts}`,
-      });
-    }
-    if (parts.summary && summary !== "") {
-      head.push({
-        role: "system",
-        content: `## Memory of the conversation so far\n${summary}`,
-      });
-    }
-    const tail: ChatMessage[] = [];
-    if (parts.postHistory && postHistory !== "") tail.push({ role: "system", content: postHistory });
-    tail.push(newUserMessage(parts.newText, input.newMessage.imageUrl, parts.image, names));
-    return { head, tail };
-  };
-  const fixedTokens = (parts: FixedParts): number => {
-    const { head, tail } = render(parts);
-    return countMessageTokens([...head, ...tail], model);
-  };
-
   const parts: FixedParts = {
-    exampleDialogue: sections.exampleDialogue !== "",
-    summary: summary !== "",
+    exampleDialogue: context.sections.exampleDialogue !== "",
+    summary: context.summary !== "",
     knowledge,
     newText: input.newMessage.text,
-    image: canSeeImage && Boolean(input.newMessage.imageUrl),
-    postHistory: postHistory !== "",
-    character: sections.character,
+    image: modelSupportsVision(model) && Boolean(input.newMessage.imageUrl),
+    postHistory: context.postHistory !== "",
+    character: context.sections.character,
+  };
+  const fixedTokens = (candidate: FixedParts): number => {
+    const { head, tail } = renderFixed(candidate, context);
+    return countMessageTokens([...head, ...tail], model);
   };
   const degradations = fitFixedParts(parts, budget, fixedTokens, model);
 
-  const { head, tail } = render(parts);
-  let remaining = budget - countMessageTokens([...head, ...tail], model);
+  const { head, tail } = renderFixed(parts, context);
+  let remaining = budget - fixedTokens(parts);
   const kept: ChatMessage[] = [];
   for (let index = input.recentTurns.length - 1; index >= 0; index--) {
     const message = historyMessage(input.recentTurns[index], names);
@@ -210,6 +182,7 @@ export function assemblePrompt(input: PromptInput): AssembledPrompt {
 
   const messages = [...head, ...kept, ...tail];
   const promptTokens = countMessageTokens(messages, model);
+  // Counting is additive per message, so this holds by construction; checked all the same.
   if (promptTokens > budget) throw new PromptBudgetError(budget, promptTokens);
   return {
     messages,
@@ -220,92 +193,4 @@ export function assemblePrompt(input: PromptInput): AssembledPrompt {
     activatedKnowledgeIds: parts.knowledge.map((entry) => entry.id),
     degradations,
   };
-}
-
-/** Shrinks `parts` in place, in the documented order, until the fixed messages fit. */
-function fitFixedParts(
-  parts: FixedParts,
-  budget: number,
-  fixedTokens: (parts: FixedParts) => number,
-  model: string,
-): Degradation[] {
-  const done: Degradation[] = [];
-  const note = (step: Degradation): void => {
-    if (!done.includes(step)) done.push(step);
-  };
-  const over = (): number => fixedTokens(parts) - budget;
-
-  if (over() > 0 && parts.exampleDialogue) {
-    parts.exampleDialogue = false;
-    note("example_dialogue_dropped");
-  }
-  if (over() > 0 && parts.summary) {
-    parts.summary = false;
-    note("summary_dropped");
-  }
-  while (over() > 0 && parts.knowledge.length > 0) {
-    parts.knowledge = withoutLowestPriority(parts.knowledge);
-    note("knowledge_shortened");
-  }
-  if (over() > 0 && parts.newText !== "") {
-    parts.newText = shrinkText(
-      parts.newText,
-      (text) => fixedTokens({ ...parts, newText: text }) - budget,
-      model,
-      "end",
-    );
-    note("new_message_truncated");
-  }
-  if (over() > 0 && parts.image) {
-    parts.image = false;
-    note("image_dropped");
-  }
-  if (over() > 0 && parts.postHistory) {
-    parts.postHistory = false;
-    note("post_history_dropped");
-  }
-  if (over() > 0 && parts.character !== "") {
-    parts.character = shrinkText(
-      parts.character,
-      (text) => fixedTokens({ ...parts, character: text }) - budget,
-      model,
-      "start",
-    );
-    note("character_trimmed");
-  }
-  const excess = over();
-  if (excess > 0) throw new PromptBudgetError(budget, budget + excess);
-  return done;
-}
-
-/**
- * Cuts `original` until `overWith(candidate)` reports it fits, or nothing is left. Decoded
- * token slices can re-encode to a slightly different count, so each cut is re-measured and
- * the target shrinks strictly until it fits. `keep: "end"` keeps the newest part of a
- * message; `"start"` keeps the opening of a text.
- */
-function shrinkText(
-  original: string,
-  overWith: (candidate: string) => number,
-  model: string,
-  keep: "end" | "start",
-): string {
-  let current = original;
-  let target = countTextTokens(original, model);
-  let excess = overWith(current);
-  while (excess > 0 && current !== "") {
-    // One token more for the cut mark.
-    target -= excess + 1;
-    if (target <= 0) {
-      current = "";
-    } else if (keep === "end") {
-      const piece = keepLastTokens(original, target, model).replace(/^\uFFFD+/, "").trimStart();
-      current = `${CUT_MARK}${piece}`;
-    } else {
-      const piece = keepFirstTokens(original, target, model).replace(/\uFFFD+$/, "").trimEnd();
-      current = `${piece}${CUT_MARK}`;
-    }
-    excess = overWith(current);
-  }
-  return current;
 }

@@ -1,0 +1,234 @@
+// Conversation callables: start, stop, regenerate, pick a version, delete, search.
+import { randomUUID } from "node:crypto";
+import { FieldValue } from "firebase-admin/firestore";
+import { HttpsError, type CallableRequest } from "firebase-functions/v2/https";
+import { z } from "zod";
+import { enforceRateLimit } from "../limits/rate-limit";
+import { parseInput, requireAuth, type Caller } from "../shared/callable";
+import { db } from "../shared/firebase";
+import { isPremiumAt } from "../identity/profile";
+import { writeNewConversation } from "./conversation";
+import { generateReply } from "./generate";
+import { queryKeywords } from "./search-keywords";
+import { conversationId, conversationRef, messagesRef, replyIdFor, replySchema, userMessageSchema } from "./store";
+
+const idSchema = z.string().min(1).max(200).regex(/^[A-Za-z0-9_-]+$/, "is not a valid id");
+
+async function ownConversation(caller: Caller, convId: string) {
+  const snapshot = await conversationRef(convId).get();
+  if (!snapshot.exists || snapshot.get("userId") !== caller.uid) {
+    throw new HttpsError("not-found", "No such conversation.");
+  }
+  return snapshot;
+}
+
+export async function startConversation(request: CallableRequest<unknown>) {
+  const caller = requireAuth(request);
+  const { characterId } = parseInput(z.strictObject({ characterId: idSchema }), request.data);
+  const convId = conversationId(caller.uid, characterId);
+  const created = await db().runTransaction(async (tx) => {
+    const [conversation, character] = await Promise.all([
+      tx.get(conversationRef(convId)),
+      tx.get(db().collection("characters").doc(characterId)),
+    ]);
+    if (!character.exists || character.get("published") !== true) {
+      throw new HttpsError("not-found", "No such character.");
+    }
+    if (conversation.exists) {
+      if (conversation.get("deleted") === true) tx.update(conversationRef(convId), { deleted: false, deletedAt: null });
+      return false;
+    }
+    const alternates: unknown = character.get("alternateGreetings");
+    const greetings = [character.get("greeting"), ...(Array.isArray(alternates) ? alternates : [])].filter(
+      (text): text is string => typeof text === "string" && text.trim() !== "",
+    );
+    const greeting = greetings.length > 0 ? greetings[Math.floor(Math.random() * greetings.length)] : "";
+    writeNewConversation(tx, convId, caller.uid, characterId, greeting, Date.now());
+    return true;
+  });
+  return { conversationId: convId, created };
+}
+
+const replyTarget = z.strictObject({ conversationId: idSchema, messageId: idSchema });
+
+/** Stops a streaming reply; the partial text stays, status `stopped`. */
+export async function stopReply(request: CallableRequest<unknown>) {
+  const caller = requireAuth(request);
+  const input = parseInput(replyTarget, request.data);
+  await ownConversation(caller, input.conversationId);
+  const replyRef = messagesRef(input.conversationId).doc(replyIdFor(input.messageId));
+  return db().runTransaction(async (tx) => {
+    const reply = replySchema.safeParse((await tx.get(replyRef)).data());
+    if (!reply.success) throw new HttpsError("not-found", "No such reply.");
+    if (reply.data.status !== "generating") return { status: reply.data.status };
+    if (reply.data.lease && reply.data.lease.expiresAtMs < Date.now()) {
+      // Nobody is generating any more (the worker died): stop it here.
+      tx.update(replyRef, { status: "stopped", lease: null, stopRequested: true, updatedAt: FieldValue.serverTimestamp() });
+      return { status: "stopped" };
+    }
+    // The generating worker watches this flag, ends the stream and finalizes.
+    tx.update(replyRef, { stopRequested: true, updatedAt: FieldValue.serverTimestamp() });
+    return { status: "stopping" };
+  });
+}
+
+/**
+ * Generates the last reply again. The previous text is kept in `versions`; the user's
+ * quota is not charged again (the unit belongs to their message, which was already counted).
+ */
+export async function regenerateReply(request: CallableRequest<unknown>) {
+  const caller = requireAuth(request);
+  const input = parseInput(replyTarget, request.data);
+  await ownConversation(caller, input.conversationId);
+  await enforceRateLimit(caller.uid, "regenerate");
+  const messageRef = messagesRef(input.conversationId).doc(input.messageId);
+  const replyRef = messagesRef(input.conversationId).doc(replyIdFor(input.messageId));
+  const owner = randomUUID();
+  const claimed = await db().runTransaction(async (tx) => {
+    const [messageSnap, replySnap, userSnap, latest] = await Promise.all([
+      tx.get(messageRef),
+      tx.get(replyRef),
+      tx.get(db().collection("users").doc(caller.uid)),
+      tx.get(messagesRef(input.conversationId).where("role", "==", "user").orderBy("createdAt", "desc").limit(1)),
+    ]);
+    const message = userMessageSchema.safeParse(messageSnap.data());
+    const reply = replySchema.safeParse(replySnap.data());
+    if (!message.success || !reply.success) throw new HttpsError("not-found", "No such reply.");
+    if (latest.docs[0]?.id !== input.messageId) {
+      throw new HttpsError("failed-precondition", "Only the latest reply can be regenerated.");
+    }
+    if (reply.data.status === "generating" || reply.data.status === "pending") {
+      throw new HttpsError("failed-precondition", "This reply is still being written.");
+    }
+    if (!["complete", "stopped", "failed", "blocked"].includes(reply.data.status)) {
+      throw new HttpsError("failed-precondition", "This message was not answered; send a new one.");
+    }
+    const premiumUntil: unknown = userSnap.get("premiumUntil");
+    const premium = isPremiumAt(
+      premiumUntil && typeof premiumUntil === "object" && "toMillis" in premiumUntil && typeof premiumUntil.toMillis === "function"
+        ? Number(premiumUntil.toMillis())
+        : null,
+      Date.now(),
+    );
+    tx.update(replyRef, {
+      status: "generating",
+      versions: FieldValue.arrayUnion({
+        text: reply.data.text,
+        status: reply.data.status,
+        model: typeof replySnap.get("model") === "string" ? String(replySnap.get("model")) : null,
+        atMs: Date.now(),
+      }),
+      text: "",
+      attempt: reply.data.attempt + 1,
+      stopRequested: false,
+      lease: { owner, expiresAtMs: Date.now() + 90_000 },
+      updatedAt: FieldValue.serverTimestamp(),
+    });
+    const displayName: unknown = userSnap.get("displayName");
+    return { message: message.data, premium, userName: typeof displayName === "string" && displayName ? displayName : "friend" };
+  });
+  const outcome = await generateReply({
+    convId: input.conversationId,
+    messageId: input.messageId,
+    replyId: replyRef.id,
+    message: claimed.message,
+    owner,
+    premium: claimed.premium,
+    userName: claimed.userName,
+    startedAtMs: Date.now(),
+  });
+  return { status: outcome.status };
+}
+
+/** Makes an earlier version the one shown and used as context. */
+export async function selectReplyVersion(request: CallableRequest<unknown>) {
+  const caller = requireAuth(request);
+  const input = parseInput(replyTarget.extend({ version: z.number().int().min(0).max(50) }), request.data);
+  await ownConversation(caller, input.conversationId);
+  const replyRef = messagesRef(input.conversationId).doc(replyIdFor(input.messageId));
+  const context = conversationRef(input.conversationId).collection("context").doc("window");
+  await db().runTransaction(async (tx) => {
+    const [replySnap, contextSnap] = await Promise.all([tx.get(replyRef), tx.get(context)]);
+    const reply = replySchema.safeParse(replySnap.data());
+    if (!reply.success) throw new HttpsError("not-found", "No such reply.");
+    if (reply.data.status === "generating") throw new HttpsError("failed-precondition", "This reply is still being written.");
+    const chosen = reply.data.versions[input.version];
+    if (!chosen) throw new HttpsError("invalid-argument", "version: no such version");
+    const versions = [...reply.data.versions];
+    versions[input.version] = { text: reply.data.text, status: reply.data.status, model: null, atMs: Date.now() };
+    tx.update(replyRef, { text: chosen.text, status: chosen.status, versions, updatedAt: FieldValue.serverTimestamp() });
+    // The context window holds the chosen text, so the next turn continues from it.
+    const turns: unknown = contextSnap.get("turns");
+    if (Array.isArray(turns)) {
+      tx.update(context, {
+        turns: turns.map((turn: unknown) =>
+          turn && typeof turn === "object" && "id" in turn && turn.id === replyRef.id ? { ...turn, text: chosen.text } : turn,
+        ),
+      });
+    }
+  });
+  return { selected: input.version };
+}
+
+const deleteInput = z.strictObject({ conversationId: idSchema, hard: z.boolean().default(false) });
+
+/**
+ * Soft delete hides the conversation from the user's list and keeps the data (retention);
+ * hard delete removes it with every message. Usage counts are never reset by either.
+ */
+export async function deleteConversation(request: CallableRequest<unknown>) {
+  const caller = requireAuth(request);
+  const input = parseInput(deleteInput, request.data);
+  await ownConversation(caller, input.conversationId);
+  if (input.hard) {
+    await db().recursiveDelete(conversationRef(input.conversationId));
+    return { deleted: "hard" };
+  }
+  await conversationRef(input.conversationId).update({ deleted: true, deletedAt: FieldValue.serverTimestamp() });
+  return { deleted: "soft" };
+}
+
+const searchInput = z.strictObject({
+  conversationId: idSchema,
+  query: z.string().trim().min(1).max(200),
+  limit: z.number().int().min(1).max(50).default(20),
+});
+
+/** One indexed query on the first keyword; the rest are checked on that page. */
+export async function searchMessages(request: CallableRequest<unknown>) {
+  const caller = requireAuth(request);
+  const input = parseInput(searchInput, request.data);
+  await ownConversation(caller, input.conversationId);
+  const words = queryKeywords(input.query);
+  const [first, ...rest] = words;
+  if (!first) return { results: [] };
+  const page = await messagesRef(input.conversationId)
+    .where("keywords", "array-contains", first)
+    .orderBy("createdAt", "desc")
+    .limit(200)
+    .get();
+  const results = page.docs
+    .filter((doc) => {
+      const keywords: unknown = doc.get("keywords");
+      return Array.isArray(keywords) && rest.every((word) => keywords.includes(word));
+    })
+    .slice(0, input.limit)
+    .map((doc) => ({
+      messageId: doc.id,
+      role: String(doc.get("role")),
+      text: String(doc.get("text") ?? ""),
+      createdAt: doc.get("createdAt")?.toDate?.().toISOString() ?? null,
+    }));
+  return { results };
+}
+
+export async function conversationStats(request: CallableRequest<unknown>) {
+  const caller = requireAuth(request);
+  const { conversationId: convId } = parseInput(z.strictObject({ conversationId: idSchema }), request.data);
+  const snapshot = await ownConversation(caller, convId);
+  return {
+    counts: snapshot.get("counts") ?? null,
+    tokens: snapshot.get("tokens") ?? null,
+    costUsd: snapshot.get("costUsd") ?? 0,
+  };
+}

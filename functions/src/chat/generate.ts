@@ -1,0 +1,196 @@
+// Produces a claimed reply: moderation, prompt, streamed generation into the reply
+// document, output moderation, then one finalizing transaction.
+import { logger } from "firebase-functions/v2";
+import { readSettings, type Settings } from "../config";
+import { aiSettingsSchema, characterProfileSchema } from "../characters/model";
+import { db } from "../shared/firebase";
+import { FieldValue } from "../shared/firebase";
+import { blockedMessage, moderationInput } from "./core/moderation";
+import { contextWindowSchema } from "./core/memory";
+import { offlineReply } from "./core/offline-responder";
+import { assemblePrompt, PromptBudgetError, type ContextTurn } from "./core/prompt";
+import { userFacingFailure, type ErrorKind } from "./core/retry";
+import { StreamWriteThrottle } from "./core/stream-throttle";
+import { finalizeReply, type FinalOutcome } from "./finalize";
+import { chooseReply, attachReplyExtras } from "./reply-extras";
+import { moderate, ProviderError, streamCompletion, type StreamOutcome } from "./provider";
+import { contextRef, messagesRef, type UserMessage } from "./store";
+
+export const OFFLINE_MODEL = "offline-responder";
+
+export interface GenerateJob {
+  convId: string;
+  messageId: string;
+  replyId: string;
+  message: UserMessage;
+  owner: string;
+  premium: boolean;
+  userName: string;
+  startedAtMs: number;
+}
+
+function messageTextForModel(message: UserMessage): string {
+  if (message.type === "audio") return message.transcript ?? message.text ?? "";
+  return message.text;
+}
+
+async function offlineStream(
+  profileName: Parameters<typeof offlineReply>[0]["profile"],
+  userName: string,
+  userText: string,
+  onText: (text: string) => void,
+  signal: AbortSignal,
+): Promise<StreamOutcome> {
+  const reply = offlineReply({ profile: profileName, userName, userText, chunkCount: 6 });
+  let text = "";
+  let firstTextAtMs: number | null = null;
+  for (const chunk of reply.chunks) {
+    if (signal.aborted) return { text, usage: null, finishReason: "stopped", model: OFFLINE_MODEL, attempts: 1, firstTextAtMs };
+    text += chunk;
+    firstTextAtMs ??= Date.now();
+    onText(text);
+    await new Promise((resolve) => setTimeout(resolve, 150));
+  }
+  return { text, usage: null, finishReason: "stop", model: OFFLINE_MODEL, attempts: 1, firstTextAtMs };
+}
+
+/** Watches the reply for a stop request while it streams (one listener, no polling). */
+function watchForStop(convId: string, replyId: string, controller: AbortController): () => void {
+  return messagesRef(convId)
+    .doc(replyId)
+    .onSnapshot(
+      (snapshot) => {
+        if (snapshot.get("stopRequested") === true) controller.abort(new Error("stopped by the user"));
+      },
+      (error) => logger.warn("stop watcher failed", { convId, replyId, error: String(error) }),
+    );
+}
+
+export async function generateReply(job: GenerateJob, settings: Settings = readSettings()): Promise<FinalOutcome> {
+  const firestore = db();
+  const characterRef = firestore.collection("characters").doc(job.message.characterId);
+  const [characterSnap, aiSnap, contextSnap] = await Promise.all([
+    characterRef.get(),
+    characterRef.collection("private").doc("ai").get(),
+    contextRef(job.convId).get(),
+  ]);
+  const profile = characterProfileSchema.parse(stripServerFields(characterSnap.data()));
+  const ai = aiSettingsSchema.parse(aiSnap.data() ?? {});
+  const contextDoc = contextSnap.data() ?? {};
+  const window = contextWindowSchema.safeParse(contextDoc);
+  const summary = typeof contextDoc.summary === "string" ? contextDoc.summary : "";
+  const userText = messageTextForModel(job.message);
+  const model = ai.model || settings.openAiModel;
+  const offline = !settings.openAiApiKey;
+  const base = { ...job, model: offline ? OFFLINE_MODEL : model };
+
+  if (!offline && userText) {
+    let verdict;
+    try {
+      verdict = await moderate(moderationInput(userText), settings);
+    } catch (error) {
+      return finalizeReply(base, failure(error instanceof ProviderError ? error.kind : "unknown"));
+    }
+    if (!verdict.allowed) {
+      logger.info("input blocked by moderation", { convId: job.convId, categories: verdict.categories });
+      return finalizeReply(base, { status: "blocked", text: "", error: blockedMessage("input") });
+    }
+  }
+
+  const choice = await chooseReply(job, profile, settings);
+  const recentTurns: ContextTurn[] = (window.success ? window.data.turns : [])
+    .filter((turn) => turn.id !== job.messageId && turn.id !== job.replyId)
+    .map((turn) => ({ role: turn.role, text: turn.text }));
+  let prompt;
+  try {
+    prompt = assemblePrompt({
+      profile,
+      ai,
+      userName: job.userName,
+      summary,
+      recentTurns,
+      newMessage: { role: "user", text: userText || "(no text)" },
+      model,
+    });
+  } catch (error) {
+    if (error instanceof PromptBudgetError) {
+      logger.error("character AI settings leave no room for a prompt", { characterId: job.message.characterId, error: error.message });
+      return finalizeReply(base, failure("bad_request"));
+    }
+    throw error;
+  }
+
+  const replyRef = messagesRef(job.convId).doc(job.replyId);
+  const throttle = new StreamWriteThrottle();
+  const controller = new AbortController();
+  const unwatch = watchForStop(job.convId, job.replyId, controller);
+  let pendingWrite: Promise<unknown> = Promise.resolve();
+  const onText = (text: string) => {
+    if (text === "" || throttle.shouldWrite(text, Date.now())) {
+      // Partial text only: status and lease stay as claimed. Writes are chained so an older
+      // text never lands after a newer one.
+      pendingWrite = pendingWrite.then(() =>
+        replyRef.update({ text, updatedAt: FieldValue.serverTimestamp() }).catch((error: unknown) => {
+          logger.warn("partial write failed", { replyId: job.replyId, error: String(error) });
+        }),
+      );
+    }
+  };
+
+  let outcome: StreamOutcome;
+  try {
+    outcome = offline
+      ? await offlineStream(profile, job.userName, userText, onText, controller.signal)
+      : await streamCompletion(
+          { model, messages: prompt.messages, temperature: ai.temperature, maxTokens: ai.maxTokens },
+          onText,
+          controller.signal,
+          settings,
+        );
+  } catch (error) {
+    unwatch();
+    await pendingWrite;
+    const kind: ErrorKind = error instanceof ProviderError ? error.kind : "unknown";
+    logger.warn("generation failed", { convId: job.convId, replyId: job.replyId, kind, detail: String(error) });
+    return finalizeReply(base, failure(kind));
+  }
+  unwatch();
+  await pendingWrite;
+
+  const stopped = outcome.finishReason === "stopped";
+  if (!stopped && !offline && outcome.text) {
+    const verdict = await moderate(outcome.text, settings).catch(() => null);
+    if (verdict && !verdict.allowed) {
+      logger.info("output blocked by moderation", { convId: job.convId, categories: verdict.categories });
+      return finalizeReply(base, { status: "blocked", text: "", error: blockedMessage("output"), usage: outcome.usage, model: outcome.model });
+    }
+  }
+  const extras = stopped ? {} : await attachReplyExtras(job, choice, outcome.text, settings);
+  return finalizeReply(base, {
+    status: stopped ? "stopped" : "complete",
+    text: outcome.text,
+    usage: outcome.usage,
+    model: outcome.model,
+    finishReason: outcome.finishReason,
+    firstTextAtMs: outcome.firstTextAtMs,
+    attempts: outcome.attempts,
+    promptInfo: {
+      promptTokens: prompt.promptTokens,
+      budget: prompt.budget,
+      includedTurns: prompt.includedTurnCount,
+      droppedTurns: prompt.droppedTurnCount,
+      knowledge: prompt.activatedKnowledgeIds,
+    },
+    ...extras,
+  });
+}
+
+function failure(kind: ErrorKind) {
+  return { status: "failed" as const, text: "", error: userFacingFailure(kind), errorKind: kind };
+}
+
+/** Server-only fields on the character document that are not part of the profile. */
+function stripServerFields(data: Record<string, unknown> | undefined): Record<string, unknown> {
+  const { stats: _stats, createdAt: _c, updatedAt: _u, statsUpdatedAt: _s, ...profile } = data ?? {};
+  return profile;
+}

@@ -1,0 +1,35 @@
+// What a user has used and has left (the spec's GET /api/auth/usage).
+import { Timestamp } from "firebase-admin/firestore";
+import type { CallableRequest } from "firebase-functions/v2/https";
+import { z } from "zod";
+import { isPremiumAt } from "../identity/profile";
+import { parseInput, requireAuth } from "../shared/callable";
+import { db } from "../shared/firebase";
+import { FREE_QUOTA, remaining } from "./policy";
+import { parseUsage } from "./usage";
+
+const input = z.strictObject({ characterId: z.string().min(1).max(128).optional() });
+
+export async function getUsage(request: CallableRequest<unknown>) {
+  const caller = requireAuth(request);
+  const { characterId } = parseInput(input, request.data);
+  const user = db().collection("users").doc(caller.uid);
+  const [profile, usageDocs] = await Promise.all([
+    user.get(),
+    characterId ? user.collection("usage").doc(characterId).get().then((doc) => [doc]) : user.collection("usage").get().then((page) => page.docs),
+  ]);
+  const premiumUntil: unknown = profile.get("premiumUntil");
+  const untilMs = premiumUntil instanceof Timestamp ? premiumUntil.toMillis() : null;
+  const premium = isPremiumAt(untilMs, Date.now());
+  return {
+    premium,
+    premiumUntil: untilMs && premium ? new Date(untilMs).toISOString() : null,
+    limits: premium ? null : FREE_QUOTA,
+    characters: usageDocs
+      .filter((doc) => doc.exists)
+      .map((doc) => {
+        const used = parseUsage(doc.data());
+        return { characterId: doc.id, used, remaining: remaining(used, premium) };
+      }),
+  };
+}

@@ -1,0 +1,145 @@
+import { signInWithEmailAndPassword } from "firebase/auth";
+import { doc, setDoc } from "firebase/firestore";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { callError, db, signUpAdmin } from "../helpers/admin";
+import { sendText, waitForFinalReply } from "../helpers/chat";
+import { createCharacter } from "../helpers/characters";
+import { closeAllClientApps, newClientApp, signUp } from "../helpers/client";
+import { clearFirestore } from "../helpers/emulator-data";
+
+beforeEach(async () => {
+  await clearFirestore();
+  await createCharacter("luna", { name: "Luna" });
+});
+afterEach(async () => {
+  await closeAllClientApps();
+});
+
+async function exemptFromRateLimit(uid: string) {
+  const admin = await signUpAdmin();
+  await admin.call("setRateLimitExempt", { uid, exempt: true });
+}
+
+/** The same account signed in on several devices at once. */
+async function devices(email: string, password: string, count: number) {
+  return Promise.all(
+    Array.from({ length: count }, async () => {
+      const app = newClientApp();
+      const credential = await signInWithEmailAndPassword(app.auth, email, password);
+      return Object.assign(app, { user: credential.user });
+    }),
+  );
+}
+
+describe("free tier under concurrency", () => {
+  it("gives exactly 30 replies to 50 concurrent text messages, ten rounds in a row", async () => {
+    const tallies: string[] = [];
+    for (let round = 1; round <= 10; round++) {
+      const owner = await signUp(`burst${round}`);
+      await exemptFromRateLimit(owner.user.uid);
+      const phones = await devices(owner.email, owner.password, 5);
+      const sent = await Promise.all(
+        Array.from({ length: 50 }, (_, i) => sendText(phones[i % phones.length]!, "luna", `burst ${round}.${i} [[words:2]]`)),
+      );
+      const replies = await Promise.all(
+        sent.map(({ conversationId, messageId }) => waitForFinalReply(owner, conversationId, messageId, 90_000)),
+      );
+      const statuses = replies.map((reply) => String(reply.get("status")));
+      const complete = statuses.filter((status) => status === "complete").length;
+      const limited = replies.filter((reply) => reply.get("status") === "limit_reached");
+      tallies.push(`${complete}/${limited.length}`);
+      expect(complete).toBe(30);
+      expect(limited).toHaveLength(20);
+      expect(limited[0]?.get("error")).toMatchObject({
+        code: "limit_reached",
+        upgrade: { priceCents: 700, currency: "usd", days: 15, callable: "createCheckoutSession" },
+      });
+      expect((await db().doc(`users/${owner.user.uid}/usage/luna`).get()).get("text")).toBe(30);
+      await Promise.all(phones.map((phone) => phone.close()));
+    }
+    console.log(`50 concurrent messages, 10 rounds: complete/limit_reached = ${tallies.join(", ")}`);
+  }, 600_000);
+});
+
+describe("rate limit", () => {
+  it("trips at the 11th message in a minute with a retry time", async () => {
+    const client = await signUp("fast");
+    const statuses: string[] = [];
+    for (let i = 1; i <= 11; i++) {
+      const { conversationId, messageId } = await sendText(client, "luna", `quick ${i} [[words:2]]`);
+      const reply = await waitForFinalReply(client, conversationId, messageId);
+      statuses.push(String(reply.get("status")));
+      if (i === 11) {
+        expect(reply.get("error").code).toBe("rate_limited");
+        const retryAt = reply.get("error").retryAt.toMillis();
+        expect(retryAt).toBeGreaterThan(Date.now());
+        expect(retryAt).toBeLessThanOrEqual(Date.now() + 60_000);
+      }
+    }
+    expect(statuses).toEqual([...Array<string>(10).fill("complete"), "rate_limited"]);
+    // A rate-limited message costs no quota.
+    expect((await db().doc(`users/${client.user.uid}/usage/luna`).get()).get("text")).toBe(10);
+  }, 120_000);
+
+  it("limits auth callables and reports the retry time", async () => {
+    const client = await signUp("namer");
+    for (let i = 0; i < 5; i++) await client.call("claimUsername", { username: `name_${i}` }).catch(() => undefined);
+    const error = await callError(client.call("claimUsername", { username: "one_more" }));
+    expect(error.code).toBe("functions/resource-exhausted");
+    expect(error.message).toMatch(/try again in \d+ s/);
+  });
+});
+
+describe("premium and the quota", () => {
+  it("buying premium lifts the limit on the next message; expiry brings it back", async () => {
+    const client = await signUp("upgrader");
+    await db().doc(`users/${client.user.uid}/usage/luna`).set({ text: 30, audio: 0, media: 0 });
+    const first = await sendText(client, "luna", "before premium [[words:2]]");
+    expect((await waitForFinalReply(client, first.conversationId, first.messageId)).get("status")).toBe("limit_reached");
+
+    const admin = await signUpAdmin();
+    await admin.call("setPremium", { uid: client.user.uid, premiumUntil: new Date(Date.now() + 86_400_000).toISOString() });
+    const second = await sendText(client, "luna", "with premium [[words:2]]");
+    expect((await waitForFinalReply(client, second.conversationId, second.messageId)).get("status")).toBe("complete");
+    const usage = await client.call<{ premium: boolean; limits: unknown }>("getUsage", {});
+    expect(usage).toMatchObject({ premium: true, limits: null });
+
+    await admin.call("setPremium", { uid: client.user.uid, premiumUntil: new Date(Date.now() - 1000).toISOString() });
+    const third = await sendText(client, "luna", "after expiry [[words:2]]");
+    expect((await waitForFinalReply(client, third.conversationId, third.messageId)).get("status")).toBe("limit_reached");
+  }, 60_000);
+
+  it("reports used and remaining per character", async () => {
+    const client = await signUp("counter");
+    const { conversationId, messageId } = await sendText(client, "luna", "count me [[words:2]]");
+    await waitForFinalReply(client, conversationId, messageId);
+    const usage = await client.call("getUsage", { characterId: "luna" });
+    expect(usage).toEqual({
+      premium: false,
+      premiumUntil: null,
+      limits: { text: 30, audio: 5, media: 5 },
+      characters: [{ characterId: "luna", used: { text: 1, audio: 0, media: 0 }, remaining: { text: 29, audio: 5, media: 5 } }],
+    });
+  });
+});
+
+describe("forging usage", () => {
+  it("a client cannot write or reset its usage, and deleting the conversation resets nothing", async () => {
+    const client = await signUp("forger");
+    await expect(setDoc(doc(client.db, "users", client.user.uid, "usage", "luna"), { text: 0 })).rejects.toMatchObject({
+      code: "permission-denied",
+    });
+    const { conversationId, messageId } = await sendText(client, "luna", "one [[words:2]]");
+    await waitForFinalReply(client, conversationId, messageId);
+    await client.call("deleteConversation", { conversationId, hard: true });
+    const again = await sendText(client, "luna", "two [[words:2]]");
+    await waitForFinalReply(client, again.conversationId, again.messageId);
+    expect((await db().doc(`users/${client.user.uid}/usage/luna`).get()).get("text")).toBe(2);
+    await expect(
+      setDoc(doc(client.db, "users", client.user.uid), { premiumUntil: new Date(2099, 1, 1) }, { merge: true }),
+    ).rejects.toMatchObject({ code: "permission-denied" });
+    await expect(
+      setDoc(doc(client.db, "users", client.user.uid), { rateLimitExempt: true }, { merge: true }),
+    ).rejects.toMatchObject({ code: "permission-denied" });
+  });
+});
