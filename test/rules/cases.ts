@@ -8,11 +8,21 @@ const F = false;
 const NONE: Row = [F, F, F, F, F];
 
 function expectRows(rows: Record<Actor, Row>): CollectionCase["expect"] {
-  const out = {} as Record<Actor, Record<Operation, boolean>>;
-  for (const [actor, [get, list, create, update, del]] of Object.entries(rows) as [Actor, Row][]) {
-    out[actor] = { get, list, create, update, delete: del };
-  }
-  return out;
+  const cell = ([get, list, create, update, del]: Row): Record<Operation, boolean> => ({
+    get,
+    list,
+    create,
+    update,
+    delete: del,
+  });
+  return {
+    anonymous: cell(rows.anonymous),
+    stranger: cell(rows.stranger),
+    owner: cell(rows.owner),
+    premiumOwner: cell(rows.premiumOwner),
+    deactivatedOwner: cell(rows.deactivatedOwner),
+    admin: cell(rows.admin),
+  };
 }
 
 const character = (published: boolean) => ({ name: "Luna", published, premiumOnly: false, tags: [] });

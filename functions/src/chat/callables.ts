@@ -1,6 +1,6 @@
 // Conversation callables: start, stop, regenerate, pick a version, delete, search.
 import { randomUUID } from "node:crypto";
-import { FieldValue } from "firebase-admin/firestore";
+import { FieldValue, Timestamp } from "firebase-admin/firestore";
 import { HttpsError, type CallableRequest } from "firebase-functions/v2/https";
 import { z } from "zod";
 import { enforceRateLimit } from "../limits/rate-limit";
@@ -38,12 +38,12 @@ export async function startConversation(request: CallableRequest<unknown>) {
       if (conversation.get("deleted") === true) tx.update(conversationRef(convId), { deleted: false, deletedAt: null });
       return false;
     }
+    const greeting: unknown = character.get("greeting");
     const alternates: unknown = character.get("alternateGreetings");
-    const greetings = [character.get("greeting"), ...(Array.isArray(alternates) ? alternates : [])].filter(
-      (text): text is string => typeof text === "string" && text.trim() !== "",
-    );
-    const greeting = greetings.length > 0 ? greetings[Math.floor(Math.random() * greetings.length)] : "";
-    writeNewConversation(tx, convId, caller.uid, characterId, greeting, Date.now());
+    const candidates: unknown[] = [greeting, ...(Array.isArray(alternates) ? (alternates as unknown[]) : [])];
+    const greetings = candidates.filter((text): text is string => typeof text === "string" && text.trim() !== "");
+    const chosen = greetings.length > 0 ? greetings[Math.floor(Math.random() * greetings.length)] : "";
+    writeNewConversation(tx, convId, caller.uid, characterId, chosen, Date.now());
     return true;
   });
   return { conversationId: convId, created };
@@ -104,12 +104,7 @@ export async function regenerateReply(request: CallableRequest<unknown>) {
       throw new HttpsError("failed-precondition", "This message was not answered; send a new one.");
     }
     const premiumUntil: unknown = userSnap.get("premiumUntil");
-    const premium = isPremiumAt(
-      premiumUntil && typeof premiumUntil === "object" && "toMillis" in premiumUntil && typeof premiumUntil.toMillis === "function"
-        ? Number(premiumUntil.toMillis())
-        : null,
-      Date.now(),
-    );
+    const premium = isPremiumAt(premiumUntil instanceof Timestamp ? premiumUntil.toMillis() : null, Date.now());
     tx.update(replyRef, {
       status: "generating",
       versions: FieldValue.arrayUnion({
@@ -213,12 +208,17 @@ export async function searchMessages(request: CallableRequest<unknown>) {
       return Array.isArray(keywords) && rest.every((word) => keywords.includes(word));
     })
     .slice(0, input.limit)
-    .map((doc) => ({
-      messageId: doc.id,
-      role: String(doc.get("role")),
-      text: String(doc.get("text") ?? ""),
-      createdAt: doc.get("createdAt")?.toDate?.().toISOString() ?? null,
-    }));
+    .map((doc) => {
+      const role: unknown = doc.get("role");
+      const text: unknown = doc.get("text");
+      const createdAt: unknown = doc.get("createdAt");
+      return {
+        messageId: doc.id,
+        role: typeof role === "string" ? role : "user",
+        text: typeof text === "string" ? text : "",
+        createdAt: createdAt instanceof Timestamp ? createdAt.toDate().toISOString() : null,
+      };
+    });
   return { results };
 }
 
@@ -226,9 +226,8 @@ export async function conversationStats(request: CallableRequest<unknown>) {
   const caller = requireAuth(request);
   const { conversationId: convId } = parseInput(z.strictObject({ conversationId: idSchema }), request.data);
   const snapshot = await ownConversation(caller, convId);
-  return {
-    counts: snapshot.get("counts") ?? null,
-    tokens: snapshot.get("tokens") ?? null,
-    costUsd: snapshot.get("costUsd") ?? 0,
-  };
+  const counts: unknown = snapshot.get("counts");
+  const tokens: unknown = snapshot.get("tokens");
+  const costUsd: unknown = snapshot.get("costUsd");
+  return { counts: counts ?? null, tokens: tokens ?? null, costUsd: typeof costUsd === "number" ? costUsd : 0 };
 }

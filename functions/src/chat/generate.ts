@@ -189,8 +189,9 @@ function failure(kind: ErrorKind) {
   return { status: "failed" as const, text: "", error: userFacingFailure(kind), errorKind: kind };
 }
 
-/** Server-only fields on the character document that are not part of the profile. */
+const SERVER_FIELDS = new Set(["stats", "createdAt", "updatedAt", "statsUpdatedAt"]);
+
+/** The character document without the server's fields, which are not part of the profile. */
 function stripServerFields(data: Record<string, unknown> | undefined): Record<string, unknown> {
-  const { stats: _stats, createdAt: _c, updatedAt: _u, statsUpdatedAt: _s, ...profile } = data ?? {};
-  return profile;
+  return Object.fromEntries(Object.entries(data ?? {}).filter(([key]) => !SERVER_FIELDS.has(key)));
 }
