@@ -1,10 +1,14 @@
 // Benchmark: makeVariants against the straightforward method (every variant decoded and
 // resized from the original on its own, all four at once, as Firebase's Resize Images
-// extension does). Each image x method runs in its own child process so that the child's
-// peak RSS belongs to that method alone. Run: npx tsx bench/image-variants.ts
-import { fork } from "node:child_process";
+// extension does). Each image x method runs in its own child processes so that a child's
+// peak RSS belongs to that method alone; children of the two methods take turns, so noise
+// from other work on the machine falls on both. Every case runs twice: on all cores, and
+// pinned to one core with `taskset`, which is closer to a function with 1 vCPU or less
+// (Cloud Functions gives 1 vCPU at 2 GiB, 0.583 at 1 GiB).
+// Run: npx tsx bench/image-variants.ts
+import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import sharp from "../functions/node_modules/sharp";
 import { makeVariants } from "../functions/src/media/variants";
@@ -14,15 +18,23 @@ const METHODS = ["straightforward", "makeVariants"] as const;
 type Method = (typeof METHODS)[number];
 
 const IMAGES = [
-  { label: "12 MP", width: 4000, height: 3000 },
-  { label: "24 MP", width: 6000, height: 4000 },
+  { label: "12 MP", make: () => photoLikeJpeg(4000, 3000) },
+  { label: "24 MP", make: () => photoLikeJpeg(6000, 4000) },
+  // The largest image accepted by default; one colour, so it is quick to build.
+  { label: "100 MP solid", make: () => solidJpeg(10_000, 10_000) },
 ];
 const WARM_UPS = 1;
+/** Timed runs per child. */
 const RUNS = 5;
+/** Children per case and method, alternating between the methods. */
+const ROUNDS = 3;
 
 interface ChildResult {
-  medianMs: number;
+  wallMs: number[];
+  cpuMs: number[];
   peakRssMb: number;
+  /** Peak RSS after loading modules and the file, before any image work. */
+  idleRssMb: number;
 }
 
 async function straightforward(original: Buffer): Promise<Buffer[]> {
@@ -39,28 +51,33 @@ async function straightforward(original: Buffer): Promise<Buffer[]> {
 
 async function runChild(method: Method, file: string): Promise<ChildResult> {
   const original = readFileSync(file);
+  const idleRssMb = maxRssMb();
   const once = async () => {
     if (method === "makeVariants") await makeVariants(original);
     else await straightforward(original);
   };
   for (let i = 0; i < WARM_UPS; i++) await once();
-  const times: number[] = [];
+  const wallMs: number[] = [];
+  const cpuMs: number[] = [];
   for (let i = 0; i < RUNS; i++) {
+    const cpuBefore = process.cpuUsage();
     const start = performance.now();
     await once();
-    times.push(performance.now() - start);
+    wallMs.push(performance.now() - start);
+    const cpu = process.cpuUsage(cpuBefore);
+    cpuMs.push((cpu.user + cpu.system) / 1000);
   }
-  times.sort((a, b) => a - b);
-  return {
-    medianMs: times[Math.floor(times.length / 2)] ?? Number.NaN,
-    // maxRSS is in kilobytes on Linux.
-    peakRssMb: process.resourceUsage().maxRSS / 1024,
-  };
+  return { wallMs, cpuMs, peakRssMb: maxRssMb(), idleRssMb };
+}
+
+function maxRssMb(): number {
+  // maxRSS is in kilobytes on Linux.
+  return process.resourceUsage().maxRSS / 1024;
 }
 
 /**
- * A photo-like test image: smooth gradients and soft shapes with sensor-like noise, so the
- * JPEG has a realistic size instead of compressing to almost nothing.
+ * A photo-like test image: smooth gradients and waves with sensor-like noise, so the JPEG
+ * has a realistic size instead of compressing to almost nothing.
  */
 async function photoLikeJpeg(width: number, height: number): Promise<Buffer> {
   const pixels = Buffer.alloc(width * height * 3);
@@ -81,15 +98,45 @@ async function photoLikeJpeg(width: number, height: number): Promise<Buffer> {
   return sharp(pixels, { raw: { width, height, channels: 3 } }).jpeg({ quality: 90 }).toBuffer();
 }
 
+function solidJpeg(width: number, height: number): Promise<Buffer> {
+  const background = { r: 40, g: 110, b: 190 };
+  const image = sharp({ create: { width, height, channels: 3, background } });
+  return image.jpeg({ quality: 90 }).toBuffer();
+}
+
 function clamp(value: number): number {
   return Math.max(0, Math.min(255, Math.round(value)));
 }
 
-function measureInChild(method: Method, file: string): Promise<ChildResult> {
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length / 2;
+  const upper = sorted[Math.floor(middle)] ?? Number.NaN;
+  if (sorted.length % 2 === 1) return upper;
+  return ((sorted[middle - 1] ?? Number.NaN) + upper) / 2;
+}
+
+function isChildResult(value: unknown): value is ChildResult {
+  if (typeof value !== "object" || value === null) return false;
+  const fields = Object.fromEntries(Object.entries(value));
+  return (
+    Array.isArray(fields.wallMs) &&
+    Array.isArray(fields.cpuMs) &&
+    typeof fields.peakRssMb === "number" &&
+    typeof fields.idleRssMb === "number"
+  );
+}
+
+function measureInChild(method: Method, file: string, oneCore: boolean): Promise<ChildResult> {
+  const script = process.argv[1] ?? "";
+  const node = [process.execPath, ...process.execArgv, script, "--child", method, file];
+  const [command = "", ...args] = oneCore ? ["taskset", "-c", "0", ...node] : node;
   return new Promise((resolve, reject) => {
-    const script = process.argv[1] ?? "";
-    const child = fork(script, ["--child", method, file], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
-    child.once("message", (message: ChildResult) => resolve(message));
+    const child = spawn(command, args, { stdio: ["ignore", "inherit", "inherit", "ipc"] });
+    child.once("message", (message) => {
+      if (isChildResult(message)) resolve(message);
+      else reject(new Error(`unexpected message from ${method} child`));
+    });
     child.once("error", reject);
     child.once("exit", (code) => {
       if (code !== 0) reject(new Error(`${method} child exited with ${code}`));
@@ -97,30 +144,64 @@ function measureInChild(method: Method, file: string): Promise<ChildResult> {
   });
 }
 
+function summarise(children: ChildResult[]) {
+  return {
+    wallMs: median(children.flatMap((c) => c.wallMs)),
+    cpuMs: median(children.flatMap((c) => c.cpuMs)),
+    peakRssMb: Math.max(...children.map((c) => c.peakRssMb)),
+    idleRssMb: children.map((c) => c.idleRssMb),
+  };
+}
+
 async function main(): Promise<void> {
+  const canPin = spawnSync("taskset", ["-c", "0", "true"]).status === 0;
+  const coreSettings = canPin ? [false, true] : [false];
   const dir = mkdtempSync(join(tmpdir(), "image-variants-bench-"));
   try {
     const rows: string[][] = [];
+    const idleRssMb: number[] = [];
     for (const image of IMAGES) {
-      const file = join(dir, `${image.width}x${image.height}.jpg`);
-      const jpeg = await photoLikeJpeg(image.width, image.height);
+      const file = join(dir, `${rows.length}.jpg`);
+      const jpeg = await image.make();
       writeFileSync(file, jpeg);
-      const results = new Map<Method, ChildResult>();
-      for (const method of METHODS) results.set(method, await measureInChild(method, file));
-      const baseline = results.get("straightforward")?.medianMs ?? Number.NaN;
       const label = `${image.label} (${(jpeg.length / 1e6).toFixed(1)} MB JPEG)`;
-      for (const [method, result] of results) {
-        rows.push([
-          label,
-          method,
-          result.medianMs.toFixed(0),
-          result.peakRssMb.toFixed(0),
-          `${(baseline / result.medianMs).toFixed(2)}x`,
-        ]);
+      for (const oneCore of coreSettings) {
+        const children: Record<Method, ChildResult[]> = { straightforward: [], makeVariants: [] };
+        for (let round = 0; round < ROUNDS; round++) {
+          for (const method of METHODS) {
+            children[method].push(await measureInChild(method, file, oneCore));
+          }
+        }
+        const baseline = summarise(children.straightforward);
+        for (const method of METHODS) {
+          const result = summarise(children[method]);
+          idleRssMb.push(...result.idleRssMb);
+          rows.push([
+            label,
+            oneCore ? "1" : String(availableParallelism()),
+            method,
+            result.wallMs.toFixed(0),
+            `${(baseline.wallMs / result.wallMs).toFixed(2)}x`,
+            result.cpuMs.toFixed(0),
+            `${(baseline.cpuMs / result.cpuMs).toFixed(2)}x`,
+            result.peakRssMb.toFixed(0),
+          ]);
+        }
       }
     }
-    printTable(["image", "method", "median ms", "peak RSS MB", "speed-up"], rows);
-    console.log(`\n${RUNS} timed runs after ${WARM_UPS} warm-up per child; node ${process.version}.`);
+    const header = ["image", "cores", "method", "median ms", "speed-up", "CPU ms", "CPU speed-up"];
+    header.push("peak RSS MB");
+    printTable(header, rows);
+    console.log(
+      `\nMedians of ${ROUNDS * RUNS} timed runs` +
+        ` (${ROUNDS} children x ${RUNS}, each after ${WARM_UPS} warm-up);` +
+        ` node ${process.version}, sharp ${sharp.versions.sharp}, libvips ${sharp.versions.vips},` +
+        ` sharp.concurrency() ${sharp.concurrency()}.` +
+        `\nCPU ms = user + system time per run. Peak RSS is the child's whole process, highest` +
+        ` of its children; before any image work a child already peaks at` +
+        ` ${Math.min(...idleRssMb).toFixed(0)}-${Math.max(...idleRssMb).toFixed(0)} MB` +
+        ` (node, tsx, sharp, the JPEG read).`,
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -129,7 +210,8 @@ async function main(): Promise<void> {
 function printTable(header: string[], rows: string[][]): void {
   const all = [header, ...rows];
   const widths = header.map((_, col) => Math.max(...all.map((row) => (row[col] ?? "").length)));
-  const line = (row: string[]) => `| ${row.map((cell, col) => cell.padEnd(widths[col] ?? 0)).join(" | ")} |`;
+  const line = (row: string[]) =>
+    `| ${row.map((cell, col) => cell.padEnd(widths[col] ?? 0)).join(" | ")} |`;
   console.log(line(header));
   console.log(`| ${widths.map((w) => "-".repeat(w)).join(" | ")} |`);
   for (const row of rows) console.log(line(row));
