@@ -29,7 +29,11 @@ const config = writeRunConfig(ports);
 const projectId = `${PROJECT_ID}-t${ports.functions}`;
 const launcher = firestoreLauncherJar();
 const storage = storageEmulatorAvailability();
-const only = ["auth", "firestore", "functions", ...(storage.available ? ["storage"] : [])];
+// AICHAT_EMULATORS narrows the stack (benchmarks that call handlers directly run without the
+// Functions emulator, so no trigger answers behind them).
+const only = process.env.AICHAT_EMULATORS
+  ? process.env.AICHAT_EMULATORS.split(",")
+  : ["auth", "firestore", "functions", ...(storage.available ? ["storage"] : [])];
 console.log(
   storage.available
     ? "Storage emulator: included."

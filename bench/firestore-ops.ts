@@ -1,0 +1,48 @@
+// Counts the Firestore document reads and writes the Admin SDK performs in this process, by
+// wrapping the SDK's read and write entry points. For benchmarks only.
+import { DocumentReference, Query, Transaction, WriteBatch } from "../functions/node_modules/@google-cloud/firestore/build/src/index.js";
+
+export const counts = { reads: 0, writes: 0 };
+
+export function resetCounts(): void {
+  counts.reads = 0;
+  counts.writes = 0;
+}
+
+let installed = false;
+
+type AnyFunction = (...args: unknown[]) => unknown;
+
+function wrap(prototype: object, method: string, onCall: (args: unknown[], result: unknown) => void): void {
+  const original: unknown = Reflect.get(prototype, method);
+  if (typeof original !== "function") throw new Error(`cannot wrap ${method}`);
+  const fn = original as AnyFunction;
+  Reflect.set(prototype, method, function (this: unknown, ...args: unknown[]) {
+    const result = fn.apply(this, args);
+    onCall(args, result);
+    return result;
+  });
+}
+
+function countReadResult(result: unknown): void {
+  if (result instanceof Promise) {
+    void result.then((value: unknown) => {
+      if (value && typeof value === "object" && "docs" in value && Array.isArray(value.docs)) counts.reads += Math.max(1, value.docs.length);
+      else counts.reads += 1;
+    }, () => undefined);
+  }
+}
+
+export function installCounters(): void {
+  if (installed) return;
+  installed = true;
+  wrap(DocumentReference.prototype, "get", (_args, result) => countReadResult(result));
+  wrap(Query.prototype, "get", (_args, result) => countReadResult(result));
+  // A transaction read goes through Transaction.get (documents or queries).
+  wrap(Transaction.prototype, "get", (_args, result) => countReadResult(result));
+  // Every write (DocumentReference.set/update/create/delete, and each write of a
+  // transaction) goes through a WriteBatch, so counting there counts each write once.
+  for (const method of ["set", "update", "create", "delete"]) {
+    wrap(WriteBatch.prototype, method, () => (counts.writes += 1));
+  }
+}
