@@ -82,18 +82,27 @@ function defaultBucket(): string {
   return "";
 }
 
-/** Reads every setting; call it inside a handler. */
+/**
+ * Reads the settings; call it inside a handler. Secrets are read only when used, so a
+ * function that is not granted a secret never touches it.
+ */
 export function readSettings(): Settings {
   return {
-    openAiApiKey: OPENAI_API_KEY.value().trim(),
+    get openAiApiKey() {
+      return OPENAI_API_KEY.value().trim();
+    },
     openAiBaseUrl: OPENAI_BASE_URL.value().trim(),
     openAiModel: OPENAI_MODEL.value().trim(),
     openAiTimeoutMs: OPENAI_TIMEOUT_MS.value(),
     moderationModel: OPENAI_MODERATION_MODEL.value().trim(),
     ttsModel: OPENAI_TTS_MODEL.value().trim(),
     transcribeModel: OPENAI_TRANSCRIBE_MODEL.value().trim(),
-    stripeSecretKey: STRIPE_SECRET_KEY.value().trim(),
-    stripeWebhookSecret: STRIPE_WEBHOOK_SECRET.value().trim(),
+    get stripeSecretKey() {
+      return STRIPE_SECRET_KEY.value().trim();
+    },
+    get stripeWebhookSecret() {
+      return STRIPE_WEBHOOK_SECRET.value().trim();
+    },
     stripePublishableKey: STRIPE_PUBLISHABLE_KEY.value().trim(),
     stripeApiUrl: STRIPE_API_URL.value().trim(),
     stripePriceId: STRIPE_PRICE_ID.value().trim(),

@@ -6,6 +6,7 @@ import { runSeeds } from "../../functions/src/seed/run";
 import { closeAllClientApps, newClientApp, signIn } from "../helpers/client";
 import { clearAuth, clearFirestore } from "../helpers/emulator-data";
 import { functionUrl } from "../helpers/env";
+import { sendText, waitForFinalReply } from "../helpers/chat";
 
 const seedsDir = fileURLToPath(new URL("../../seeds", import.meta.url));
 
@@ -57,6 +58,19 @@ describe("seed data", () => {
     await expect(
       getDocs(query(collection(anonymous.db, "characters"), where("published", "==", true))),
     ).rejects.toMatchObject({ code: "permission-denied" });
+  });
+
+  it("every seeded published character answers the demo user", async () => {
+    const demo = await signIn("demo@aichat.test", "demo-password");
+    const published = await getDocs(
+      query(collection(demo.db, "characters"), where("published", "==", true), where("premiumOnly", "==", false)),
+    );
+    expect(published.size).toBeGreaterThan(0);
+    for (const character of published.docs) {
+      const { conversationId, messageId } = await sendText(demo, character.id, "Hello! [[words:4]]");
+      const reply = await waitForFinalReply(demo, conversationId, messageId);
+      expect(reply.get("status"), character.id).toBe("complete");
+    }
   });
 
   it("demo accounts have their roles and a callable answers them", async () => {

@@ -8,7 +8,7 @@ import { parseInput, requireAuth, type Caller } from "../shared/callable";
 import { db } from "../shared/firebase";
 import { isPremiumAt } from "../identity/profile";
 import { writeNewConversation } from "./conversation";
-import { generateReply } from "./generate";
+import { generateReplySafely } from "./generate";
 import { queryKeywords } from "./search-keywords";
 import { conversationId, conversationRef, messagesRef, replyIdFor, replySchema, userMessageSchema } from "./store";
 
@@ -122,7 +122,7 @@ export async function regenerateReply(request: CallableRequest<unknown>) {
     const displayName: unknown = userSnap.get("displayName");
     return { message: message.data, premium, userName: typeof displayName === "string" && displayName ? displayName : "friend" };
   });
-  const outcome = await generateReply({
+  const outcome = await generateReplySafely({
     convId: input.conversationId,
     messageId: input.messageId,
     replyId: replyRef.id,

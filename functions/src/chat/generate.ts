@@ -75,7 +75,7 @@ export async function generateReply(job: GenerateJob, settings: Settings = readS
     contextRef(job.convId).get(),
   ]);
   const profile = characterProfileSchema.parse(stripServerFields(characterSnap.data()));
-  const ai = aiSettingsSchema.parse(aiSnap.data() ?? {});
+  const ai = aiSettingsSchema.parse(stripServerFields(aiSnap.data()));
   const contextDoc = contextSnap.data() ?? {};
   const window = contextWindowSchema.safeParse(contextDoc);
   const summary = typeof contextDoc.summary === "string" ? contextDoc.summary : "";
@@ -183,6 +183,16 @@ export async function generateReply(job: GenerateJob, settings: Settings = readS
     },
     ...extras,
   });
+}
+
+/** Like generateReply, but a crash (a bug, unreadable stored data) still ends the reply. */
+export async function generateReplySafely(job: GenerateJob): Promise<FinalOutcome> {
+  try {
+    return await generateReply(job);
+  } catch (error) {
+    logger.error("reply generation crashed", { replyId: job.replyId, error: String(error) });
+    return finalizeReply({ ...job, model: "unknown" }, failure("unknown"));
+  }
 }
 
 function failure(kind: ErrorKind) {

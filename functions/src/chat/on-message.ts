@@ -3,7 +3,7 @@ import { randomUUID } from "node:crypto";
 import { logger } from "firebase-functions/v2";
 import { FieldValue } from "../shared/firebase";
 import { claimReply } from "./claim";
-import { generateReply } from "./generate";
+import { generateReplySafely } from "./generate";
 import { searchKeywords } from "./search-keywords";
 import { refreshSummaryIfDue } from "./summary";
 import { messagesRef, userMessageSchema } from "./store";
@@ -39,7 +39,7 @@ export async function onMessageCreated(event: MessageEvent): Promise<void> {
     logger.info("message not answered", { messageId: event.messageId, status: claim.status, code: claim.code });
     return;
   }
-  const outcome = await generateReply({
+  const job = {
     convId: event.convId,
     messageId: event.messageId,
     replyId: claim.replyId,
@@ -48,7 +48,8 @@ export async function onMessageCreated(event: MessageEvent): Promise<void> {
     premium: claim.premium,
     userName: claim.userName,
     startedAtMs,
-  });
+  };
+  const outcome = await generateReplySafely(job);
   logger.info("reply finished", { replyId: claim.replyId, status: outcome.status, ms: Date.now() - startedAtMs });
   if (outcome.status === "complete") await refreshSummaryIfDue(event.convId, message.characterId, claim.userName);
 }

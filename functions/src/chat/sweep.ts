@@ -5,7 +5,7 @@ import { logger } from "firebase-functions/v2";
 import { randomUUID } from "node:crypto";
 import { db } from "../shared/firebase";
 import { claimReply } from "./claim";
-import { generateReply } from "./generate";
+import { generateReplySafely } from "./generate";
 import { userMessageSchema } from "./store";
 
 export async function sweepStaleReplies(nowMs = Date.now(), limit = 20): Promise<{ retaken: number; failed: number }> {
@@ -29,7 +29,7 @@ export async function sweepStaleReplies(nowMs = Date.now(), limit = 20): Promise
     if (claim.action === "refused") failed++;
     if (claim.action !== "generate") continue;
     retaken++;
-    await generateReply({
+    await generateReplySafely({
       convId,
       messageId,
       replyId: claim.replyId,
