@@ -90,8 +90,14 @@ export async function claimReply(
       const userName = typeof displayName === "string" && displayName ? displayName : "friend";
 
       if (decision.action === "fail") {
+        if (existing?.success && existing.data.quotaCharged) {
+          // Nothing was delivered: the unit charged by the first take comes back.
+          const used = parseUsage(usageSnap.data())[message.type];
+          tx.set(usageRef(message.userId, message.characterId), { [message.type]: Math.max(0, used - 1) }, { merge: true });
+        }
         tx.update(replyRef, {
           status: "failed",
+          quotaCharged: false,
           lease: null,
           error: { code: "reply_failed", message: "Something went wrong. Please try again." },
           updatedAt: FieldValue.serverTimestamp(),

@@ -54,15 +54,29 @@ async function offlineStream(
   return { text, usage: null, finishReason: "stop", model: OFFLINE_MODEL, attempts: 1, firstTextAtMs };
 }
 
-/** Watches the reply for a stop request while it streams (one listener, no polling). */
-function watchForStop(convId: string, replyId: string, controller: AbortController): () => void {
-  return messagesRef(convId)
-    .doc(replyId)
+/**
+ * Watches the reply while it streams (one listener, no polling): a stop request ends the
+ * stream; a lease now held by another worker (this one was presumed dead and the reply
+ * retaken) ends it too, and this worker stops writing.
+ */
+function watchReply(
+  job: Pick<GenerateJob, "convId" | "replyId" | "owner">,
+  controller: AbortController,
+  onLeaseLost: () => void,
+): () => void {
+  return messagesRef(job.convId)
+    .doc(job.replyId)
     .onSnapshot(
       (snapshot) => {
-        if (snapshot.get("stopRequested") === true) controller.abort(new Error("stopped by the user"));
+        const owner: unknown = snapshot.get("lease.owner");
+        if (snapshot.get("status") === "generating" && owner !== job.owner) {
+          onLeaseLost();
+          controller.abort(new Error("lease lost"));
+        } else if (snapshot.get("stopRequested") === true) {
+          controller.abort(new Error("stopped by the user"));
+        }
       },
-      (error) => logger.warn("stop watcher failed", { convId, replyId, error: String(error) }),
+      (error) => logger.warn("reply watcher failed", { replyId: job.replyId, error: String(error) }),
     );
 }
 
@@ -123,9 +137,11 @@ export async function generateReply(job: GenerateJob, settings: Settings = readS
   const replyRef = messagesRef(job.convId).doc(job.replyId);
   const throttle = new StreamWriteThrottle();
   const controller = new AbortController();
-  const unwatch = watchForStop(job.convId, job.replyId, controller);
+  let leaseLost = false;
+  const unwatch = watchReply(job, controller, () => (leaseLost = true));
   let pendingWrite: Promise<unknown> = Promise.resolve();
   const onText = (text: string) => {
+    if (leaseLost) return;
     if (text === "" || throttle.shouldWrite(text, Date.now())) {
       // Partial text only: status and lease stay as claimed. Writes are chained so an older
       // text never lands after a newer one.
