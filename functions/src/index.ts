@@ -16,6 +16,10 @@ import { sweepStaleReplies } from "./chat/sweep";
 import * as usage from "./limits/callables";
 import * as payments from "./payments/checkout";
 import { handleStripeWebhook } from "./payments/webhook";
+import * as characterAdmin from "./characters/admin";
+import * as gallery from "./characters/gallery";
+import { applyRatingEvent } from "./characters/ratings";
+import { refreshCharacterStats as refreshStats, rollupRecentStats } from "./characters/rollup";
 
 const REGION = "us-central1";
 setGlobalOptions({ region: REGION, maxInstances: 20 });
@@ -74,3 +78,44 @@ export const createCheckoutSession = onCall(stripeOptions, payments.createChecko
 export const createPortalSession = onCall(stripeOptions, payments.createPortalSession);
 export const verifyCheckoutSession = onCall(stripeOptions, payments.verifyCheckoutSession);
 export const stripeWebhook = onRequest(stripeOptions, handleStripeWebhook);
+
+// ---- characters ----
+// Admin management through callables (validated, stats and private settings written
+// atomically, audited); clients read characters and galleries directly, guarded by the rules.
+// A card PNG may be up to 20 MB, sent base64 in the callable request.
+export const createCharacter = onCall(characterAdmin.createCharacter);
+export const updateCharacter = onCall(characterAdmin.updateCharacter);
+export const updateAiSettings = onCall(characterAdmin.updateAiSettings);
+export const setCharacterPublished = onCall(characterAdmin.setCharacterPublished);
+export const deleteCharacter = onCall({ timeoutSeconds: 300 }, characterAdmin.deleteCharacter);
+export const importCharacterCard = onCall({ memory: "512MiB" }, characterAdmin.importCharacterCard);
+export const exportCharacterCard = onCall({ memory: "512MiB" }, characterAdmin.exportCharacterCard);
+export const addGalleryItem = onCall(gallery.addGalleryItem);
+export const removeGalleryItem = onCall(gallery.removeGalleryItem);
+export const refreshCharacterStats = onCall(refreshStats);
+// Counter triggers are idempotent (a marker per event id, in the same transaction), so
+// retrying a failed delivery is safe.
+export const onGalleryView = onDocumentCreated(
+  { document: "characters/{characterId}/gallery/{itemId}/views/{uid}", retry: true },
+  async (event) => {
+    await gallery.countGalleryView({
+      eventId: event.id,
+      characterId: event.params.characterId,
+      itemId: event.params.itemId,
+    });
+  },
+);
+export const onRatingWritten = onDocumentWritten(
+  { document: "characters/{characterId}/ratings/{uid}", retry: true },
+  async (event) => {
+    await applyRatingEvent({
+      eventId: event.id,
+      characterId: event.params.characterId,
+      before: event.data?.before.data(),
+      after: event.data?.after.data(),
+    });
+  },
+);
+export const rollupStats = onSchedule({ schedule: "every 10 minutes", timeoutSeconds: 300 }, async () => {
+  await rollupRecentStats();
+});

@@ -364,4 +364,26 @@ export const CASES: CollectionCase[] = [
       admin: NONE,
     }),
   },
+  {
+    name: "characters/gallery/viewShards",
+    existingPath: () => "characters/published-1/gallery/free-1/viewShards/0",
+    newPath: () => "characters/published-1/gallery/free-1/viewShards/1",
+    existing: () => ({ count: 5, updatedAtMs: 0 }),
+    create: () => ({ count: 1000, updatedAtMs: 0 }),
+    update: () => ({ count: 1000 }),
+    list: (db) => collection(db, "characters", "published-1", "gallery", "free-1", "viewShards"),
+    fixtures: () => ({
+      "characters/published-1": character(true),
+      "characters/published-1/gallery/free-1": { premiumOnly: false, type: "image" },
+    }),
+    expect: expectRows({
+      anonymous: NONE,
+      stranger: NONE,
+      owner: NONE,
+      premiumOwner: NONE,
+      deactivatedOwner: NONE,
+      admin: NONE,
+    }),
+  },
+  serverOnly("processedEvents", () => "processedEvents/rating_evt-1", { trigger: "rating", effect: "applied" }),
 ];

@@ -1,5 +1,6 @@
 // Runs once before the suite. The local doubles of OpenAI and Stripe are started here when
 // the run has ports for them (inside `npm test`), so the functions emulator can reach them.
+import { mkdirSync, writeFileSync } from "node:fs";
 import type { TestProject } from "vitest/node";
 import { startFakeOpenAI } from "../doubles/fake-openai";
 import { startFakeStripe } from "../doubles/fake-stripe";
@@ -18,5 +19,27 @@ export default async function setup(_project: TestProject): Promise<() => Promis
   }
   return async () => {
     for (const stop of stops) await stop();
+    await saveRulesCoverage();
   };
+}
+
+/**
+ * The Firestore emulator records which rules every request exercised. After the suite, its
+ * coverage reports (the end-to-end project and the rules-matrix project) are saved under
+ * coverage/.
+ */
+async function saveRulesCoverage(): Promise<void> {
+  const host = process.env.FIRESTORE_EMULATOR_HOST;
+  const projectId = process.env.GCLOUD_PROJECT;
+  if (!host || !projectId) return;
+  mkdirSync("coverage", { recursive: true });
+  for (const [project, name] of [
+    [projectId, "firestore-rules-e2e"],
+    [`${projectId}-rules`, "firestore-rules-matrix"],
+  ] as const) {
+    const response = await fetch(`http://${host}/emulator/v1/projects/${project}:ruleCoverage.html`).catch(() => null);
+    if (!response?.ok) continue;
+    writeFileSync(`coverage/${name}.html`, await response.text());
+    console.log(`Firestore rules coverage (${name}): coverage/${name}.html`);
+  }
 }
