@@ -66,8 +66,10 @@ export type WindowDecision =
  * any window; the log never holds more than `limit` entries, so the document stays small.
  */
 export function slidingWindow(hits: readonly number[], nowMs: number, rule: Pick<RateLimit, "limit" | "windowMs">): WindowDecision {
-  const recent = hits.filter((at) => at > nowMs - rule.windowMs && at <= nowMs).sort((a, b) => a - b);
-  if (recent.length < rule.limit) return { allowed: true, hits: [...recent, nowMs] };
+  // Hits stamped after `nowMs` are kept: concurrent requests take their clock before their
+  // transaction, so a later-committing one may carry an earlier time than hits it finds.
+  const recent = hits.filter((at) => at > nowMs - rule.windowMs).sort((a, b) => a - b);
+  if (recent.length < rule.limit) return { allowed: true, hits: [...recent, nowMs].sort((a, b) => a - b) };
   const oldest = recent[recent.length - rule.limit] ?? nowMs;
-  return { allowed: false, retryAfterMs: Math.max(1, oldest + rule.windowMs - nowMs), hits: recent };
+  return { allowed: false, retryAfterMs: Math.max(1, oldest + rule.windowMs - nowMs), hits: recent.slice(-rule.limit) };
 }

@@ -32,8 +32,14 @@ describe("sliding-window rate limit", () => {
     expect(slidingWindow(hits, 1000 + 60_000 + 1, rule).allowed).toBe(true);
   });
 
-  it("keeps the stored log bounded and ignores hits from the future", () => {
-    const decision = slidingWindow([5, 6, 7, 999_999], 100, { limit: 3, windowMs: 1000 });
+  it("counts hits stamped after its own clock (a concurrent request that committed first)", () => {
+    const decision = slidingWindow([105, 106], 100, { limit: 3, windowMs: 1000 });
+    expect(decision).toEqual({ allowed: true, hits: [100, 105, 106] });
+    expect(slidingWindow([100, 105, 106], 99, { limit: 3, windowMs: 1000 }).allowed).toBe(false);
+  });
+
+  it("keeps the stored log bounded", () => {
+    const decision = slidingWindow([1, 5, 6, 7], 100, { limit: 3, windowMs: 1000 });
     expect(decision.allowed).toBe(false);
     expect(decision.hits).toEqual([5, 6, 7]);
     const later = slidingWindow(Array.from({ length: 50 }, (_, i) => i), 100_000, { limit: 3, windowMs: 1000 });
