@@ -17,8 +17,8 @@
 // Control API for tests in other processes (no auth): GET /__requests?contains=<text> lists
 // recorded requests whose body contains the text; DELETE /__requests forgets them and resets
 // the fail counters.
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo, Socket } from "node:net";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { listenOnLoopback } from "./loopback-server";
 import { z } from "../../functions/node_modules/zod/index.js";
 
 export const FLAGGED_OUTPUT_TOKEN = "[[flagged-output]]";
@@ -356,7 +356,6 @@ function readBody(request: IncomingMessage): Promise<Buffer> {
 export async function startFakeOpenAI(port: number): Promise<FakeOpenAI> {
   const records: RecordedRequest[] = [];
   const failures = new Map<string, number>();
-  const sockets = new Set<Socket>();
   const sleepers = new Set<() => void>();
   let stopped = false;
   let sequence = 0;
@@ -604,33 +603,15 @@ export async function startFakeOpenAI(port: number): Promise<FakeOpenAI> {
     sendError(response, 404);
   };
 
-  const server = createServer((request, response) => {
-    handle(request, response).catch(() => {
-      if (!response.headersSent) sendError(response, 500);
-      else response.destroy();
-    });
-  });
-  server.on("connection", (socket) => {
-    sockets.add(socket);
-    socket.on("close", () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(port, "127.0.0.1", () => resolve());
-  });
-  const address: AddressInfo | string | null = server.address();
-  const actualPort = typeof address === "object" && address !== null ? address.port : port;
-  const origin = `http://127.0.0.1:${actualPort}`;
-
+  const server = await listenOnLoopback(port, handle, (response) => sendError(response, 500));
   return {
-    url: `${origin}/v1`,
-    origin,
-    port: actualPort,
+    url: `${server.origin}/v1`,
+    origin: server.origin,
+    port: server.port,
     stop: async () => {
       stopped = true;
       for (const wake of [...sleepers]) wake();
-      for (const socket of sockets) socket.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await server.close();
     },
   };
 }

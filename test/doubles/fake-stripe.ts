@@ -27,8 +27,8 @@
 //                                               -> charge.refunded
 //   POST   /__payment_intents/:id/dispute      -> charge.dispute.created
 import { randomBytes } from "node:crypto";
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo, Socket } from "node:net";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { listenOnLoopback } from "./loopback-server";
 import { z } from "../../functions/node_modules/zod/index.js";
 
 export const FAKE_STRIPE_API_VERSION = "2026-02-25.clover";
@@ -220,7 +220,6 @@ const newId = (prefix: string) => `${prefix}_test_${randomBytes(12).toString("he
 const nowSeconds = () => Math.floor(Date.now() / 1000);
 
 export async function startFakeStripe(port: number): Promise<FakeStripe> {
-  const sockets = new Set<Socket>();
   let origin = `http://127.0.0.1:${port}`;
 
   const customers = new Map<string, Customer>();
@@ -577,31 +576,11 @@ export async function startFakeStripe(port: number): Promise<FakeStripe> {
     send(response, result.status, result.body, idempotencyKey ? { "Idempotency-Key": idempotencyKey } : {});
   }
 
-  const server = createServer((request, response) => {
-    handle(request, response).catch((error: unknown) => {
-      if (!response.headersSent) send(response, 500, { error: { type: "api_error", message: String(error) } });
-      else response.destroy();
-    });
-  });
-  server.on("connection", (socket) => {
-    sockets.add(socket);
-    socket.on("close", () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(port, "127.0.0.1", () => resolve());
-  });
-  const address: AddressInfo | string | null = server.address();
-  const actualPort = typeof address === "object" && address !== null ? address.port : port;
-  origin = `http://127.0.0.1:${actualPort}`;
-  return {
-    url: origin,
-    port: actualPort,
-    stop: async () => {
-      for (const socket of sockets) socket.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
+  const server = await listenOnLoopback(port, handle, (response, error) =>
+    send(response, 500, { error: { type: "api_error", message: String(error) } }),
+  );
+  origin = server.origin;
+  return { url: origin, port: server.port, stop: () => server.close() };
 }
 
 // ---- control client ------------------------------------------------------------------------------
