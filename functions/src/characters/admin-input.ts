@@ -1,0 +1,246 @@
+// What the character admin callables accept, and the decisions they make before touching the
+// database: id rules, partial updates merged and re-validated, audit summaries. Pure: zod only.
+import { Buffer } from "node:buffer";
+import { z } from "zod";
+import { MAX_CARD_JSON_BYTES, MAX_PNG_BYTES } from "./cards";
+import {
+  aiSettingsSchema,
+  characterProfileSchema,
+  personalitySchema,
+  type AiSettings,
+  type CharacterProfile,
+} from "./model";
+
+export const MAX_ID_LENGTH = 64;
+
+/** Character ids are lowercase slugs: `luna-stargazer`. They appear in paths and conversation ids. */
+export const characterIdSchema = z
+  .string()
+  .min(2, "must be at least 2 characters")
+  .max(MAX_ID_LENGTH, `must be at most ${MAX_ID_LENGTH} characters`)
+  .regex(
+    /^[a-z0-9]+(?:-[a-z0-9]+)*$/,
+    "must be a lowercase slug: letters a-z, digits and single hyphens",
+  );
+
+/** Firestore auto ids and similar: letters, digits, `_` and `-`. */
+export const documentIdSchema = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[A-Za-z0-9_-]+$/, "is not a valid id");
+
+/** A slug from a display name: `Luna Stargazer!` -> `luna-stargazer`. */
+export function slugFromName(name: string): string {
+  const slug = name
+    .normalize("NFKD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-+|-+$/g, "")
+    .slice(0, 48)
+    .replace(/-+$/g, "");
+  return slug.length >= 2 ? slug : `character${slug ? `-${slug}` : ""}`;
+}
+
+/**
+ * Ids to try, in order, when the admin gave none: the slug, then numbered variants, then one
+ * with a random suffix (`random` is injected so tests are deterministic).
+ */
+export function idCandidates(name: string, random: () => string): string[] {
+  const base = slugFromName(name);
+  return [base, `${base}-2`, `${base}-3`, `${base}-${random()}`];
+}
+
+// ---- create / update ------------------------------------------------------------------
+
+export const createCharacterInput = z.strictObject({
+  id: characterIdSchema.optional(),
+  profile: characterProfileSchema,
+  ai: aiSettingsSchema.default(aiSettingsSchema.parse({})),
+});
+export type CreateCharacterInput = z.infer<typeof createCharacterInput>;
+
+/**
+ * A profile patch. Publishing has its own callable (and audit action), so `published` is not
+ * accepted here. The parsed value is used only to validate: zod fills defaults for absent
+ * keys, so the merge reads the keys the caller actually sent (see `mergeProfile`).
+ */
+const profilePatchSchema = characterProfileSchema
+  .omit({ published: true })
+  .extend({ personality: personalitySchema.partial() })
+  .partial();
+
+const aiPatchSchema = aiSettingsSchema.partial();
+
+export const updateCharacterInput = z.strictObject({
+  id: characterIdSchema,
+  profile: profilePatchSchema.optional(),
+  ai: aiPatchSchema.optional(),
+});
+
+export const updateAiSettingsInput = z.strictObject({
+  id: characterIdSchema,
+  ai: aiPatchSchema,
+});
+
+/** The raw objects the caller sent, to know which keys a patch names. */
+const rawPatchSchema = z.object({
+  profile: z.record(z.string(), z.unknown()).optional(),
+  ai: z.record(z.string(), z.unknown()).optional(),
+});
+
+export interface RawPatch {
+  profile?: Record<string, unknown> | undefined;
+  ai?: Record<string, unknown> | undefined;
+}
+
+/** Call only after the input passed its schema. */
+export function rawPatch(data: unknown): RawPatch {
+  const parsed = rawPatchSchema.safeParse(data);
+  return parsed.success ? parsed.data : {};
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/**
+ * The stored profile with the patch's keys replaced. `personality` is merged one level
+ * deeper, so `{ personality: { humor: 8 } }` keeps the traits. Returns the merged profile
+ * still to be validated (the caller validates it so errors name `profile.<field>`).
+ */
+export function mergeProfile(
+  stored: CharacterProfile,
+  patch: Record<string, unknown>,
+): Record<string, unknown> {
+  const merged: Record<string, unknown> = { ...stored, ...patch };
+  const personality = patch.personality;
+  if (isRecord(personality)) merged.personality = { ...stored.personality, ...personality };
+  return merged;
+}
+
+/** The stored AI settings with the patch's keys replaced (arrays and maps replaced whole). */
+export function mergeAi(
+  stored: AiSettings,
+  patch: Record<string, unknown>,
+): Record<string, unknown> {
+  return { ...stored, ...patch };
+}
+
+// ---- audit ----------------------------------------------------------------------------
+
+export type AuditValue = string | number | boolean | null;
+
+export interface AuditChanges {
+  /** Changed fields, e.g. `profile.name`, `ai.temperature`. */
+  fields: string[];
+  before: Record<string, AuditValue>;
+  after: Record<string, AuditValue>;
+}
+
+const AUDIT_TEXT_LIMIT = 200;
+
+/** Short scalars are recorded as they are; long text and structures only as a summary. */
+export function auditValue(value: unknown): AuditValue {
+  if (value === null || value === undefined) return null;
+  if (typeof value === "number" || typeof value === "boolean") return value;
+  if (typeof value === "string") {
+    return value.length <= AUDIT_TEXT_LIMIT
+      ? value
+      : `${value.slice(0, AUDIT_TEXT_LIMIT)}… (${value.length} chars)`;
+  }
+  if (Array.isArray(value)) return `(list of ${value.length})`;
+  return "(object)";
+}
+
+/** JSON with object keys sorted, so key order never reads as a change. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
+  if (isRecord(value)) {
+    const entries = Object.keys(value)
+      .sort()
+      .map((key) => `${JSON.stringify(key)}:${canonical(value[key])}`);
+    return `{${entries.join(",")}}`;
+  }
+  return JSON.stringify(value) ?? "undefined";
+}
+
+function sameValue(a: unknown, b: unknown): boolean {
+  return canonical(a) === canonical(b);
+}
+
+/**
+ * What changed between two versions of an object, for the audit log. Entries stay small
+ * whatever the settings hold (a knowledge base can be megabytes), so a log entry always fits.
+ */
+export function auditChanges(prefix: string, before: object, after: object): AuditChanges {
+  const beforeMap = new Map<string, unknown>(Object.entries(before));
+  const afterMap = new Map<string, unknown>(Object.entries(after));
+  const keys = [...new Set([...beforeMap.keys(), ...afterMap.keys()])].sort();
+  const changes: AuditChanges = { fields: [], before: {}, after: {} };
+  for (const key of keys) {
+    const was = beforeMap.get(key);
+    const now = afterMap.get(key);
+    if (sameValue(was, now)) continue;
+    const field = `${prefix}.${key}`;
+    changes.fields.push(field);
+    changes.before[field] = auditValue(was);
+    changes.after[field] = auditValue(now);
+  }
+  return changes;
+}
+
+export function combineChanges(...parts: AuditChanges[]): AuditChanges {
+  const combined: AuditChanges = { fields: [], before: {}, after: {} };
+  for (const part of parts) {
+    combined.fields.push(...part.fields);
+    combined.before = { ...combined.before, ...part.before };
+    combined.after = { ...combined.after, ...part.after };
+  }
+  return combined;
+}
+
+// ---- other callables ------------------------------------------------------------------
+
+export const characterRefInput = z.strictObject({ id: characterIdSchema });
+
+export const setPublishedInput = z.strictObject({ id: characterIdSchema, published: z.boolean() });
+
+/** Base64 of a PNG at most MAX_PNG_BYTES long (4 characters per 3 bytes, plus padding). */
+const MAX_PNG_BASE64 = Math.ceil(MAX_PNG_BYTES / 3) * 4 + 64;
+
+export const importCardInput = z
+  .strictObject({
+    json: z.string().min(1).max(MAX_CARD_JSON_BYTES, "the card is larger than 2 MB").optional(),
+    pngBase64: z
+      .string()
+      .min(1)
+      .max(MAX_PNG_BASE64, `the PNG is larger than ${MAX_PNG_BYTES / (1024 * 1024)} MB`)
+      .optional(),
+    id: characterIdSchema.optional(),
+  })
+  .superRefine((input, context) => {
+    const given = [input.json, input.pngBase64].filter((value) => value !== undefined).length;
+    if (given !== 1) {
+      context.addIssue({
+        code: "custom",
+        path: [input.json === undefined ? "json" : "pngBase64"],
+        message: "give exactly one of json or pngBase64",
+      });
+    }
+  });
+
+export const exportCardInput = z.strictObject({
+  id: characterIdSchema,
+  format: z.enum(["json", "png"]),
+});
+
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+
+/** Strict base64 to bytes (a `data:` URL prefix and line breaks are tolerated); null if malformed. */
+export function decodeBase64Bytes(text: string): Uint8Array | null {
+  const compact = text.replace(/^data:[^,]*;base64,/, "").replace(/\s+/g, "");
+  if (!BASE64.test(compact) || compact.length % 4 === 1) return null;
+  return new Uint8Array(Buffer.from(compact, "base64"));
+}

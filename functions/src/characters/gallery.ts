@@ -1,0 +1,127 @@
+// Gallery items (admin callables) and their view counts. A view is a client-created marker at
+// gallery/{item}/views/{uid} (once per user, by the rules); the trigger counts it into one of
+// VIEW_SHARDS shards, and refreshes the item's `viewCount` from the shards at most once a
+// minute so the item is never a hot document. The scheduled rollup catches up the rest.
+import { FieldValue, type DocumentReference } from "firebase-admin/firestore";
+import { HttpsError, type CallableRequest } from "firebase-functions/v2/https";
+import { parseInput, requireAdmin } from "../shared/callable";
+import { db } from "../shared/firebase";
+import { VIEW_SHARDS, pickShard, sumViewShards, viewCountRefreshDue } from "./counters";
+import { addGalleryItemInput, newGalleryItem, removeGalleryItemInput } from "./gallery-model";
+import {
+  auditDoc,
+  characterDoc,
+  galleryItemDoc,
+  markProcessed,
+  processedEventDoc,
+  viewShardDoc,
+} from "./store";
+
+export async function addGalleryItem(request: CallableRequest<unknown>) {
+  const admin = requireAdmin(request);
+  const input = parseInput(addGalleryItemInput, request.data);
+  const character = characterDoc(input.characterId);
+  const item = character.collection("gallery").doc();
+  const fields = newGalleryItem(input);
+  await db().runTransaction(async (tx) => {
+    if (!(await tx.get(character)).exists) throw new HttpsError("not-found", "No such character.");
+    tx.create(item, { ...fields, createdAt: FieldValue.serverTimestamp() });
+    tx.create(auditDoc(), {
+      action: "addGalleryItem",
+      actorUid: admin.uid,
+      characterId: input.characterId,
+      itemId: item.id,
+      after: {
+        type: fields.type,
+        storagePath: fields.storagePath,
+        premiumOnly: fields.premiumOnly,
+      },
+      at: FieldValue.serverTimestamp(),
+    });
+  });
+  return { characterId: input.characterId, itemId: item.id };
+}
+
+/** Removes the item with its views and view shards. The Storage object is left in place. */
+export async function removeGalleryItem(request: CallableRequest<unknown>) {
+  const admin = requireAdmin(request);
+  const { characterId, itemId } = parseInput(removeGalleryItemInput, request.data);
+  const item = galleryItemDoc(characterId, itemId);
+  const found = await db().runTransaction(async (tx) => {
+    const snapshot = await tx.get(item);
+    if (!snapshot.exists) return false;
+    tx.delete(item);
+    tx.create(auditDoc(), {
+      action: "removeGalleryItem",
+      actorUid: admin.uid,
+      characterId,
+      itemId,
+      before: {
+        type: String(snapshot.get("type")),
+        storagePath: String(snapshot.get("storagePath")),
+        premiumOnly: snapshot.get("premiumOnly") === true,
+      },
+      at: FieldValue.serverTimestamp(),
+    });
+    return true;
+  });
+  // Also when the item is already gone: a removal interrupted here left its subcollections.
+  await db().recursiveDelete(item);
+  if (!found) throw new HttpsError("not-found", "No such gallery item.");
+  return { characterId, itemId, removed: true };
+}
+
+export interface GalleryViewEvent {
+  eventId: string;
+  characterId: string;
+  itemId: string;
+}
+
+export type ViewOutcome = "counted" | "duplicate" | "no-item";
+
+export async function countGalleryView(
+  event: GalleryViewEvent,
+  nowMs = Date.now(),
+): Promise<ViewOutcome> {
+  const item = galleryItemDoc(event.characterId, event.itemId);
+  const marker = processedEventDoc("view", event.eventId);
+  return db().runTransaction(async (tx) => {
+    if ((await tx.get(marker)).exists) return "duplicate";
+    const snapshot = await tx.get(item);
+    if (!snapshot.exists) {
+      markProcessed(tx, marker, "view", "no-item", nowMs);
+      return "no-item";
+    }
+    const refresh = viewCountRefreshDue(snapshot.get("viewCountRefreshedAtMs"), nowMs);
+    const shards = refresh ? await tx.get(item.collection("viewShards")) : null;
+    tx.set(
+      viewShardDoc(item, pickShard(VIEW_SHARDS, Math.random())),
+      { count: FieldValue.increment(1), updatedAtMs: nowMs },
+      { merge: true },
+    );
+    if (shards) {
+      const viewCount = sumViewShards(shards.docs.map((shard) => shard.data())) + 1;
+      tx.update(item, { viewCount, viewCountRefreshedAtMs: nowMs });
+    }
+    markProcessed(tx, marker, "view", "counted", nowMs);
+    return "counted";
+  });
+}
+
+/** Sets the item's viewCount to its shards' sum; true when the item exists. Writes only on change. */
+export async function refreshViewCount(
+  item: DocumentReference,
+  nowMs = Date.now(),
+): Promise<boolean> {
+  return db().runTransaction(async (tx) => {
+    const [snapshot, shards] = await Promise.all([
+      tx.get(item),
+      tx.get(item.collection("viewShards")),
+    ]);
+    if (!snapshot.exists) return false;
+    const viewCount = sumViewShards(shards.docs.map((shard) => shard.data()));
+    if (snapshot.get("viewCount") !== viewCount)
+      tx.update(item, { viewCount, viewCountRefreshedAtMs: nowMs });
+    return true;
+  });
+}

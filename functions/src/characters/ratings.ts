@@ -1,0 +1,52 @@
+// Ratings: a client writes characters/{id}/ratings/{uid} (one per user, rules check the shape);
+// this trigger applies each write's delta to a stat shard and refreshes the character's stats,
+// in one transaction with a marker keyed by the event id, so a redelivered event counts once.
+import { FieldValue } from "firebase-admin/firestore";
+import { db } from "../shared/firebase";
+import { STAT_SHARDS, statShardRef } from "../chat/stats";
+import { deltaAsShard, isNoChange, pickShard, ratingDelta } from "./counters";
+import { statsIn, writeStatsIn } from "./rollup";
+import { markProcessed, processedEventDoc } from "./store";
+
+export interface RatingEvent {
+  eventId: string;
+  characterId: string;
+  /** The rating document before and after the write (undefined when absent). */
+  before: unknown;
+  after: unknown;
+}
+
+export type RatingOutcome = "applied" | "duplicate" | "unchanged" | "no-character";
+
+export async function applyRatingEvent(
+  event: RatingEvent,
+  nowMs = Date.now(),
+): Promise<RatingOutcome> {
+  const delta = ratingDelta(event.before, event.after);
+  const marker = processedEventDoc("rating", event.eventId);
+  return db().runTransaction(async (tx) => {
+    if ((await tx.get(marker)).exists) return "duplicate";
+    if (isNoChange(delta)) {
+      markProcessed(tx, marker, "rating", "unchanged", nowMs);
+      return "unchanged";
+    }
+    // The shards already hold every earlier delta; this one is added as it is written.
+    const stats = await statsIn(tx, event.characterId, nowMs, [deltaAsShard(delta)]);
+    if (!stats) {
+      // Deleting a character deletes its ratings; their events find it gone and change nothing.
+      markProcessed(tx, marker, "rating", "no-character", nowMs);
+      return "no-character";
+    }
+    tx.set(
+      statShardRef(event.characterId, pickShard(STAT_SHARDS, Math.random())),
+      {
+        ratingCount: FieldValue.increment(delta.ratingCount),
+        ratingSum: FieldValue.increment(delta.ratingSum),
+      },
+      { merge: true },
+    );
+    writeStatsIn(tx, event.characterId, stats);
+    markProcessed(tx, marker, "rating", "applied", nowMs);
+    return "applied";
+  });
+}
