@@ -48,5 +48,5 @@ export function writeNewConversation(
       updatedAt: FieldValue.serverTimestamp(),
     });
   }
-  tx.set(statShardRef(characterId), { conversations: FieldValue.increment(1) }, { merge: true });
+  tx.set(statShardRef(characterId), { conversations: FieldValue.increment(1), lastActiveAtMs: Date.now() }, { merge: true });
 }
