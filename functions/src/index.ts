@@ -20,6 +20,9 @@ import * as characterAdmin from "./characters/admin";
 import * as gallery from "./characters/gallery";
 import { applyRatingEvent } from "./characters/ratings";
 import { refreshCharacterStats as refreshStats, rollupRecentStats } from "./characters/rollup";
+import { onObjectFinalized } from "firebase-functions/v2/storage";
+import * as media from "./media/callables";
+import * as mediaUpload from "./media/on-upload";
 
 const REGION = "us-central1";
 setGlobalOptions({ region: REGION, maxInstances: 20 });
@@ -119,3 +122,17 @@ export const onRatingWritten = onDocumentWritten(
 export const rollupStats = onSchedule({ schedule: "every 10 minutes", timeoutSeconds: 300 }, async () => {
   await rollupRecentStats();
 });
+
+// ---- media ----
+// Watches the project's default bucket. Idempotent (a media record per object generation,
+// claimed with a lease) and bounded (at most 3 attempts), so platform retries are safe.
+// 1 GiB: a 100 MP image peaks under 200 MB, a 50 MB audio file is read whole.
+export const onMediaUploaded = onObjectFinalized(
+  { retry: true, memory: "1GiB", timeoutSeconds: 300, secrets: [OPENAI_API_KEY] },
+  (event) => mediaUpload.onMediaUploaded(event.data),
+);
+export const mediaStatus = onCall((request) => media.mediaStatus(request));
+export const uploadLimits = onCall((request) => media.uploadLimits(request));
+export const listMyMedia = onCall((request) => media.listMyMedia(request));
+export const deleteMedia = onCall((request) => media.deleteMedia(request));
+export const getSignedUrl = onCall((request) => media.getSignedUrl(request));

@@ -152,6 +152,72 @@ function paymentCases(): CollectionCase[] {
   ];
 }
 
+const mediaRecord = (ownerUid: string | null) => ({
+  ...(ownerUid === null ? { characterId: "published-1", scope: "gallery" } : { ownerUid, scope: "user" }),
+  path: ownerUid === null ? "characters/published-1/gallery/g1/a.png" : `user-content/${ownerUid}/a.png`,
+  bucket: "demo-aichat.appspot.com",
+  generation: "1",
+  kind: "image",
+  status: "ready",
+  variants: {},
+  createdAt: Timestamp.fromMillis(0),
+});
+
+/** Upload records: the owner reads their own (filtered list), admins all; only the server writes. */
+function mediaCases(): CollectionCase[] {
+  const base = {
+    existingPath: (uid: string) => `media/m_${uid}`,
+    newPath: (uid: string) => `media/new_${uid}`,
+    existing: mediaRecord,
+    create: mediaRecord,
+    update: () => ({ status: "ready", variants: { small: "forged.webp" } }),
+  };
+  return [
+    {
+      name: "media",
+      ...base,
+      list: (db, uid) => query(collection(db, "media"), where("ownerUid", "==", uid)),
+      expect: expectRows({
+        anonymous: NONE,
+        stranger: NONE,
+        owner: [T, T, F, F, F],
+        premiumOwner: [T, T, F, F, F],
+        deactivatedOwner: [T, T, F, F, F],
+        admin: [T, T, F, F, F],
+      }),
+    },
+    {
+      // Without the owner filter the query could return others' records: admins only.
+      name: "media (unfiltered list)",
+      ...base,
+      list: (db) => collection(db, "media"),
+      expect: expectRows({
+        anonymous: NONE,
+        stranger: NONE,
+        owner: [T, F, F, F, F],
+        premiumOwner: [T, F, F, F, F],
+        deactivatedOwner: [T, F, F, F, F],
+        admin: [T, T, F, F, F],
+      }),
+    },
+    {
+      // A character's media has no owner: admins only.
+      name: "media (character's)",
+      ...base,
+      existing: () => mediaRecord(null),
+      list: (db) => query(collection(db, "media"), where("characterId", "==", "published-1")),
+      expect: expectRows({
+        anonymous: NONE,
+        stranger: NONE,
+        owner: NONE,
+        premiumOwner: NONE,
+        deactivatedOwner: NONE,
+        admin: [T, T, F, F, F],
+      }),
+    },
+  ];
+}
+
 export const CASES: CollectionCase[] = [
   {
     name: "users",
@@ -213,6 +279,7 @@ export const CASES: CollectionCase[] = [
   },
   signedInReadable("config", "config/traits", { traits: ["warmth"] }),
   ...paymentCases(),
+  ...mediaCases(),
   {
     name: "characters (published)",
     existingPath: () => "characters/published-1",

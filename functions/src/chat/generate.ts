@@ -15,6 +15,8 @@ import { finalizeReply, type FinalOutcome } from "./finalize";
 import { chooseReply, attachReplyExtras } from "./reply-extras";
 import { moderate, ProviderError, streamCompletion, type StreamOutcome } from "./provider";
 import { contextRef, messagesRef, type UserMessage } from "./store";
+import { modelSupportsVision } from "./core/models";
+import { imageUrlForMessage, withTranscript } from "../media/message-media";
 
 export const OFFLINE_MODEL = "offline-responder";
 
@@ -80,7 +82,10 @@ function watchReply(
     );
 }
 
-export async function generateReply(job: GenerateJob, settings: Settings = readSettings()): Promise<FinalOutcome> {
+export async function generateReply(claimed: GenerateJob, settings: Settings = readSettings()): Promise<FinalOutcome> {
+  // An audio message gets its transcript first (stored on the message), so every step below
+  // sees it; see media/message-media.ts.
+  const job: GenerateJob = { ...claimed, message: await withTranscript(claimed, claimed.message, settings) };
   const firestore = db();
   const characterRef = firestore.collection("characters").doc(job.message.characterId);
   const [characterSnap, aiSnap, contextSnap] = await Promise.all([
@@ -97,11 +102,13 @@ export async function generateReply(job: GenerateJob, settings: Settings = readS
   const model = ai.model || settings.openAiModel;
   const offline = !settings.openAiApiKey;
   const base = { ...job, model: offline ? OFFLINE_MODEL : model };
+  // A picture the model can see: a signed URL of the upload's small variant.
+  const imageUrl = !offline && modelSupportsVision(model) ? await imageUrlForMessage(job.message) : undefined;
 
-  if (!offline && userText) {
+  if (!offline && (userText || imageUrl)) {
     let verdict;
     try {
-      verdict = await moderate(moderationInput(userText), settings);
+      verdict = await moderate(moderationInput(userText, imageUrl), settings);
     } catch (error) {
       return finalizeReply(base, failure(error instanceof ProviderError ? error.kind : "unknown"));
     }
@@ -123,7 +130,7 @@ export async function generateReply(job: GenerateJob, settings: Settings = readS
       userName: job.userName,
       summary,
       recentTurns,
-      newMessage: { role: "user", text: userText || "(no text)" },
+      newMessage: { role: "user", text: userText || (imageUrl ? "" : "(no text)"), ...(imageUrl ? { imageUrl } : {}) },
       model,
     });
   } catch (error) {
