@@ -46,6 +46,18 @@ export const addGalleryItemInput = z
   });
 export type AddGalleryItemInput = z.infer<typeof addGalleryItemInput>;
 
+/**
+ * Gallery files belong at `characters/{id}/gallery/{itemId}/{file}`: storage.rules find the
+ * item (and its premiumOnly flag) from that folder name, so the item takes it as its id.
+ * A file directly under `gallery/` gets a generated id.
+ */
+export function itemIdFromStoragePath(characterId: string, storagePath: string): string | null {
+  const rest = storagePath.slice(galleryFolder(characterId).length).split("/");
+  const [folder] = rest;
+  if (rest.length < 2 || !folder || !/^[A-Za-z0-9_-]{1,128}$/.test(folder)) return null;
+  return folder;
+}
+
 export const removeGalleryItemInput = z.strictObject({
   characterId: characterIdSchema,
   itemId: documentIdSchema,

@@ -7,7 +7,7 @@ import { HttpsError, type CallableRequest } from "firebase-functions/v2/https";
 import { parseInput, requireAdmin } from "../shared/callable";
 import { db } from "../shared/firebase";
 import { VIEW_SHARDS, pickShard, sumViewShards, viewCountRefreshDue } from "./counters";
-import { addGalleryItemInput, newGalleryItem, removeGalleryItemInput } from "./gallery-model";
+import { addGalleryItemInput, itemIdFromStoragePath, newGalleryItem, removeGalleryItemInput } from "./gallery-model";
 import {
   auditDoc,
   characterDoc,
@@ -21,10 +21,13 @@ export async function addGalleryItem(request: CallableRequest<unknown>) {
   const admin = requireAdmin(request);
   const input = parseInput(addGalleryItemInput, request.data);
   const character = characterDoc(input.characterId);
-  const item = character.collection("gallery").doc();
+  const folderId = itemIdFromStoragePath(input.characterId, input.storagePath);
+  const item = folderId ? character.collection("gallery").doc(folderId) : character.collection("gallery").doc();
   const fields = newGalleryItem(input);
   await db().runTransaction(async (tx) => {
-    if (!(await tx.get(character)).exists) throw new HttpsError("not-found", "No such character.");
+    const [characterSnap, itemSnap] = await Promise.all([tx.get(character), tx.get(item)]);
+    if (!characterSnap.exists) throw new HttpsError("not-found", "No such character.");
+    if (itemSnap.exists) throw new HttpsError("already-exists", "That gallery folder already has an item.");
     tx.create(item, { ...fields, createdAt: FieldValue.serverTimestamp() });
     tx.create(auditDoc(), {
       action: "addGalleryItem",

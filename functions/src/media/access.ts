@@ -3,6 +3,7 @@
 // facts a decision needs (readNeeds) and passes them in.
 //
 // Areas (anything else is nobody's to read through the client):
+//   user-content/{uid}/avatars/{file}          profile pictures: any signed-in user
 //   user-content/{uid}/...                     the user's uploads: owner, admins
 //   characters/{id}/avatar/...                 signed-in users when the character is
 //                                              published; admins always
@@ -14,6 +15,7 @@
 
 export type StorageArea =
   | { area: "user"; uid: string }
+  | { area: "user-avatar"; uid: string }
   | { area: "avatar"; characterId: string }
   | { area: "gallery"; characterId: string; itemId: string }
   | { area: "conversation-audio"; conversationId: string }
@@ -56,7 +58,11 @@ export function isWellFormedPath(path: string): boolean {
 export function classifyPath(path: string): StorageArea {
   if (!isWellFormedPath(path)) return { area: "none" };
   const [root = "", id = "", scope = "", next = "", ...rest] = path.split("/");
-  if (root === "user-content" && ID.test(id) && scope !== "") return { area: "user", uid: id };
+  if (root === "user-content" && ID.test(id) && scope !== "") {
+    // Profile pictures (user-content/{uid}/avatars/{file}) are public to signed-in users.
+    if (scope === "avatars" && next !== "" && rest.length === 0) return { area: "user-avatar", uid: id };
+    return { area: "user", uid: id };
+  }
   if (root === "characters" && ID.test(id)) {
     if (scope === "avatar" && next !== "") return { area: "avatar", characterId: id };
     // The first segment after gallery/ names the item (gallery/{itemId}/{file}); a file
@@ -94,6 +100,8 @@ export function decideRead(
   if (area.area === "none") return deny("Nobody reads this path through the client.");
   if (viewer === null) return deny("Sign in to read files.");
   switch (area.area) {
+    case "user-avatar":
+      return { allowed: true };
     case "user":
       return viewer.isAdmin || viewer.uid === area.uid
         ? { allowed: true }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   addGalleryItemInput,
+  itemIdFromStoragePath,
   newGalleryItem,
   removeGalleryItemInput,
 } from "../../../functions/src/characters/gallery-model";
@@ -78,5 +79,13 @@ describe("gallery items", () => {
     expect(removeGalleryItemInput.safeParse({ characterId: "luna", itemId: "a/b" }).success).toBe(
       false,
     );
+  });
+});
+
+describe("gallery item ids from storage paths", () => {
+  it("takes the folder under gallery/ as the item id, so storage rules can find the item", () => {
+    expect(itemIdFromStoragePath("luna", "characters/luna/gallery/moon-1/full.jpg")).toBe("moon-1");
+    expect(itemIdFromStoragePath("luna", "characters/luna/gallery/sunset.jpg")).toBeNull();
+    expect(itemIdFromStoragePath("luna", "characters/luna/gallery/bad id/a.jpg")).toBeNull();
   });
 });

@@ -140,3 +140,15 @@ describe("decideRead", () => {
     expect(decideRead(area, { uid: "u12", isAdmin: false }).allowed).toBe(true);
   });
 });
+
+describe("profile pictures", () => {
+  it("are readable by any signed-in user, while the rest of the folder stays private", () => {
+    const avatar = classifyPath("user-content/alice/avatars/me.webp");
+    expect(avatar).toEqual({ area: "user-avatar", uid: "alice" });
+    expect(decideRead(avatar, { uid: "bob", isAdmin: false })).toEqual({ allowed: true });
+    expect(decideRead(avatar, null).allowed).toBe(false);
+    const nested = classifyPath("user-content/alice/avatars/old/me.webp");
+    expect(decideRead(nested, { uid: "bob", isAdmin: false }).allowed).toBe(false);
+    expect(decideRead(classifyPath("user-content/alice/photos/me.jpg"), { uid: "bob", isAdmin: false }).allowed).toBe(false);
+  });
+});

@@ -18,7 +18,7 @@ interface Endpoint {
 function endpointOf(value: unknown): Endpoint | null {
   if ((typeof value !== "function" && typeof value !== "object") || value === null) return null;
   const endpoint: unknown = Reflect.get(value, "__endpoint");
-  return endpoint && typeof endpoint === "object" ? (endpoint as Endpoint) : null;
+  return endpoint && typeof endpoint === "object" ? endpoint : null;
 }
 
 const entries = Object.entries(exported).map(([name, value]) => ({ name, value, endpoint: endpointOf(value) }));
