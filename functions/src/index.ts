@@ -11,6 +11,7 @@ import * as accounts from "./identity/accounts";
 import * as adminUsers from "./identity/admin";
 import { mirrorPublicProfile } from "./identity/mirror";
 import * as chat from "./chat/callables";
+import * as ai from "./chat/ai-callables";
 import { onMessageCreated } from "./chat/on-message";
 import { sweepStaleReplies } from "./chat/sweep";
 import * as usage from "./limits/callables";
@@ -71,6 +72,11 @@ export const deleteConversation = onCall({ timeoutSeconds: 300 }, chat.deleteCon
 export const searchMessages = onCall(chat.searchMessages);
 export const conversationStats = onCall(chat.conversationStats);
 export const getUsage = onCall(usage.getUsage);
+export const aiStatus = onCall({ secrets: [OPENAI_API_KEY] }, ai.aiStatus);
+export const listModels = onCall(ai.listModels);
+export const estimateCost = onCall(ai.estimateCost);
+export const testGeneration = onCall(replyOptions, ai.testGeneration);
+export const aiUsageStats = onCall(ai.aiUsageStats);
 
 // ---- payments ----
 // Both Stripe secrets are bound wherever payments run: with either missing, payments report

@@ -100,6 +100,17 @@ const CALLABLES: CallableCase[] = [
   { name: "exportCharacterCard", caller: "admin", base: () => ({ id: "luna", format: "json" }), fields: [{ name: "id", kind: "slug", required: true }, { name: "format", kind: "enum", required: true }] },
   { name: "importCharacterCard", caller: "admin", base: () => ({ json: "{}" }), fields: [{ name: "json", kind: "text", max: 2 * 1024 * 1024 }] },
   { name: "refreshCharacterStats", caller: "admin", base: () => ({ id: "luna" }), fields: [{ name: "id", kind: "slug", required: true }] },
+  { name: "addGalleryItem", caller: "admin", base: () => ({ characterId: "luna", type: "image", storagePath: "characters/luna/gallery/item-9/a.jpg" }), fields: [{ name: "characterId", kind: "slug", required: true }, { name: "type", kind: "enum", required: true }, { name: "storagePath", kind: "id", required: true }, { name: "premiumOnly", kind: "bool" }] },
+  { name: "mediaStatus", caller: "user", base: () => ({}), fields: [] },
+  { name: "uploadLimits", caller: "user", base: () => ({}), fields: [] },
+  { name: "listMyMedia", caller: "user", base: () => ({ limit: 5 }), fields: [{ name: "limit", kind: "int" }, { name: "startAfter", kind: "id" }] },
+  { name: "deleteMedia", caller: "user", base: () => ({ mediaId: "m-1" }), fields: [{ name: "mediaId", kind: "id", required: true }] },
+  { name: "getSignedUrl", caller: "user", base: () => ({ path: `user-content/${user.user.uid}/a.jpg` }), fields: [{ name: "path", kind: "text", required: true, max: 1024 }, { name: "expiresInSeconds", kind: "int" }] },
+  { name: "aiStatus", caller: "user", base: () => ({}), fields: [] },
+  { name: "listModels", caller: "user", base: () => ({}), fields: [] },
+  { name: "estimateCost", caller: "user", base: () => ({ text: "hello", expectedReplyTokens: 100 }), fields: [{ name: "text", kind: "text", required: true, max: 20_000 }, { name: "model", kind: "text", max: 100 }, { name: "expectedReplyTokens", kind: "int" }] },
+  { name: "testGeneration", caller: "admin", base: () => ({ characterId: "luna", message: "hi" }), fields: [{ name: "characterId", kind: "text", required: true, max: 64 }, { name: "message", kind: "text", required: true, max: 5000 }] },
+  { name: "aiUsageStats", caller: "admin", base: () => ({ from: "2026-01-01", to: "2026-01-02" }), fields: [{ name: "from", kind: "iso", required: true }, { name: "to", kind: "iso", required: true }] },
   { name: "removeGalleryItem", caller: "admin", base: () => ({ characterId: "luna", itemId: "item-1" }), fields: [{ name: "characterId", kind: "slug", required: true }, { name: "itemId", kind: "id", required: true }] },
 ];
 

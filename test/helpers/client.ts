@@ -8,8 +8,8 @@ import {
   type Auth,
   type User,
 } from "firebase/auth";
-import { connectFirestoreEmulator, doc, getFirestore, type Firestore } from "firebase/firestore";
-import { waitForDoc } from "./wait-for";
+import { connectFirestoreEmulator, getFirestore, type Firestore } from "firebase/firestore";
+import { db } from "../../functions/src/shared/firebase";
 import {
   connectFunctionsEmulator,
   getFunctions,
@@ -84,7 +84,7 @@ export async function signUp(
   const client = newClientApp();
   const email = uniqueEmail(prefix);
   const credential = await createUserWithEmailAndPassword(client.auth, email, password);
-  await waitForDoc(doc(client.db, "users", credential.user.uid), (snapshot) => snapshot.exists(), 20_000);
+  await waitForProfile(credential.user.uid);
   return Object.assign(client, { user: credential.user, email, password });
 }
 
@@ -95,4 +95,17 @@ export async function signIn(
   const client = newClientApp();
   const credential = await signInWithEmailAndPassword(client.auth, email, password);
   return Object.assign(client, { user: credential.user });
+}
+
+/**
+ * Waits, reading on the server side, until the onUserCreated trigger has written the
+ * user's profile (a freshly signed-in client's first listener can lag behind its token).
+ */
+async function waitForProfile(uid: string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if ((await db().collection("users").doc(uid).get()).exists) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`no profile for ${uid} after ${timeoutMs} ms: is the onUserCreated trigger running?`);
 }

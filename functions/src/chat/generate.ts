@@ -225,6 +225,6 @@ function failure(kind: ErrorKind) {
 const SERVER_FIELDS = new Set(["stats", "createdAt", "updatedAt", "statsUpdatedAt"]);
 
 /** The character document without the server's fields, which are not part of the profile. */
-function stripServerFields(data: Record<string, unknown> | undefined): Record<string, unknown> {
+export function stripServerFields(data: Record<string, unknown> | undefined): Record<string, unknown> {
   return Object.fromEntries(Object.entries(data ?? {}).filter(([key]) => !SERVER_FIELDS.has(key)));
 }

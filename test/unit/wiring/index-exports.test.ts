@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import * as exported from "../../../functions/src/index";
 
 /** Callables meant for signed-out clients too. */
-const PUBLIC_CALLABLES = new Set(["getPaymentsConfig"]);
+const PUBLIC_CALLABLES = new Set(["getPaymentsConfig", "mediaStatus"]);
 
 interface Endpoint {
   callableTrigger?: object;
