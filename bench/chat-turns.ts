@@ -6,7 +6,11 @@ import { installCounters, counts, resetCounts } from "./firestore-ops";
 import { startFakeOpenAI } from "../test/doubles/fake-openai";
 import { db, FieldValue, Timestamp } from "../functions/src/shared/firebase";
 import { onMessageCreated } from "../functions/src/chat/on-message";
-import { aiSettingsSchema, characterProfileSchema, EMPTY_STATS } from "../functions/src/characters/model";
+import {
+  aiSettingsSchema,
+  characterProfileSchema,
+  EMPTY_STATS,
+} from "../functions/src/characters/model";
 import { appendTurn, EMPTY_WINDOW, type ContextWindow } from "../functions/src/chat/core/memory";
 
 const LENGTHS = [10, 100, 1000];
@@ -17,7 +21,11 @@ function percentile(values: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 }
 
-async function prepareConversation(uid: string, characterId: string, length: number): Promise<string> {
+async function prepareConversation(
+  uid: string,
+  characterId: string,
+  length: number,
+): Promise<string> {
   const convId = `${uid}_${characterId}`;
   const conversation = db().collection("conversations").doc(convId);
   await db().recursiveDelete(conversation);
@@ -44,7 +52,10 @@ async function prepareConversation(uid: string, characterId: string, length: num
   await conversation.set({
     userId: uid,
     characterId,
-    counts: { user: { text: Math.ceil(length / 2), audio: 0, media: 0 }, assistant: Math.floor(length / 2) },
+    counts: {
+      user: { text: Math.ceil(length / 2), audio: 0, media: 0 },
+      assistant: Math.floor(length / 2),
+    },
     tokens: { prompt: 0, completion: 0, cached: 0 },
     costUsd: 0,
     unread: 0,
@@ -54,7 +65,10 @@ async function prepareConversation(uid: string, characterId: string, length: num
     createdAt: FieldValue.serverTimestamp(),
     updatedAt: FieldValue.serverTimestamp(),
   });
-  await conversation.collection("context").doc("window").set({ ...window, summary: "" });
+  await conversation
+    .collection("context")
+    .doc("window")
+    .set({ ...window, summary: "" });
   return convId;
 }
 
@@ -63,24 +77,33 @@ async function main(): Promise<void> {
   installCounters();
   const uid = "bench-user";
   const characterId = "bench-luna";
-  await db().collection("users").doc(uid).set({
-    uid,
-    email: "bench@example.test",
-    username: null,
-    displayName: "Bench",
-    bio: "",
-    avatarPath: null,
-    preferences: {},
-    role: "user",
-    // Premium: the benchmark measures the turn, not the free tier's end.
-    premiumUntil: Timestamp.fromMillis(Date.now() + 86_400_000),
-    deactivated: false,
-    createdAt: FieldValue.serverTimestamp(),
-    updatedAt: FieldValue.serverTimestamp(),
-  });
+  await db()
+    .collection("users")
+    .doc(uid)
+    .set({
+      uid,
+      email: "bench@example.test",
+      username: null,
+      displayName: "Bench",
+      bio: "",
+      avatarPath: null,
+      preferences: {},
+      role: "user",
+      // Premium: the benchmark measures the turn, not the free tier's end.
+      premiumUntil: Timestamp.fromMillis(Date.now() + 86_400_000),
+      deactivated: false,
+      createdAt: FieldValue.serverTimestamp(),
+      updatedAt: FieldValue.serverTimestamp(),
+    });
   const character = db().collection("characters").doc(characterId);
-  await character.set({ ...characterProfileSchema.parse({ name: "Luna", greeting: "Hello!", published: true }), stats: EMPTY_STATS });
-  await character.collection("private").doc("ai").set(aiSettingsSchema.parse({ model: "gpt-4o-mini" }));
+  await character.set({
+    ...characterProfileSchema.parse({ name: "Luna", greeting: "Hello!", published: true }),
+    stats: EMPTY_STATS,
+  });
+  await character
+    .collection("private")
+    .doc("ai")
+    .set(aiSettingsSchema.parse({ model: "gpt-4o-mini" }));
 
   const rows: string[] = [];
   const allComplete: number[] = [];
@@ -94,7 +117,14 @@ async function main(): Promise<void> {
     for (let turn = 0; turn < TURNS_PER_LENGTH; turn++) {
       const messageRef = db().collection("conversations").doc(convId).collection("messages").doc();
       const replyRef = messageRef.parent.doc(`${messageRef.id}_reply`);
-      const data = { role: "user", type: "text", text: `bench turn ${turn} [[words:30]]`, characterId, userId: uid, createdAt: Timestamp.now() };
+      const data = {
+        role: "user",
+        type: "text",
+        text: `bench turn ${turn} [[words:30]]`,
+        characterId,
+        userId: uid,
+        createdAt: Timestamp.now(),
+      };
       const written = Date.now();
       await messageRef.set(data);
       let firstSeen = 0;
@@ -116,7 +146,9 @@ async function main(): Promise<void> {
       `| ${length} | ${TURNS_PER_LENGTH} | ${percentile(reads, 50)} (max ${Math.max(...reads)}) | ${percentile(writes, 50)} (max ${Math.max(...writes)}) | ${percentile(first, 50)} / ${percentile(first, 95)} | ${percentile(complete, 50)} / ${percentile(complete, 95)} |`,
     );
   }
-  console.log("\n| conversation length | turns | reads per turn (median) | writes per turn (median) | first text p50 / p95 ms | complete p50 / p95 ms |");
+  console.log(
+    "\n| conversation length | turns | reads per turn (median) | writes per turn (median) | first text p50 / p95 ms | complete p50 / p95 ms |",
+  );
   console.log("| --- | --- | --- | --- | --- | --- |");
   for (const row of rows) console.log(row);
   console.log(

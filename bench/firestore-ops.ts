@@ -1,6 +1,11 @@
 // Counts the Firestore document reads and writes the Admin SDK performs in this process, by
 // wrapping the SDK's read and write entry points. For benchmarks only.
-import { DocumentReference, Query, Transaction, WriteBatch } from "../functions/node_modules/@google-cloud/firestore/build/src/index.js";
+import {
+  DocumentReference,
+  Query,
+  Transaction,
+  WriteBatch,
+} from "../functions/node_modules/@google-cloud/firestore/build/src/index.js";
 
 export const counts = { reads: 0, writes: 0 };
 
@@ -13,7 +18,11 @@ let installed = false;
 
 type AnyFunction = (...args: unknown[]) => unknown;
 
-function wrap(prototype: object, method: string, onCall: (args: unknown[], result: unknown) => void): void {
+function wrap(
+  prototype: object,
+  method: string,
+  onCall: (args: unknown[], result: unknown) => void,
+): void {
   const original: unknown = Reflect.get(prototype, method);
   if (typeof original !== "function") throw new Error(`cannot wrap ${method}`);
   const fn = original as AnyFunction;
@@ -26,10 +35,14 @@ function wrap(prototype: object, method: string, onCall: (args: unknown[], resul
 
 function countReadResult(result: unknown): void {
   if (result instanceof Promise) {
-    void result.then((value: unknown) => {
-      if (value && typeof value === "object" && "docs" in value && Array.isArray(value.docs)) counts.reads += Math.max(1, value.docs.length);
-      else counts.reads += 1;
-    }, () => undefined);
+    void result.then(
+      (value: unknown) => {
+        if (value && typeof value === "object" && "docs" in value && Array.isArray(value.docs))
+          counts.reads += Math.max(1, value.docs.length);
+        else counts.reads += 1;
+      },
+      () => undefined,
+    );
   }
 }
 

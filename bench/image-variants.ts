@@ -95,7 +95,9 @@ async function photoLikeJpeg(width: number, height: number): Promise<Buffer> {
       pixels[at + 2] = clamp(120 + Math.sin((x + y) / 143) * 90 + noise());
     }
   }
-  return sharp(pixels, { raw: { width, height, channels: 3 } }).jpeg({ quality: 90 }).toBuffer();
+  return sharp(pixels, { raw: { width, height, channels: 3 } })
+    .jpeg({ quality: 90 })
+    .toBuffer();
 }
 
 function solidJpeg(width: number, height: number): Promise<Buffer> {

@@ -78,7 +78,11 @@ if (!(await ready())) {
   const rows = [
     ["Auth", `127.0.0.1:${ports.auth}`, "sign-up, sign-in, ID tokens, custom claims"],
     ["Firestore", `127.0.0.1:${ports.firestore}`, "data, firestore.rules enforced, triggers"],
-    ["Functions", `http://127.0.0.1:${ports.functions}/${PROJECT_ID}/us-central1/<name>`, "callables, health, triggers"],
+    [
+      "Functions",
+      `http://127.0.0.1:${ports.functions}/${PROJECT_ID}/us-central1/<name>`,
+      "callables, health, triggers",
+    ],
     [
       "Storage",
       storage.available ? `127.0.0.1:${ports.storage}` : "not started",
@@ -86,8 +90,11 @@ if (!(await ready())) {
     ],
   ];
   console.log(`\nLocal stack ready in ${seconds} s (project ${PROJECT_ID}, offline).\n`);
-  for (const [name, where, what] of rows) console.log(`  ${name.padEnd(10)} ${where.padEnd(58)} ${what}`);
-  console.log(`\n  Health     http://127.0.0.1:${ports.functions}/${PROJECT_ID}/us-central1/health`);
+  for (const [name, where, what] of rows)
+    console.log(`  ${name.padEnd(10)} ${where.padEnd(58)} ${what}`);
+  console.log(
+    `\n  Health     http://127.0.0.1:${ports.functions}/${PROJECT_ID}/us-central1/health`,
+  );
   console.log("\nDemo accounts (email / password):");
   console.log("  regular  demo@aichat.test     / demo-password");
   console.log("  premium  premium@aichat.test  / premium-password");

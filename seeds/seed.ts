@@ -25,4 +25,6 @@ if (realIndex >= 0) {
 }
 
 const report = await runSeeds(dirname(fileURLToPath(import.meta.url)));
-console.log(`Seeded: users ${report.users}; characters ${report.characters}; config ${report.config}.`);
+console.log(
+  `Seeded: users ${report.users}; characters ${report.characters}; config ${report.config}.`,
+);

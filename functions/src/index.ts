@@ -47,7 +47,10 @@ export const renameUsername = onCall(accounts.renameUsername);
 export const checkUsername = onCall(accounts.checkUsername);
 export const deactivateAccount = onCall(accounts.deactivateAccount);
 export const reactivateAccount = onCall(accounts.reactivateAccount);
-export const deleteAccount = onCall({ timeoutSeconds: 540, memory: "512MiB" }, accounts.deleteAccount);
+export const deleteAccount = onCall(
+  { timeoutSeconds: 540, memory: "512MiB" },
+  accounts.deleteAccount,
+);
 export const setUserRole = onCall(adminUsers.setUserRole);
 export const setPremium = onCall(adminUsers.setPremium);
 export const setRateLimitExempt = onCall(adminUsers.setRateLimitExempt);
@@ -55,15 +58,27 @@ export const setRateLimitExempt = onCall(adminUsers.setRateLimitExempt);
 // ---- chat ----
 // A reply streams for up to a few minutes; the function waits on the provider, so one
 // instance serves many replies at once.
-const replyOptions = { secrets: [OPENAI_API_KEY], timeoutSeconds: 300, memory: "512MiB" as const, concurrency: 40 };
+const replyOptions = {
+  secrets: [OPENAI_API_KEY],
+  timeoutSeconds: 300,
+  memory: "512MiB" as const,
+  concurrency: 40,
+};
 export const onMessageCreatedReply = onDocumentCreated(
   { document: "conversations/{convId}/messages/{messageId}", retry: true, ...replyOptions },
   (event) =>
-    onMessageCreated({ convId: event.params.convId, messageId: event.params.messageId, data: event.data?.data() }),
+    onMessageCreated({
+      convId: event.params.convId,
+      messageId: event.params.messageId,
+      data: event.data?.data(),
+    }),
 );
-export const sweepReplies = onSchedule({ schedule: "every 5 minutes", ...replyOptions }, async () => {
-  await sweepStaleReplies();
-});
+export const sweepReplies = onSchedule(
+  { schedule: "every 5 minutes", ...replyOptions },
+  async () => {
+    await sweepStaleReplies();
+  },
+);
 export const startConversation = onCall(chat.startConversation);
 export const stopReply = onCall(chat.stopReply);
 export const regenerateReply = onCall(replyOptions, chat.regenerateReply);
@@ -125,9 +140,12 @@ export const onRatingWritten = onDocumentWritten(
     });
   },
 );
-export const rollupStats = onSchedule({ schedule: "every 10 minutes", timeoutSeconds: 300 }, async () => {
-  await rollupRecentStats();
-});
+export const rollupStats = onSchedule(
+  { schedule: "every 10 minutes", timeoutSeconds: 300 },
+  async () => {
+    await rollupRecentStats();
+  },
+);
 
 // ---- media ----
 // Watches the project's default bucket. Idempotent (a media record per object generation,

@@ -247,7 +247,10 @@ function spokenText(bytes: Buffer): string | null {
   if (bytes.length < 20 || bytes.toString("latin1", 0, 3) !== "ID3") return null;
   if (bytes.toString("latin1", 10, 14) !== "TXXX") return null;
   const frameSize =
-    ((bytes[14] ?? 0) << 21) | ((bytes[15] ?? 0) << 14) | ((bytes[16] ?? 0) << 7) | (bytes[17] ?? 0);
+    ((bytes[14] ?? 0) << 21) |
+    ((bytes[15] ?? 0) << 14) |
+    ((bytes[16] ?? 0) << 7) |
+    (bytes[17] ?? 0);
   const payload = bytes.subarray(20, 20 + frameSize);
   const prefix = `${SPOKEN_TEXT_DESCRIPTION}\0`;
   const body = payload.subarray(1).toString("utf8");
@@ -380,10 +383,7 @@ export async function startFakeOpenAI(port: number): Promise<FakeOpenAI> {
     return markers.fail.status;
   };
 
-  const chatCompletion = async (
-    request: ChatRequest,
-    response: ServerResponse,
-  ): Promise<void> => {
+  const chatCompletion = async (request: ChatRequest, response: ServerResponse): Promise<void> => {
     const userText = lastUserText(request);
     const markers = parseMarkers(userText);
     const failStatus = shouldFail(markers, userText);
@@ -429,7 +429,12 @@ export async function startFakeOpenAI(port: number): Promise<FakeOpenAI> {
         choices: [
           {
             index: 0,
-            message: { role: "assistant", content: words.join(" "), refusal: null, annotations: [] },
+            message: {
+              role: "assistant",
+              content: words.join(" "),
+              refusal: null,
+              annotations: [],
+            },
             logprobs: null,
             finish_reason: finishReason,
           },

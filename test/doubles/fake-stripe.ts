@@ -57,7 +57,9 @@ export function parseForm(body: string): FormObject {
   const root: FormObject = {};
   for (const [key, value] of new URLSearchParams(body)) {
     const head = key.split("[")[0] ?? "";
-    const rest = [...key.slice(head.length).matchAll(/\[([^\]]*)\]/g)].map((match) => match[1] ?? "");
+    const rest = [...key.slice(head.length).matchAll(/\[([^\]]*)\]/g)].map(
+      (match) => match[1] ?? "",
+    );
     const parts = [head, ...rest];
     let node = root;
     for (let i = 0; i < parts.length - 1; i++) {
@@ -207,7 +209,13 @@ function paramsOf<S extends z.ZodType>(schema: S, body: FormObject): z.output<S>
   if (result.success) return result.data;
   const issue = result.error.issues[0];
   const param = issue?.path.map(String).join(".") ?? "";
-  throw new StripeFailure(400, "invalid_request_error", `Invalid parameter: ${param} (${issue?.message ?? "invalid"})`, "parameter_invalid", param);
+  throw new StripeFailure(
+    400,
+    "invalid_request_error",
+    `Invalid parameter: ${param} (${issue?.message ?? "invalid"})`,
+    "parameter_invalid",
+    param,
+  );
 }
 
 const controlCompleteBody = z.object({ paymentStatus: z.enum(["paid", "unpaid"]).default("paid") });
@@ -232,7 +240,8 @@ export async function startFakeStripe(port: number): Promise<FakeStripe> {
   const calls: RecordedCall[] = [];
 
   function reset(): void {
-    for (const map of [customers, sessions, intentMetadata, intents, charges, idempotent]) map.clear();
+    for (const map of [customers, sessions, intentMetadata, intents, charges, idempotent])
+      map.clear();
     portalSessions.length = 0;
     calls.length = 0;
   }
@@ -255,7 +264,13 @@ export async function startFakeStripe(port: number): Promise<FakeStripe> {
   function must<T>(map: Map<string, T>, id: string, what: string, param?: string): T {
     const found = map.get(id);
     if (!found) {
-      throw new StripeFailure(param ? 400 : 404, "invalid_request_error", `No such ${what}: '${id}'`, "resource_missing", param ?? "id");
+      throw new StripeFailure(
+        param ? 400 : 404,
+        "invalid_request_error",
+        `No such ${what}: '${id}'`,
+        "resource_missing",
+        param ?? "id",
+      );
     }
     return found;
   }
@@ -290,7 +305,12 @@ export async function startFakeStripe(port: number): Promise<FakeStripe> {
   function chargeOf(intentId: string): Charge {
     const intent = must(intents, intentId, "payment_intent");
     const found = intent.latest_charge ? charges.get(intent.latest_charge) : undefined;
-    if (!found) throw new StripeFailure(400, "invalid_request_error", `payment_intent ${intentId} has no charge`);
+    if (!found)
+      throw new StripeFailure(
+        400,
+        "invalid_request_error",
+        `payment_intent ${intentId} has no charge`,
+      );
     return found;
   }
 
@@ -318,14 +338,27 @@ export async function startFakeStripe(port: number): Promise<FakeStripe> {
       const params = paramsOf(sessionParams, body);
       if (params.customer !== undefined) must(customers, params.customer, "customer", "customer");
       const items = Object.values(params.line_items);
-      if (items.length === 0) throw new StripeFailure(400, "invalid_request_error", "line_items is required", "parameter_missing", "line_items");
+      if (items.length === 0)
+        throw new StripeFailure(
+          400,
+          "invalid_request_error",
+          "line_items is required",
+          "parameter_missing",
+          "line_items",
+        );
       let total = 0;
       let currency = "";
       for (const item of items) {
         let unit: number;
         if (item.price !== undefined) {
           if (item.price !== FAKE_PRICE.id) {
-            throw new StripeFailure(400, "invalid_request_error", `No such price: '${item.price}'`, "resource_missing", "line_items[0][price]");
+            throw new StripeFailure(
+              400,
+              "invalid_request_error",
+              `No such price: '${item.price}'`,
+              "resource_missing",
+              "line_items[0][price]",
+            );
           }
           unit = FAKE_PRICE.unit_amount;
           currency = FAKE_PRICE.currency;
@@ -333,7 +366,13 @@ export async function startFakeStripe(port: number): Promise<FakeStripe> {
           unit = item.price_data.unit_amount;
           currency = item.price_data.currency;
         } else {
-          throw new StripeFailure(400, "invalid_request_error", "line item needs price or price_data", "parameter_missing", "line_items[0]");
+          throw new StripeFailure(
+            400,
+            "invalid_request_error",
+            "line item needs price or price_data",
+            "parameter_missing",
+            "line_items[0]",
+          );
         }
         total += unit * item.quantity;
       }
@@ -382,11 +421,19 @@ export async function startFakeStripe(port: number): Promise<FakeStripe> {
     }
     if (method === "GET" && (match = path.match(/^\/v1\/payment_intents\/([^/]+)$/))) {
       const intent = must(intents, decodeURIComponent(match[1] ?? ""), "payment_intent");
-      const expand = [...query.entries()].filter(([key]) => key.startsWith("expand")).map(([, value]) => value);
+      const expand = [...query.entries()]
+        .filter(([key]) => key.startsWith("expand"))
+        .map(([, value]) => value);
       const latest = intent.latest_charge ? charges.get(intent.latest_charge) : undefined;
-      return expand.includes("latest_charge") && latest ? { ...intent, latest_charge: latest } : intent;
+      return expand.includes("latest_charge") && latest
+        ? { ...intent, latest_charge: latest }
+        : intent;
     }
-    throw new StripeFailure(404, "invalid_request_error", `Unrecognized request URL (${method}: ${path}).`);
+    throw new StripeFailure(
+      404,
+      "invalid_request_error",
+      `Unrecognized request URL (${method}: ${path}).`,
+    );
   }
 
   // -- control
@@ -409,17 +456,22 @@ export async function startFakeStripe(port: number): Promise<FakeStripe> {
       reset();
       return { status: 204, body: null };
     }
-    if (method === "POST" && (match = path.match(/^\/__sessions\/([^/]+)\/(complete|async|expire)$/))) {
+    if (
+      method === "POST" &&
+      (match = path.match(/^\/__sessions\/([^/]+)\/(complete|async|expire)$/))
+    ) {
       const session = must(sessions, match[1] ?? "", "checkout.session");
       const action = match[2];
       if (action === "expire") {
-        if (session.status !== "open") throw new StripeFailure(400, "invalid_request_error", "session is not open");
+        if (session.status !== "open")
+          throw new StripeFailure(400, "invalid_request_error", "session is not open");
         session.status = "expired";
         return { status: 200, body: event("checkout.session.expired", session) };
       }
       if (action === "complete") {
         const { paymentStatus } = controlCompleteBody.parse(body ?? {});
-        if (session.status !== "open") throw new StripeFailure(400, "invalid_request_error", "session is not open");
+        if (session.status !== "open")
+          throw new StripeFailure(400, "invalid_request_error", "session is not open");
         const intent: PaymentIntent = {
           id: newId("pi"),
           object: "payment_intent",
@@ -442,8 +494,16 @@ export async function startFakeStripe(port: number): Promise<FakeStripe> {
         return { status: 200, body: event("checkout.session.completed", session) };
       }
       const { succeeded } = controlAsyncBody.parse(body ?? {});
-      if (session.status !== "complete" || session.payment_status !== "unpaid" || !session.payment_intent) {
-        throw new StripeFailure(400, "invalid_request_error", "session is not awaiting a delayed payment");
+      if (
+        session.status !== "complete" ||
+        session.payment_status !== "unpaid" ||
+        !session.payment_intent
+      ) {
+        throw new StripeFailure(
+          400,
+          "invalid_request_error",
+          "session is not awaiting a delayed payment",
+        );
       }
       const intent = must(intents, session.payment_intent, "payment_intent");
       if (succeeded) {
@@ -452,16 +512,27 @@ export async function startFakeStripe(port: number): Promise<FakeStripe> {
       } else {
         intent.status = "requires_payment_method";
       }
-      const type = succeeded ? "checkout.session.async_payment_succeeded" : "checkout.session.async_payment_failed";
+      const type = succeeded
+        ? "checkout.session.async_payment_succeeded"
+        : "checkout.session.async_payment_failed";
       return { status: 200, body: event(type, session) };
     }
-    if (method === "POST" && (match = path.match(/^\/__payment_intents\/([^/]+)\/(refund|dispute)$/))) {
+    if (
+      method === "POST" &&
+      (match = path.match(/^\/__payment_intents\/([^/]+)\/(refund|dispute)$/))
+    ) {
       const paid = chargeOf(match[1] ?? "");
       if (match[2] === "refund") {
         const { amount } = controlRefundBody.parse(body ?? {});
         const left = paid.amount - paid.amount_refunded;
         const refund = Math.min(amount ?? left, left);
-        if (refund <= 0) throw new StripeFailure(400, "invalid_request_error", "charge already refunded", "charge_already_refunded");
+        if (refund <= 0)
+          throw new StripeFailure(
+            400,
+            "invalid_request_error",
+            "charge already refunded",
+            "charge_already_refunded",
+          );
         paid.amount_refunded += refund;
         paid.refunded = paid.amount_refunded === paid.amount;
         return { status: 200, body: event("charge.refunded", paid) };
@@ -483,7 +554,12 @@ export async function startFakeStripe(port: number): Promise<FakeStripe> {
     return { status: 404, body: { error: `no control route ${method} ${path}` } };
   }
 
-  function send(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  function send(
+    response: ServerResponse,
+    status: number,
+    body: unknown,
+    headers: Record<string, string> = {},
+  ): void {
     if (status === 204) {
       response.writeHead(204).end();
       return;
@@ -517,7 +593,8 @@ export async function startFakeStripe(port: number): Promise<FakeStripe> {
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
-    for await (const chunk of request) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
+    for await (const chunk of request)
+      chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
     const raw = Buffer.concat(chunks).toString("utf8");
     const url = new URL(request.url ?? "/", origin);
     const method = request.method ?? "GET";
@@ -538,7 +615,10 @@ export async function startFakeStripe(port: number): Promise<FakeStripe> {
     const authorization = request.headers.authorization ?? "";
     if (!/^Bearer sk_test_\S+$/.test(authorization)) {
       send(response, 401, {
-        error: { type: "invalid_request_error", message: "Invalid API Key provided (the double accepts sk_test_ keys)." },
+        error: {
+          type: "invalid_request_error",
+          message: "Invalid API Key provided (the double accepts sk_test_ keys).",
+        },
       });
       return;
     }
@@ -560,7 +640,10 @@ export async function startFakeStripe(port: number): Promise<FakeStripe> {
           });
           return;
         }
-        send(response, earlier.status, earlier.body, { "Idempotent-Replayed": "true", "Idempotency-Key": idempotencyKey });
+        send(response, earlier.status, earlier.body, {
+          "Idempotent-Replayed": "true",
+          "Idempotency-Key": idempotencyKey,
+        });
         return;
       }
     }
@@ -573,7 +656,12 @@ export async function startFakeStripe(port: number): Promise<FakeStripe> {
     if (method === "POST" && idempotencyKey && result.status < 500) {
       idempotent.set(idempotencyKey, { fingerprint: `${url.pathname}?${raw}`, ...result });
     }
-    send(response, result.status, result.body, idempotencyKey ? { "Idempotency-Key": idempotencyKey } : {});
+    send(
+      response,
+      result.status,
+      result.body,
+      idempotencyKey ? { "Idempotency-Key": idempotencyKey } : {},
+    );
   }
 
   const server = await listenOnLoopback(port, handle, (response, error) =>
@@ -597,7 +685,9 @@ export const fakeEventSchema = z.looseObject({
 export type FakeEvent = z.infer<typeof fakeEventSchema>;
 
 const stateSchema = z.object({
-  customers: z.array(z.looseObject({ id: z.string(), email: z.string().nullable(), metadata: metadataOut })),
+  customers: z.array(
+    z.looseObject({ id: z.string(), email: z.string().nullable(), metadata: metadataOut }),
+  ),
   sessions: z.array(
     z.looseObject({
       id: z.string(),
@@ -614,11 +704,22 @@ const stateSchema = z.object({
       url: z.string().nullable(),
     }),
   ),
-  paymentIntents: z.array(z.looseObject({ id: z.string(), metadata: metadataOut, status: z.string() })),
-  charges: z.array(z.looseObject({ id: z.string(), payment_intent: z.string(), amount_refunded: z.number() })),
-  portalSessions: z.array(z.looseObject({ id: z.string(), customer: z.string(), return_url: z.string().nullable() })),
+  paymentIntents: z.array(
+    z.looseObject({ id: z.string(), metadata: metadataOut, status: z.string() }),
+  ),
+  charges: z.array(
+    z.looseObject({ id: z.string(), payment_intent: z.string(), amount_refunded: z.number() }),
+  ),
+  portalSessions: z.array(
+    z.looseObject({ id: z.string(), customer: z.string(), return_url: z.string().nullable() }),
+  ),
   requests: z.array(
-    z.object({ method: z.string(), path: z.string(), idempotencyKey: z.string().nullable(), body: z.unknown() }),
+    z.object({
+      method: z.string(),
+      path: z.string(),
+      idempotencyKey: z.string().nullable(),
+      body: z.unknown(),
+    }),
   ),
 });
 export type FakeStripeState = z.infer<typeof stateSchema>;
@@ -638,14 +739,18 @@ export function fakeStripeControl(origin: string): FakeStripeControl {
   async function call(method: string, path: string, body?: unknown): Promise<unknown> {
     const response = await fetch(`${base}${path}`, {
       method,
-      ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { "Content-Type": "application/json" } }),
+      ...(body === undefined
+        ? {}
+        : { body: JSON.stringify(body), headers: { "Content-Type": "application/json" } }),
     });
     if (response.status === 204) return null;
     const text = await response.text();
-    if (!response.ok) throw new Error(`fake Stripe control ${method} ${path}: ${response.status} ${text}`);
+    if (!response.ok)
+      throw new Error(`fake Stripe control ${method} ${path}: ${response.status} ${text}`);
     return JSON.parse(text);
   }
-  const post = async (path: string, body: unknown = {}) => fakeEventSchema.parse(await call("POST", path, body));
+  const post = async (path: string, body: unknown = {}) =>
+    fakeEventSchema.parse(await call("POST", path, body));
   return {
     async state() {
       return stateSchema.parse(await call("GET", "/__state"));
@@ -653,10 +758,12 @@ export function fakeStripeControl(origin: string): FakeStripeControl {
     async reset() {
       await call("DELETE", "/__state");
     },
-    completeSession: (id, paymentStatus = "paid") => post(`/__sessions/${id}/complete`, { paymentStatus }),
+    completeSession: (id, paymentStatus = "paid") =>
+      post(`/__sessions/${id}/complete`, { paymentStatus }),
     settleAsync: (id, succeeded) => post(`/__sessions/${id}/async`, { succeeded }),
     expireSession: (id) => post(`/__sessions/${id}/expire`),
-    refund: (id, amount) => post(`/__payment_intents/${id}/refund`, amount === undefined ? {} : { amount }),
+    refund: (id, amount) =>
+      post(`/__payment_intents/${id}/refund`, amount === undefined ? {} : { amount }),
     dispute: (id) => post(`/__payment_intents/${id}/dispute`),
   };
 }

@@ -1,7 +1,15 @@
 // A generated corpus of malformed inputs across every callable and every collection a client
 // may write. Each must be refused with the documented error and leave the database exactly
 // as it was.
-import { addDoc, collection, doc, serverTimestamp, setDoc, Timestamp, updateDoc } from "firebase/firestore";
+import {
+  addDoc,
+  collection,
+  doc,
+  serverTimestamp,
+  setDoc,
+  Timestamp,
+  updateDoc,
+} from "firebase/firestore";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { callError, db, signUpAdmin } from "../helpers/admin";
 import { sendText, waitForFinalReply } from "../helpers/chat";
@@ -10,7 +18,18 @@ import { closeAllClientApps, signUp } from "../helpers/client";
 import { clearAuth, clearFirestore } from "../helpers/emulator-data";
 
 type AdminDocumentReference = ReturnType<ReturnType<typeof db>["doc"]>;
-type Kind = "id" | "slug" | "username" | "enum" | "bool" | "int" | "text" | "url" | "iso" | "object" | "array";
+type Kind =
+  | "id"
+  | "slug"
+  | "username"
+  | "enum"
+  | "bool"
+  | "int"
+  | "text"
+  | "url"
+  | "iso"
+  | "object"
+  | "array";
 
 interface Field {
   name: string;
@@ -29,8 +48,30 @@ interface CallableCase {
   fields: Field[];
 }
 
-const INVALID_IDS = ["", "a/b", "../etc/passwd", "x".repeat(300), "<script>alert(1)</script>", "'; DROP TABLE users;--", "a\u0000b", "with space", "\u202Eevil", "😀"];
-const INVALID_USERNAMES = ["ab", "x".repeat(31), "has space", "dash-ed", "admin", "émile", "a\u200Bb", "<b>x</b>", "../x", "a/b"];
+const INVALID_IDS = [
+  "",
+  "a/b",
+  "../etc/passwd",
+  "x".repeat(300),
+  "<script>alert(1)</script>",
+  "'; DROP TABLE users;--",
+  "a\u0000b",
+  "with space",
+  "\u202Eevil",
+  "😀",
+];
+const INVALID_USERNAMES = [
+  "ab",
+  "x".repeat(31),
+  "has space",
+  "dash-ed",
+  "admin",
+  "émile",
+  "a\u200Bb",
+  "<b>x</b>",
+  "../x",
+  "a/b",
+];
 
 function wrongTypes(kind: Kind): unknown[] {
   const all: [Kind[], unknown][] = [
@@ -38,8 +79,14 @@ function wrongTypes(kind: Kind): unknown[] {
     [["int"], "42"],
     [["id", "slug", "username", "enum", "text", "url", "iso", "bool", "object", "array"], 7],
     [["id", "slug", "username", "enum", "text", "url", "iso", "int", "object", "array"], true],
-    [["id", "slug", "username", "enum", "text", "url", "iso", "int", "bool", "array"], { nested: "object" }],
-    [["id", "slug", "username", "enum", "text", "url", "iso", "int", "bool", "object"], ["an", "array"]],
+    [
+      ["id", "slug", "username", "enum", "text", "url", "iso", "int", "bool", "array"],
+      { nested: "object" },
+    ],
+    [
+      ["id", "slug", "username", "enum", "text", "url", "iso", "int", "bool", "object"],
+      ["an", "array"],
+    ],
   ];
   return all.filter(([kinds]) => kinds.includes(kind)).map(([, value]) => value);
 }
@@ -50,14 +97,27 @@ function mutationsFor(field: Field): { label: string; value: unknown }[] {
     value,
   }));
   if (!field.nullable) out.push({ label: "null", value: null });
-  if (field.kind === "id" || field.kind === "slug") for (const value of INVALID_IDS) out.push({ label: `bad id ${JSON.stringify(value).slice(0, 24)}`, value });
+  if (field.kind === "id" || field.kind === "slug")
+    for (const value of INVALID_IDS)
+      out.push({ label: `bad id ${JSON.stringify(value).slice(0, 24)}`, value });
   if (field.kind === "slug") out.push({ label: "upper-case slug", value: "Luna" });
-  if (field.kind === "username") for (const value of INVALID_USERNAMES) out.push({ label: `bad username ${JSON.stringify(value).slice(0, 24)}`, value });
-  if (field.kind === "enum") out.push({ label: "unknown value", value: "bogus" }, { label: "empty", value: "" });
-  if (field.kind === "int") out.push({ label: "fraction", value: 1.5 }, { label: "huge", value: 1e12 });
-  if (field.kind === "iso") out.push({ label: "not a date", value: "tomorrow" }, { label: "empty", value: "" });
-  if (field.kind === "url") out.push({ label: "javascript url", value: "javascript:alert(1)" }, { label: "foreign origin", value: "https://evil.example/steal" }, { label: "empty", value: "" });
-  if (field.kind === "text" && field.max !== undefined) out.push({ label: "oversized", value: "x".repeat(field.max + 1) });
+  if (field.kind === "username")
+    for (const value of INVALID_USERNAMES)
+      out.push({ label: `bad username ${JSON.stringify(value).slice(0, 24)}`, value });
+  if (field.kind === "enum")
+    out.push({ label: "unknown value", value: "bogus" }, { label: "empty", value: "" });
+  if (field.kind === "int")
+    out.push({ label: "fraction", value: 1.5 }, { label: "huge", value: 1e12 });
+  if (field.kind === "iso")
+    out.push({ label: "not a date", value: "tomorrow" }, { label: "empty", value: "" });
+  if (field.kind === "url")
+    out.push(
+      { label: "javascript url", value: "javascript:alert(1)" },
+      { label: "foreign origin", value: "https://evil.example/steal" },
+      { label: "empty", value: "" },
+    );
+  if (field.kind === "text" && field.max !== undefined)
+    out.push({ label: "oversized", value: "x".repeat(field.max + 1) });
   return out;
 }
 
@@ -73,45 +133,289 @@ let conversationId = "";
 let messageId = "";
 
 const CALLABLES: CallableCase[] = [
-  { name: "claimUsername", caller: "user", base: () => ({ username: "valid_name" }), fields: [{ name: "username", kind: "username", required: true }] },
-  { name: "renameUsername", caller: "user", base: () => ({ username: "valid_name" }), fields: [{ name: "username", kind: "username", required: true }] },
-  { name: "checkUsername", caller: "user", base: () => ({ username: "valid_name" }), fields: [{ name: "username", kind: "text", required: true, max: 200 }] },
-  { name: "deleteAccount", caller: "user", base: () => ({ confirm: "DELETE" }), fields: [{ name: "confirm", kind: "enum", required: true }] },
+  {
+    name: "claimUsername",
+    caller: "user",
+    base: () => ({ username: "valid_name" }),
+    fields: [{ name: "username", kind: "username", required: true }],
+  },
+  {
+    name: "renameUsername",
+    caller: "user",
+    base: () => ({ username: "valid_name" }),
+    fields: [{ name: "username", kind: "username", required: true }],
+  },
+  {
+    name: "checkUsername",
+    caller: "user",
+    base: () => ({ username: "valid_name" }),
+    fields: [{ name: "username", kind: "text", required: true, max: 200 }],
+  },
+  {
+    name: "deleteAccount",
+    caller: "user",
+    base: () => ({ confirm: "DELETE" }),
+    fields: [{ name: "confirm", kind: "enum", required: true }],
+  },
   { name: "deactivateAccount", caller: "user", base: () => ({}), fields: [] },
-  { name: "setUserRole", caller: "admin", base: () => ({ uid: user.user.uid, role: "admin" }), fields: [{ name: "uid", kind: "id", required: true }, { name: "role", kind: "enum", required: true }] },
-  { name: "setPremium", caller: "admin", base: () => ({ uid: user.user.uid, premiumUntil: "2030-01-01T00:00:00Z" }), fields: [{ name: "uid", kind: "id", required: true }, { name: "premiumUntil", kind: "iso", required: true, nullable: true }] },
-  { name: "setRateLimitExempt", caller: "admin", base: () => ({ uid: user.user.uid, exempt: true }), fields: [{ name: "uid", kind: "id", required: true }, { name: "exempt", kind: "bool", required: true }] },
-  { name: "startConversation", caller: "user", base: () => ({ characterId: "luna" }), fields: [{ name: "characterId", kind: "id", required: true }] },
-  { name: "stopReply", caller: "user", base: () => ({ conversationId, messageId }), fields: [{ name: "conversationId", kind: "id", required: true }, { name: "messageId", kind: "id", required: true }] },
-  { name: "regenerateReply", caller: "user", base: () => ({ conversationId, messageId }), fields: [{ name: "conversationId", kind: "id", required: true }, { name: "messageId", kind: "id", required: true }] },
-  { name: "selectReplyVersion", caller: "user", base: () => ({ conversationId, messageId, version: 0 }), fields: [{ name: "conversationId", kind: "id", required: true }, { name: "version", kind: "int", required: true }] },
-  { name: "deleteConversation", caller: "user", base: () => ({ conversationId, hard: false }), fields: [{ name: "conversationId", kind: "id", required: true }, { name: "hard", kind: "bool" }] },
-  { name: "searchMessages", caller: "user", base: () => ({ conversationId, query: "stars" }), fields: [{ name: "conversationId", kind: "id", required: true }, { name: "query", kind: "text", required: true, max: 200 }, { name: "limit", kind: "int" }] },
-  { name: "conversationStats", caller: "user", base: () => ({ conversationId }), fields: [{ name: "conversationId", kind: "id", required: true }] },
-  { name: "getUsage", caller: "user", base: () => ({ characterId: "luna" }), fields: [{ name: "characterId", kind: "text", max: 128 }] },
-  { name: "createCheckoutSession", caller: "user", base: () => ({ successUrl: "http://localhost:5173/ok?session={CHECKOUT_SESSION_ID}", cancelUrl: "http://localhost:5173/cancel" }), fields: [{ name: "successUrl", kind: "url", required: true }, { name: "cancelUrl", kind: "url", required: true }] },
-  { name: "createPortalSession", caller: "user", base: () => ({ returnUrl: "http://localhost:5173/account" }), fields: [{ name: "returnUrl", kind: "url", required: true }] },
-  { name: "verifyCheckoutSession", caller: "user", base: () => ({ sessionId: "cs_test_123" }), fields: [{ name: "sessionId", kind: "id", required: true }] },
-  { name: "createCharacter", caller: "admin", base: () => ({ id: "new-one", profile: { name: "New One" } }), fields: [{ name: "id", kind: "slug" }, { name: "profile", kind: "object", required: true }] },
-  { name: "updateCharacter", caller: "admin", base: () => ({ id: "luna", profile: { tagline: "hi" } }), fields: [{ name: "id", kind: "slug", required: true }, { name: "profile", kind: "object" }] },
-  { name: "updateAiSettings", caller: "admin", base: () => ({ id: "luna", ai: { temperature: 1 } }), fields: [{ name: "id", kind: "slug", required: true }, { name: "ai", kind: "object", required: true }] },
-  { name: "setCharacterPublished", caller: "admin", base: () => ({ id: "luna", published: true }), fields: [{ name: "id", kind: "slug", required: true }, { name: "published", kind: "bool", required: true }] },
-  { name: "deleteCharacter", caller: "admin", base: () => ({ id: "luna" }), fields: [{ name: "id", kind: "slug", required: true }] },
-  { name: "exportCharacterCard", caller: "admin", base: () => ({ id: "luna", format: "json" }), fields: [{ name: "id", kind: "slug", required: true }, { name: "format", kind: "enum", required: true }] },
-  { name: "importCharacterCard", caller: "admin", base: () => ({ json: "{}" }), fields: [{ name: "json", kind: "text", max: 2 * 1024 * 1024 }] },
-  { name: "refreshCharacterStats", caller: "admin", base: () => ({ id: "luna" }), fields: [{ name: "id", kind: "slug", required: true }] },
-  { name: "addGalleryItem", caller: "admin", base: () => ({ characterId: "luna", type: "image", storagePath: "characters/luna/gallery/item-9/a.jpg" }), fields: [{ name: "characterId", kind: "slug", required: true }, { name: "type", kind: "enum", required: true }, { name: "storagePath", kind: "id", required: true }, { name: "premiumOnly", kind: "bool" }] },
+  {
+    name: "setUserRole",
+    caller: "admin",
+    base: () => ({ uid: user.user.uid, role: "admin" }),
+    fields: [
+      { name: "uid", kind: "id", required: true },
+      { name: "role", kind: "enum", required: true },
+    ],
+  },
+  {
+    name: "setPremium",
+    caller: "admin",
+    base: () => ({ uid: user.user.uid, premiumUntil: "2030-01-01T00:00:00Z" }),
+    fields: [
+      { name: "uid", kind: "id", required: true },
+      { name: "premiumUntil", kind: "iso", required: true, nullable: true },
+    ],
+  },
+  {
+    name: "setRateLimitExempt",
+    caller: "admin",
+    base: () => ({ uid: user.user.uid, exempt: true }),
+    fields: [
+      { name: "uid", kind: "id", required: true },
+      { name: "exempt", kind: "bool", required: true },
+    ],
+  },
+  {
+    name: "startConversation",
+    caller: "user",
+    base: () => ({ characterId: "luna" }),
+    fields: [{ name: "characterId", kind: "id", required: true }],
+  },
+  {
+    name: "stopReply",
+    caller: "user",
+    base: () => ({ conversationId, messageId }),
+    fields: [
+      { name: "conversationId", kind: "id", required: true },
+      { name: "messageId", kind: "id", required: true },
+    ],
+  },
+  {
+    name: "regenerateReply",
+    caller: "user",
+    base: () => ({ conversationId, messageId }),
+    fields: [
+      { name: "conversationId", kind: "id", required: true },
+      { name: "messageId", kind: "id", required: true },
+    ],
+  },
+  {
+    name: "selectReplyVersion",
+    caller: "user",
+    base: () => ({ conversationId, messageId, version: 0 }),
+    fields: [
+      { name: "conversationId", kind: "id", required: true },
+      { name: "version", kind: "int", required: true },
+    ],
+  },
+  {
+    name: "deleteConversation",
+    caller: "user",
+    base: () => ({ conversationId, hard: false }),
+    fields: [
+      { name: "conversationId", kind: "id", required: true },
+      { name: "hard", kind: "bool" },
+    ],
+  },
+  {
+    name: "searchMessages",
+    caller: "user",
+    base: () => ({ conversationId, query: "stars" }),
+    fields: [
+      { name: "conversationId", kind: "id", required: true },
+      { name: "query", kind: "text", required: true, max: 200 },
+      { name: "limit", kind: "int" },
+    ],
+  },
+  {
+    name: "conversationStats",
+    caller: "user",
+    base: () => ({ conversationId }),
+    fields: [{ name: "conversationId", kind: "id", required: true }],
+  },
+  {
+    name: "getUsage",
+    caller: "user",
+    base: () => ({ characterId: "luna" }),
+    fields: [{ name: "characterId", kind: "text", max: 128 }],
+  },
+  {
+    name: "createCheckoutSession",
+    caller: "user",
+    base: () => ({
+      successUrl: "http://localhost:5173/ok?session={CHECKOUT_SESSION_ID}",
+      cancelUrl: "http://localhost:5173/cancel",
+    }),
+    fields: [
+      { name: "successUrl", kind: "url", required: true },
+      { name: "cancelUrl", kind: "url", required: true },
+    ],
+  },
+  {
+    name: "createPortalSession",
+    caller: "user",
+    base: () => ({ returnUrl: "http://localhost:5173/account" }),
+    fields: [{ name: "returnUrl", kind: "url", required: true }],
+  },
+  {
+    name: "verifyCheckoutSession",
+    caller: "user",
+    base: () => ({ sessionId: "cs_test_123" }),
+    fields: [{ name: "sessionId", kind: "id", required: true }],
+  },
+  {
+    name: "createCharacter",
+    caller: "admin",
+    base: () => ({ id: "new-one", profile: { name: "New One" } }),
+    fields: [
+      { name: "id", kind: "slug" },
+      { name: "profile", kind: "object", required: true },
+    ],
+  },
+  {
+    name: "updateCharacter",
+    caller: "admin",
+    base: () => ({ id: "luna", profile: { tagline: "hi" } }),
+    fields: [
+      { name: "id", kind: "slug", required: true },
+      { name: "profile", kind: "object" },
+    ],
+  },
+  {
+    name: "updateAiSettings",
+    caller: "admin",
+    base: () => ({ id: "luna", ai: { temperature: 1 } }),
+    fields: [
+      { name: "id", kind: "slug", required: true },
+      { name: "ai", kind: "object", required: true },
+    ],
+  },
+  {
+    name: "setCharacterPublished",
+    caller: "admin",
+    base: () => ({ id: "luna", published: true }),
+    fields: [
+      { name: "id", kind: "slug", required: true },
+      { name: "published", kind: "bool", required: true },
+    ],
+  },
+  {
+    name: "deleteCharacter",
+    caller: "admin",
+    base: () => ({ id: "luna" }),
+    fields: [{ name: "id", kind: "slug", required: true }],
+  },
+  {
+    name: "exportCharacterCard",
+    caller: "admin",
+    base: () => ({ id: "luna", format: "json" }),
+    fields: [
+      { name: "id", kind: "slug", required: true },
+      { name: "format", kind: "enum", required: true },
+    ],
+  },
+  {
+    name: "importCharacterCard",
+    caller: "admin",
+    base: () => ({ json: "{}" }),
+    fields: [{ name: "json", kind: "text", max: 2 * 1024 * 1024 }],
+  },
+  {
+    name: "refreshCharacterStats",
+    caller: "admin",
+    base: () => ({ id: "luna" }),
+    fields: [{ name: "id", kind: "slug", required: true }],
+  },
+  {
+    name: "addGalleryItem",
+    caller: "admin",
+    base: () => ({
+      characterId: "luna",
+      type: "image",
+      storagePath: "characters/luna/gallery/item-9/a.jpg",
+    }),
+    fields: [
+      { name: "characterId", kind: "slug", required: true },
+      { name: "type", kind: "enum", required: true },
+      { name: "storagePath", kind: "id", required: true },
+      { name: "premiumOnly", kind: "bool" },
+    ],
+  },
   { name: "mediaStatus", caller: "user", base: () => ({}), fields: [] },
   { name: "uploadLimits", caller: "user", base: () => ({}), fields: [] },
-  { name: "listMyMedia", caller: "user", base: () => ({ limit: 5 }), fields: [{ name: "limit", kind: "int" }, { name: "startAfter", kind: "id" }] },
-  { name: "deleteMedia", caller: "user", base: () => ({ mediaId: "m-1" }), fields: [{ name: "mediaId", kind: "id", required: true }] },
-  { name: "getSignedUrl", caller: "user", base: () => ({ path: `user-content/${user.user.uid}/a.jpg` }), fields: [{ name: "path", kind: "text", required: true, max: 1024 }, { name: "expiresInSeconds", kind: "int" }] },
+  {
+    name: "listMyMedia",
+    caller: "user",
+    base: () => ({ limit: 5 }),
+    fields: [
+      { name: "limit", kind: "int" },
+      { name: "startAfter", kind: "id" },
+    ],
+  },
+  {
+    name: "deleteMedia",
+    caller: "user",
+    base: () => ({ mediaId: "m-1" }),
+    fields: [{ name: "mediaId", kind: "id", required: true }],
+  },
+  {
+    name: "getSignedUrl",
+    caller: "user",
+    base: () => ({ path: `user-content/${user.user.uid}/a.jpg` }),
+    fields: [
+      { name: "path", kind: "text", required: true, max: 1024 },
+      { name: "expiresInSeconds", kind: "int" },
+    ],
+  },
   { name: "aiStatus", caller: "user", base: () => ({}), fields: [] },
   { name: "listModels", caller: "user", base: () => ({}), fields: [] },
-  { name: "estimateCost", caller: "user", base: () => ({ text: "hello", expectedReplyTokens: 100 }), fields: [{ name: "text", kind: "text", required: true, max: 20_000 }, { name: "model", kind: "text", max: 100 }, { name: "expectedReplyTokens", kind: "int" }] },
-  { name: "testGeneration", caller: "admin", base: () => ({ characterId: "luna", message: "hi" }), fields: [{ name: "characterId", kind: "text", required: true, max: 64 }, { name: "message", kind: "text", required: true, max: 5000 }] },
-  { name: "aiUsageStats", caller: "admin", base: () => ({ from: "2026-01-01", to: "2026-01-02" }), fields: [{ name: "from", kind: "iso", required: true }, { name: "to", kind: "iso", required: true }] },
-  { name: "removeGalleryItem", caller: "admin", base: () => ({ characterId: "luna", itemId: "item-1" }), fields: [{ name: "characterId", kind: "slug", required: true }, { name: "itemId", kind: "id", required: true }] },
+  {
+    name: "estimateCost",
+    caller: "user",
+    base: () => ({ text: "hello", expectedReplyTokens: 100 }),
+    fields: [
+      { name: "text", kind: "text", required: true, max: 20_000 },
+      { name: "model", kind: "text", max: 100 },
+      { name: "expectedReplyTokens", kind: "int" },
+    ],
+  },
+  {
+    name: "testGeneration",
+    caller: "admin",
+    base: () => ({ characterId: "luna", message: "hi" }),
+    fields: [
+      { name: "characterId", kind: "text", required: true, max: 64 },
+      { name: "message", kind: "text", required: true, max: 5000 },
+    ],
+  },
+  {
+    name: "aiUsageStats",
+    caller: "admin",
+    base: () => ({ from: "2026-01-01", to: "2026-01-02" }),
+    fields: [
+      { name: "from", kind: "iso", required: true },
+      { name: "to", kind: "iso", required: true },
+    ],
+  },
+  {
+    name: "removeGalleryItem",
+    caller: "admin",
+    base: () => ({ characterId: "luna", itemId: "item-1" }),
+    fields: [
+      { name: "characterId", kind: "slug", required: true },
+      { name: "itemId", kind: "id", required: true },
+    ],
+  },
 ];
 
 async function dump(): Promise<Record<string, unknown>> {
@@ -145,7 +449,9 @@ beforeAll(async () => {
 afterAll(async () => {
   const rows = [...surfaces.entries()].map(([surface, n]) => `${surface}: ${n}`);
   const total = [...surfaces.values()].reduce((a, b) => a + b, 0);
-  console.log(`bad-input corpus: ${total} malformed inputs refused, database unchanged\n  ${rows.join("\n  ")}`);
+  console.log(
+    `bad-input corpus: ${total} malformed inputs refused, database unchanged\n  ${rows.join("\n  ")}`,
+  );
   await closeAllClientApps();
 });
 
@@ -157,25 +463,36 @@ describe("bad input corpus", () => {
       const caller = spec.caller === "admin" ? admin : user;
       const inputs: { label: string; input: unknown }[] = [
         { label: "extra field", input: { ...spec.base(), unexpected: "field" } },
-        { label: "forged server field", input: { ...spec.base(), status: "complete", premiumUntil: "2099-01-01" } },
+        {
+          label: "forged server field",
+          input: { ...spec.base(), status: "complete", premiumUntil: "2099-01-01" },
+        },
         { label: "not an object", input: "just a string" },
         { label: "an array", input: [spec.base()] },
       ];
       for (const field of spec.fields) {
         if (field.required) {
-          const rest = Object.fromEntries(Object.entries(spec.base()).filter(([key]) => key !== field.name));
+          const rest = Object.fromEntries(
+            Object.entries(spec.base()).filter(([key]) => key !== field.name),
+          );
           inputs.push({ label: `missing ${field.name}`, input: rest });
         }
         for (const mutation of mutationsFor(field)) {
-          inputs.push({ label: `${field.name}: ${mutation.label}`, input: { ...spec.base(), [field.name]: mutation.value } });
+          inputs.push({
+            label: `${field.name}: ${mutation.label}`,
+            input: { ...spec.base(), [field.name]: mutation.value },
+          });
         }
       }
       for (const { label, input } of inputs) {
-        const error = await callError(caller.call(spec.name, input)).catch((unexpected: unknown) => ({
-          code: "accepted",
-          message: String(unexpected),
-        }));
-        if (error.code !== "functions/invalid-argument") failures.push(`${spec.name} (${label}): ${error.code} ${error.message}`);
+        const error = await callError(caller.call(spec.name, input)).catch(
+          (unexpected: unknown) => ({
+            code: "accepted",
+            message: String(unexpected),
+          }),
+        );
+        if (error.code !== "functions/invalid-argument")
+          failures.push(`${spec.name} (${label}): ${error.code} ${error.message}`);
         count(`callable ${spec.name}`);
       }
     }
@@ -192,7 +509,11 @@ describe("bad input corpus", () => {
       ["searchMessages", { conversationId, query: "stars" }, "functions/not-found"],
       ["conversationStats", { conversationId }, "functions/not-found"],
       ["setUserRole", { uid: user.user.uid, role: "admin" }, "functions/permission-denied"],
-      ["setPremium", { uid: other.user.uid, premiumUntil: "2099-01-01T00:00:00Z" }, "functions/permission-denied"],
+      [
+        "setPremium",
+        { uid: other.user.uid, premiumUntil: "2099-01-01T00:00:00Z" },
+        "functions/permission-denied",
+      ],
       ["deleteCharacter", { id: "luna" }, "functions/permission-denied"],
     ];
     for (const [name, input, code] of cases) {
@@ -205,14 +526,42 @@ describe("bad input corpus", () => {
   it("rules refuse every malformed client write, and the database stays as it was", async () => {
     const before = await dump();
     const uid = user.user.uid;
-    const baseMessage = () => ({ role: "user", type: "text", text: "hello", characterId: "luna", userId: uid, createdAt: serverTimestamp() });
+    const baseMessage = () => ({
+      role: "user",
+      type: "text",
+      text: "hello",
+      characterId: "luna",
+      userId: uid,
+      createdAt: serverTimestamp(),
+    });
     const messageMutations: Record<string, unknown>[] = [
-      ...["status", "keywords", "usage", "costUsd", "replyTo", "versions", "lease", "quotaCharged", "transcript", "model"].map((field) => ({ [field]: "forged" })),
-      { role: "assistant" }, { role: "system" }, { role: 1 },
-      { type: "video" }, { type: "" }, { type: null },
-      { text: "" }, { text: "x".repeat(5001) }, { text: 5 }, { text: null },
-      { userId: other.user.uid }, { characterId: "nobody" }, { characterId: 7 },
-      { createdAt: Timestamp.fromMillis(0) }, { createdAt: "now" },
+      ...[
+        "status",
+        "keywords",
+        "usage",
+        "costUsd",
+        "replyTo",
+        "versions",
+        "lease",
+        "quotaCharged",
+        "transcript",
+        "model",
+      ].map((field) => ({ [field]: "forged" })),
+      { role: "assistant" },
+      { role: "system" },
+      { role: 1 },
+      { type: "video" },
+      { type: "" },
+      { type: null },
+      { text: "" },
+      { text: "x".repeat(5001) },
+      { text: 5 },
+      { text: null },
+      { userId: other.user.uid },
+      { characterId: "nobody" },
+      { characterId: 7 },
+      { createdAt: Timestamp.fromMillis(0) },
+      { createdAt: "now" },
       { type: "audio", storagePath: `user-content/${other.user.uid}/a.m4a`, durationSec: 5 },
       { type: "audio", storagePath: `user-content/${uid}/../x/a.m4a`, durationSec: 5 },
       { type: "audio", storagePath: `user-content/${uid}/a.m4a`, durationSec: 0 },
@@ -224,39 +573,116 @@ describe("bad input corpus", () => {
       { requestedReplyType: "video" },
     ];
     for (const mutation of messageMutations) {
-      await expect(addDoc(collection(user.db, "conversations", conversationId, "messages"), { ...baseMessage(), ...mutation }), JSON.stringify(mutation).slice(0, 80)).rejects.toMatchObject({ code: "permission-denied" });
+      await expect(
+        addDoc(collection(user.db, "conversations", conversationId, "messages"), {
+          ...baseMessage(),
+          ...mutation,
+        }),
+        JSON.stringify(mutation).slice(0, 80),
+      ).rejects.toMatchObject({ code: "permission-denied" });
       count("rules conversations/*/messages");
     }
     for (const foreign of [`${other.user.uid}_luna`, `${uid}_luna_2`, `${uid}`, "luna"]) {
-      await expect(addDoc(collection(user.db, "conversations", foreign, "messages"), baseMessage())).rejects.toMatchObject({ code: "permission-denied" });
+      await expect(
+        addDoc(collection(user.db, "conversations", foreign, "messages"), baseMessage()),
+      ).rejects.toMatchObject({ code: "permission-denied" });
       count("rules conversations/*/messages");
     }
     const profileMutations: Record<string, unknown>[] = [
-      ...["role", "premiumUntil", "deactivated", "username", "email", "uid", "rateLimitExempt", "createdAt"].map((field) => ({ [field]: field === "premiumUntil" ? Timestamp.fromMillis(4102444800000) : "forged" })),
-      { displayName: "x".repeat(61) }, { displayName: 5 }, { bio: "x".repeat(501) }, { bio: ["a"] },
-      { avatarPath: `user-content/${other.user.uid}/a.png` }, { avatarPath: "characters/luna/avatar.png" }, { avatarPath: 3 },
-      { preferences: { theme: "neon" } }, { preferences: { premium: true } }, { preferences: "dark" }, { preferences: { language: "x".repeat(40) } },
+      ...[
+        "role",
+        "premiumUntil",
+        "deactivated",
+        "username",
+        "email",
+        "uid",
+        "rateLimitExempt",
+        "createdAt",
+      ].map((field) => ({
+        [field]: field === "premiumUntil" ? Timestamp.fromMillis(4102444800000) : "forged",
+      })),
+      { displayName: "x".repeat(61) },
+      { displayName: 5 },
+      { bio: "x".repeat(501) },
+      { bio: ["a"] },
+      { avatarPath: `user-content/${other.user.uid}/a.png` },
+      { avatarPath: "characters/luna/avatar.png" },
+      { avatarPath: 3 },
+      { preferences: { theme: "neon" } },
+      { preferences: { premium: true } },
+      { preferences: "dark" },
+      { preferences: { language: "x".repeat(40) } },
     ];
     for (const mutation of profileMutations) {
-      await expect(updateDoc(doc(user.db, "users", uid), { ...mutation, updatedAt: serverTimestamp() })).rejects.toMatchObject({ code: "permission-denied" });
+      await expect(
+        updateDoc(doc(user.db, "users", uid), { ...mutation, updatedAt: serverTimestamp() }),
+      ).rejects.toMatchObject({ code: "permission-denied" });
       count("rules users/{uid}");
     }
-    await expect(updateDoc(doc(user.db, "users", other.user.uid), { bio: "hijacked", updatedAt: serverTimestamp() })).rejects.toMatchObject({ code: "permission-denied" });
+    await expect(
+      updateDoc(doc(user.db, "users", other.user.uid), {
+        bio: "hijacked",
+        updatedAt: serverTimestamp(),
+      }),
+    ).rejects.toMatchObject({ code: "permission-denied" });
     count("rules users/{uid}");
-    const conversationMutations: Record<string, unknown>[] = [{ unread: 5, lastReadAt: serverTimestamp() }, { costUsd: 0 }, { deleted: true }, { userId: other.user.uid }, { lastReadAt: Timestamp.fromMillis(0), unread: 0 }];
+    const conversationMutations: Record<string, unknown>[] = [
+      { unread: 5, lastReadAt: serverTimestamp() },
+      { costUsd: 0 },
+      { deleted: true },
+      { userId: other.user.uid },
+      { lastReadAt: Timestamp.fromMillis(0), unread: 0 },
+    ];
     for (const mutation of conversationMutations) {
-      await expect(updateDoc(doc(user.db, "conversations", conversationId), mutation)).rejects.toMatchObject({ code: "permission-denied" });
+      await expect(
+        updateDoc(doc(user.db, "conversations", conversationId), mutation),
+      ).rejects.toMatchObject({ code: "permission-denied" });
       count("rules conversations/{id}");
     }
-    const ratingMutations: Record<string, unknown>[] = [{ stars: 0 }, { stars: 6 }, { stars: 3.5 }, { stars: "5" }, { uid: other.user.uid }, { extra: true }, { updatedAt: Timestamp.fromMillis(0) }];
+    const ratingMutations: Record<string, unknown>[] = [
+      { stars: 0 },
+      { stars: 6 },
+      { stars: 3.5 },
+      { stars: "5" },
+      { uid: other.user.uid },
+      { extra: true },
+      { updatedAt: Timestamp.fromMillis(0) },
+    ];
     for (const mutation of ratingMutations) {
-      await expect(setDoc(doc(user.db, "characters", "luna", "ratings", uid), { uid, stars: 4, updatedAt: serverTimestamp(), ...mutation })).rejects.toMatchObject({ code: "permission-denied" });
+      await expect(
+        setDoc(doc(user.db, "characters", "luna", "ratings", uid), {
+          uid,
+          stars: 4,
+          updatedAt: serverTimestamp(),
+          ...mutation,
+        }),
+      ).rejects.toMatchObject({ code: "permission-denied" });
       count("rules characters/*/ratings");
     }
-    await expect(setDoc(doc(user.db, "characters", "luna", "ratings", other.user.uid), { uid: other.user.uid, stars: 5, updatedAt: serverTimestamp() })).rejects.toMatchObject({ code: "permission-denied" });
+    await expect(
+      setDoc(doc(user.db, "characters", "luna", "ratings", other.user.uid), {
+        uid: other.user.uid,
+        stars: 5,
+        updatedAt: serverTimestamp(),
+      }),
+    ).rejects.toMatchObject({ code: "permission-denied" });
     count("rules characters/*/ratings");
-    for (const path of [`users/${uid}/usage/luna`, `users/${uid}/rateLimits/messages`, "characters/luna", "characters/luna/private/ai", "characters/luna/statShards/0", `payments/pi_forged`, `stripeCustomers/${uid}`, "auditLog/forged", "config/traits", `publicProfiles/${uid}`, "usernames/forged_name"]) {
-      await expect(setDoc(doc(user.db, path), { forged: true })).rejects.toMatchObject({ code: "permission-denied" });
+    for (const path of [
+      `users/${uid}/usage/luna`,
+      `users/${uid}/rateLimits/messages`,
+      "characters/luna",
+      "characters/luna/private/ai",
+      "characters/luna/statShards/0",
+      `payments/pi_forged`,
+      `stripeCustomers/${uid}`,
+      "auditLog/forged",
+      "config/traits",
+      `publicProfiles/${uid}`,
+      "usernames/forged_name",
+    ]) {
+      await expect(setDoc(doc(user.db, path), { forged: true })).rejects.toMatchObject({
+        code: "permission-denied",
+      });
       count("rules server-only documents");
     }
     expect(await dump()).toEqual(before);

@@ -1,4 +1,13 @@
-import { collection, doc, getDoc, getDocs, orderBy, query, serverTimestamp, updateDoc } from "firebase/firestore";
+import {
+  collection,
+  doc,
+  getDoc,
+  getDocs,
+  orderBy,
+  query,
+  serverTimestamp,
+  updateDoc,
+} from "firebase/firestore";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { onMessageCreated } from "../../functions/src/chat/on-message";
 import { fakeOpenAIControl } from "../doubles/fake-openai";
@@ -38,16 +47,27 @@ describe("the reply loop", () => {
     expect(reply.get("status")).toBe("complete");
     expect(String(reply.get("text")).split(/\s+/).length).toBe(24);
     expect(String(reply.get("text")).length).toBeGreaterThan(String(partial.get("text")).length);
-    expect(reply.get("usage")).toMatchObject({ promptTokens: expect.any(Number), completionTokens: expect.any(Number) });
+    expect(reply.get("usage")).toMatchObject({
+      promptTokens: expect.any(Number),
+      completionTokens: expect.any(Number),
+    });
     expect(reply.get("model")).toBe("gpt-4o-mini");
     expect(reply.get("costUsd")).toBeGreaterThan(0);
     expect(reply.get("latencyMs").total).toBeGreaterThan(0);
 
     // The character's greeting opens the conversation, then the message, then the reply.
-    const messages = await getDocs(query(collection(client.db, "conversations", conversationId, "messages"), orderBy("createdAt")));
+    const messages = await getDocs(
+      query(
+        collection(client.db, "conversations", conversationId, "messages"),
+        orderBy("createdAt"),
+      ),
+    );
     expect(messages.docs.map((m) => m.id)).toEqual(["greeting", messageId, `${messageId}_reply`]);
     const conversation = await getDoc(doc(client.db, "conversations", conversationId));
-    expect(conversation.get("counts")).toEqual({ user: { text: 1, audio: 0, media: 0 }, assistant: 2 });
+    expect(conversation.get("counts")).toEqual({
+      user: { text: 1, audio: 0, media: 0 },
+      assistant: 2,
+    });
     expect(conversation.get("unread")).toBe(1);
     expect(conversation.get("lastMessage").role).toBe("assistant");
 
@@ -59,8 +79,13 @@ describe("the reply loop", () => {
     expect(body.messages.at(-1)).toEqual({ role: "user", content: text });
 
     // Marking read is the only change the client may make to the conversation.
-    await updateDoc(doc(client.db, "conversations", conversationId), { lastReadAt: serverTimestamp(), unread: 0 });
-    await expect(updateDoc(doc(client.db, "conversations", conversationId), { costUsd: 0 })).rejects.toMatchObject({
+    await updateDoc(doc(client.db, "conversations", conversationId), {
+      lastReadAt: serverTimestamp(),
+      unread: 0,
+    });
+    await expect(
+      updateDoc(doc(client.db, "conversations", conversationId), { costUsd: 0 }),
+    ).rejects.toMatchObject({
       code: "permission-denied",
     });
   });
@@ -72,7 +97,14 @@ describe("the reply loop", () => {
     const event = {
       convId: conversationId,
       messageId,
-      data: (await db().collection("conversations").doc(conversationId).collection("messages").doc(messageId).get()).data(),
+      data: (
+        await db()
+          .collection("conversations")
+          .doc(conversationId)
+          .collection("messages")
+          .doc(messageId)
+          .get()
+      ).data(),
     };
     // Four more deliveries race the emulator's own.
     await Promise.all([1, 2, 3, 4].map(() => onMessageCreated(event)));
@@ -98,7 +130,11 @@ describe("the reply loop", () => {
 
   it("blocks a flagged reply after generation", async () => {
     const client = await signUp("tempt");
-    const { messageId, conversationId } = await sendText(client, "luna", `say it [[flag-output]] ${Date.now()}`);
+    const { messageId, conversationId } = await sendText(
+      client,
+      "luna",
+      `say it [[flag-output]] ${Date.now()}`,
+    );
     const reply = await waitForFinalReply(client, conversationId, messageId);
     expect(reply.get("status")).toBe("blocked");
     expect(reply.get("error").code).toBe("reply_blocked");
@@ -135,8 +171,16 @@ describe("the reply loop", () => {
 
   it("stop keeps the partial text with status stopped", async () => {
     const client = await signUp("stopper");
-    const { messageId, conversationId } = await sendText(client, "luna", `long story [[pace:400]] [[words:80]] ${Date.now()}`);
-    await waitForDoc(replyRef(client, conversationId, messageId), (s) => String(s.get("text") ?? "").length > 0, 20_000);
+    const { messageId, conversationId } = await sendText(
+      client,
+      "luna",
+      `long story [[pace:400]] [[words:80]] ${Date.now()}`,
+    );
+    await waitForDoc(
+      replyRef(client, conversationId, messageId),
+      (s) => String(s.get("text") ?? "").length > 0,
+      20_000,
+    );
     await client.call("stopReply", { conversationId, messageId });
     const reply = await waitForFinalReply(client, conversationId, messageId);
     expect(reply.get("status")).toBe("stopped");
@@ -149,9 +193,15 @@ describe("the reply loop", () => {
 
   it("regenerate keeps the previous version as an alternative the user can pick", async () => {
     const client = await signUp("picky");
-    const { messageId, conversationId } = await sendText(client, "luna", `first take [[words:5]] ${Date.now()}`);
+    const { messageId, conversationId } = await sendText(
+      client,
+      "luna",
+      `first take [[words:5]] ${Date.now()}`,
+    );
     const first = await waitForFinalReply(client, conversationId, messageId);
-    await expect(client.call("regenerateReply", { conversationId, messageId })).resolves.toEqual({ status: "complete" });
+    await expect(client.call("regenerateReply", { conversationId, messageId })).resolves.toEqual({
+      status: "complete",
+    });
     const second = await getDoc(replyRef(client, conversationId, messageId));
     expect(second.get("versions")).toHaveLength(1);
     expect(second.get("versions")[0].text).toBe(first.get("text"));
@@ -162,7 +212,9 @@ describe("the reply loop", () => {
     const picked = await getDoc(replyRef(client, conversationId, messageId));
     expect(picked.get("text")).toBe(first.get("text"));
     const context = await db().doc(`conversations/${conversationId}/context/window`).get();
-    const turn = (context.get("turns") as { id: string; text: string }[]).find((t) => t.id === `${messageId}_reply`);
+    const turn = (context.get("turns") as { id: string; text: string }[]).find(
+      (t) => t.id === `${messageId}_reply`,
+    );
     expect(turn?.text).toBe(first.get("text"));
   });
 
@@ -180,13 +232,20 @@ describe("the reply loop", () => {
       ["unknown character", { characterId: "nobody" }],
     ];
     for (const [what, extra] of attempts) {
-      await expect(sendText(client, "luna", "hello", extra), what).rejects.toMatchObject({ code: "permission-denied" });
+      await expect(sendText(client, "luna", "hello", extra), what).rejects.toMatchObject({
+        code: "permission-denied",
+      });
     }
     // A second conversation id for the same character is refused too.
     const { addDoc } = await import("firebase/firestore");
     await expect(
       addDoc(collection(client.db, "conversations", `${client.user.uid}_luna_2`, "messages"), {
-        role: "user", type: "text", text: "hi", characterId: "luna", userId: client.user.uid, createdAt: serverTimestamp(),
+        role: "user",
+        type: "text",
+        text: "hi",
+        characterId: "luna",
+        userId: client.user.uid,
+        createdAt: serverTimestamp(),
       }),
     ).rejects.toMatchObject({ code: "permission-denied" });
     expect(conversationIdFor(client.user.uid, "luna")).toBe(`${client.user.uid}_luna`);
@@ -203,7 +262,9 @@ describe("the reply loop", () => {
       query: "Lighthouse keeper",
     });
     expect(found.results.map((r) => r.messageId)).toEqual([a.messageId]);
-    const error = await callError(client.call("searchMessages", { conversationId: "someone_else", query: "x" }));
+    const error = await callError(
+      client.call("searchMessages", { conversationId: "someone_else", query: "x" }),
+    );
     expect(error.code).toBe("functions/not-found");
   });
 
@@ -212,11 +273,19 @@ describe("the reply loop", () => {
     const { messageId, conversationId } = await sendText(client, "luna", "hi [[words:3]]");
     await waitForFinalReply(client, conversationId, messageId);
     await client.call("deleteConversation", { conversationId });
-    expect((await db().collection("conversations").doc(conversationId).get()).get("deleted")).toBe(true);
-    expect((await db().collection("conversations").doc(conversationId).collection("messages").get()).size).toBe(3);
+    expect((await db().collection("conversations").doc(conversationId).get()).get("deleted")).toBe(
+      true,
+    );
+    expect(
+      (await db().collection("conversations").doc(conversationId).collection("messages").get())
+        .size,
+    ).toBe(3);
     await client.call("deleteConversation", { conversationId, hard: true });
     expect((await db().collection("conversations").doc(conversationId).get()).exists).toBe(false);
-    expect((await db().collection("conversations").doc(conversationId).collection("messages").get()).size).toBe(0);
+    expect(
+      (await db().collection("conversations").doc(conversationId).collection("messages").get())
+        .size,
+    ).toBe(0);
     // Usage is not reset by deleting the conversation.
     expect((await db().doc(`users/${client.user.uid}/usage/luna`).get()).get("text")).toBe(1);
   });

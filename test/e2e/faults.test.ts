@@ -18,18 +18,29 @@ afterEach(async () => {
   await closeAllClientApps();
 });
 afterAll(() => {
-  console.log(`fault cases ending in exactly one correct final state: ${survived.length} (${survived.join(", ")})`);
+  console.log(
+    `fault cases ending in exactly one correct final state: ${survived.length} (${survived.join(", ")})`,
+  );
 });
 
 async function replyDocs(conversationId: string, messageId: string) {
-  const all = await db().collection("conversations").doc(conversationId).collection("messages").where("replyTo", "==", messageId).get();
+  const all = await db()
+    .collection("conversations")
+    .doc(conversationId)
+    .collection("messages")
+    .where("replyTo", "==", messageId)
+    .get();
   return all.docs;
 }
 
 describe("provider and runtime faults", () => {
   it("a stream dropped mid-reply is retried from scratch; after bounded attempts the reply fails cleanly", async () => {
     const client = await signUp("dropped");
-    const { conversationId, messageId } = await sendText(client, "luna", `tell me [[drop]] ${Date.now()}`);
+    const { conversationId, messageId } = await sendText(
+      client,
+      "luna",
+      `tell me [[drop]] ${Date.now()}`,
+    );
     const reply = await waitForFinalReply(client, conversationId, messageId);
     expect(reply.get("status")).toBe("failed");
     expect(reply.get("error").code).toBe("reply_unreachable");
@@ -40,9 +51,21 @@ describe("provider and runtime faults", () => {
 
   it("a worker that dies mid-reply loses its lease; the sweeper retakes the reply and completes it once", async () => {
     const client = await signUp("orphan");
-    const { conversationId, messageId } = await sendText(client, "luna", `a long tale [[pace:250]] [[words:24]] ${Date.now()}`);
-    const ref = db().collection("conversations").doc(conversationId).collection("messages").doc(`${messageId}_reply`);
-    await waitForDoc(replyRef(client, conversationId, messageId), (s) => String(s.get("text") ?? "").length > 0, 20_000);
+    const { conversationId, messageId } = await sendText(
+      client,
+      "luna",
+      `a long tale [[pace:250]] [[words:24]] ${Date.now()}`,
+    );
+    const ref = db()
+      .collection("conversations")
+      .doc(conversationId)
+      .collection("messages")
+      .doc(`${messageId}_reply`);
+    await waitForDoc(
+      replyRef(client, conversationId, messageId),
+      (s) => String(s.get("text") ?? "").length > 0,
+      20_000,
+    );
     // As if the worker's instance had been killed: its lease is no longer its own and has run out.
     await ref.update({ lease: { owner: "dead-worker", expiresAtMs: Date.now() - 1 } });
     const swept = await sweepStaleReplies(Date.now());
@@ -63,10 +86,22 @@ describe("provider and runtime faults", () => {
 
   it("a reply whose every take died ends failed, and its quota unit comes back", async () => {
     const client = await signUp("cursed");
-    const { conversationId, messageId } = await sendText(client, "luna", `short [[words:3]] ${Date.now()}`);
+    const { conversationId, messageId } = await sendText(
+      client,
+      "luna",
+      `short [[words:3]] ${Date.now()}`,
+    );
     await waitForFinalReply(client, conversationId, messageId);
-    const ref = db().collection("conversations").doc(conversationId).collection("messages").doc(`${messageId}_reply`);
-    await ref.update({ status: "generating", attempt: 3, lease: { owner: "dead-worker", expiresAtMs: Date.now() - 1 } });
+    const ref = db()
+      .collection("conversations")
+      .doc(conversationId)
+      .collection("messages")
+      .doc(`${messageId}_reply`);
+    await ref.update({
+      status: "generating",
+      attempt: 3,
+      lease: { owner: "dead-worker", expiresAtMs: Date.now() - 1 },
+    });
     const swept = await sweepStaleReplies(Date.now());
     expect(swept.failed).toBe(1);
     const reply = await ref.get();

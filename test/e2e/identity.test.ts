@@ -26,14 +26,23 @@ describe("registration", () => {
       deactivated: false,
     });
     const other = await signUp("other");
-    const projection = await waitForDoc(doc(other.db, "publicProfiles", client.user.uid), (s) => s.exists());
-    expect(Object.keys(projection.data() ?? {}).sort()).toEqual(["avatarPath", "displayName", "updatedAt", "username"]);
+    const projection = await waitForDoc(doc(other.db, "publicProfiles", client.user.uid), (s) =>
+      s.exists(),
+    );
+    expect(Object.keys(projection.data() ?? {}).sort()).toEqual([
+      "avatarPath",
+      "displayName",
+      "updatedAt",
+      "username",
+    ]);
   });
 
   it("claims a username once, case-insensitively unique, and reports availability", async () => {
     const alice = await signUp("alice");
     const bob = await signUp("bob");
-    await expect(alice.call("claimUsername", { username: "Alice_W" })).resolves.toEqual({ username: "Alice_W" });
+    await expect(alice.call("claimUsername", { username: "Alice_W" })).resolves.toEqual({
+      username: "Alice_W",
+    });
     expect((await getDoc(doc(alice.db, "users", alice.user.uid))).get("username")).toBe("Alice_W");
     expect(await bob.call("checkUsername", { username: "alice_w" })).toEqual({
       available: false,
@@ -43,21 +52,27 @@ describe("registration", () => {
     expect(await callError(bob.call("claimUsername", { username: "ALICE_W" }))).toMatchObject({
       code: "functions/already-exists",
     });
-    expect(await callError(alice.call("claimUsername", { username: "second_name" }))).toMatchObject({
-      code: "functions/failed-precondition",
-    });
+    expect(await callError(alice.call("claimUsername", { username: "second_name" }))).toMatchObject(
+      {
+        code: "functions/failed-precondition",
+      },
+    );
   });
 
   it("lets exactly one of many concurrent claims of the same name win", async () => {
     const users = await Promise.all(Array.from({ length: 6 }, (_, i) => signUp(`racer${i}`)));
     for (const round of [1, 2, 3]) {
       const name = `contested_${round}`;
-      const results = await Promise.allSettled(users.map((user) => user.call("claimUsername", { username: name })));
+      const results = await Promise.allSettled(
+        users.map((user) => user.call("claimUsername", { username: name })),
+      );
       const winners = results.filter((result) => result.status === "fulfilled");
       expect(winners).toHaveLength(1);
       for (const result of results) {
         if (result.status === "rejected") {
-          expect(String((result.reason as { code?: string }).code)).toBe("functions/already-exists");
+          expect(String((result.reason as { code?: string }).code)).toBe(
+            "functions/already-exists",
+          );
         }
       }
       const reservation = await db().collection("usernames").doc(name).get();
@@ -74,7 +89,9 @@ describe("registration", () => {
     await alice.call("claimUsername", { username: "first_name" });
     await alice.call("renameUsername", { username: "second_name" });
     expect((await db().collection("usernames").doc("first_name").get()).exists).toBe(false);
-    await expect(bob.call("claimUsername", { username: "First_Name" })).resolves.toEqual({ username: "First_Name" });
+    await expect(bob.call("claimUsername", { username: "First_Name" })).resolves.toEqual({
+      username: "First_Name",
+    });
     const aliceProjection = await waitForDoc(
       doc(bob.db, "publicProfiles", alice.user.uid),
       (s) => s.get("username") === "second_name",
@@ -100,7 +117,9 @@ describe("registration", () => {
     }
     expect((await db().collection("usernames").get()).size).toBe(0);
     const anonymous = newClientApp();
-    expect(await callError(anonymous.call("claimUsername", { username: "anon_name" }))).toMatchObject({
+    expect(
+      await callError(anonymous.call("claimUsername", { username: "anon_name" })),
+    ).toMatchObject({
       code: "functions/unauthenticated",
     });
   });
@@ -111,14 +130,20 @@ describe("profiles", () => {
     const client = await signUp("editor");
     const ref = doc(client.db, "users", client.user.uid);
     await waitForDoc(ref, (s) => s.exists());
-    await updateDoc(ref, { displayName: "Ada L.", bio: "Counting machines", updatedAt: serverTimestamp() });
+    await updateDoc(ref, {
+      displayName: "Ada L.",
+      bio: "Counting machines",
+      updatedAt: serverTimestamp(),
+    });
     const other = await signUp("reader");
     const projection = await waitForDoc(
       doc(other.db, "publicProfiles", client.user.uid),
       (s) => s.get("displayName") === "Ada L.",
     );
     expect(projection.get("bio")).toBeUndefined();
-    await expect(getDoc(doc(other.db, "users", client.user.uid))).rejects.toMatchObject({ code: "permission-denied" });
+    await expect(getDoc(doc(other.db, "users", client.user.uid))).rejects.toMatchObject({
+      code: "permission-denied",
+    });
   });
 
   it("a deactivated user can read but not write, until reactivated", async () => {
@@ -127,12 +152,18 @@ describe("profiles", () => {
     await waitForDoc(ref, (s) => s.exists());
     await client.call("deactivateAccount", {});
     expect((await getDoc(ref)).get("deactivated")).toBe(true);
-    await expect(updateDoc(ref, { bio: "still here", updatedAt: serverTimestamp() })).rejects.toMatchObject({ code: "permission-denied" });
-    expect(await callError(client.call("claimUsername", { username: "sleepy_one" }))).toMatchObject({
-      code: "functions/failed-precondition",
-    });
+    await expect(
+      updateDoc(ref, { bio: "still here", updatedAt: serverTimestamp() }),
+    ).rejects.toMatchObject({ code: "permission-denied" });
+    expect(await callError(client.call("claimUsername", { username: "sleepy_one" }))).toMatchObject(
+      {
+        code: "functions/failed-precondition",
+      },
+    );
     await client.call("reactivateAccount", {});
-    await expect(updateDoc(ref, { bio: "back", updatedAt: serverTimestamp() })).resolves.toBeUndefined();
+    await expect(
+      updateDoc(ref, { bio: "back", updatedAt: serverTimestamp() }),
+    ).resolves.toBeUndefined();
   });
 });
 
@@ -140,7 +171,9 @@ describe("roles and premium (admin)", () => {
   it("non-admins are refused; admins grant and revoke, mirrored and audited", async () => {
     const user = await signUp("member");
     await waitForDoc(doc(user.db, "users", user.user.uid), (s) => s.exists());
-    expect(await callError(user.call("setUserRole", { uid: user.user.uid, role: "admin" }))).toMatchObject({
+    expect(
+      await callError(user.call("setUserRole", { uid: user.user.uid, role: "admin" })),
+    ).toMatchObject({
       code: "functions/permission-denied",
     });
     const admin = await signUpAdmin();
@@ -153,7 +186,9 @@ describe("roles and premium (admin)", () => {
     expect((await adminAuth().getUser(user.user.uid)).customClaims?.admin).toBe(false);
 
     const until = "2031-05-01T00:00:00.000Z";
-    await expect(admin.call("setPremium", { uid: user.user.uid, premiumUntil: until })).resolves.toEqual({
+    await expect(
+      admin.call("setPremium", { uid: user.user.uid, premiumUntil: until }),
+    ).resolves.toEqual({
       uid: user.user.uid,
       premiumUntil: until,
     });
@@ -173,13 +208,17 @@ describe("roles and premium (admin)", () => {
 
   it("refuses malformed admin input and unknown users", async () => {
     const admin = await signUpAdmin();
-    expect(await callError(admin.call("setUserRole", { uid: "nobody-here", role: "admin" }))).toMatchObject({
+    expect(
+      await callError(admin.call("setUserRole", { uid: "nobody-here", role: "admin" })),
+    ).toMatchObject({
       code: "functions/not-found",
     });
     const bad = await callError(admin.call("setUserRole", { uid: "x", role: "superuser" }));
     expect(bad.code).toBe("functions/invalid-argument");
     expect(bad.message).toContain("role");
-    const badPremium = await callError(admin.call("setPremium", { uid: "x", premiumUntil: "tomorrow" }));
+    const badPremium = await callError(
+      admin.call("setPremium", { uid: "x", premiumUntil: "tomorrow" }),
+    );
     expect(badPremium.code).toBe("functions/invalid-argument");
   });
 });
@@ -196,12 +235,18 @@ describe("account deletion", () => {
     for (let start = 0; start < 1000; start += 500) {
       const batch = firestore.batch();
       for (let i = start; i < start + 500; i++) {
-        batch.set(conversation.collection("messages").doc(`m${i}`), { role: "user", text: `message ${i}` });
+        batch.set(conversation.collection("messages").doc(`m${i}`), {
+          role: "user",
+          text: `message ${i}`,
+        });
       }
       await batch.commit();
     }
     await firestore.doc(`users/${uid}/usage/luna`).set({ text: 12, audio: 0, media: 0 });
-    await firestore.collection("media").doc("m1").set({ ownerUid: uid, path: `user-content/${uid}/a.png` });
+    await firestore
+      .collection("media")
+      .doc("m1")
+      .set({ ownerUid: uid, path: `user-content/${uid}/a.png` });
     const survivor = await signUp("stayer");
     await firestore.collection("media").doc("m2").set({ ownerUid: survivor.user.uid, path: "x" });
 
@@ -220,7 +265,11 @@ describe("account deletion", () => {
     expect((await firestore.collection("media").doc("m2").get()).exists).toBe(true);
     await expect(adminAuth().getUser(uid)).rejects.toThrow();
     // The auth onDelete trigger runs the same cleanup again and finds nothing to break.
-    await waitUntil(async () => !(await firestore.collection("users").doc(uid).get()).exists, 5000, "no profile");
+    await waitUntil(
+      async () => !(await firestore.collection("users").doc(uid).get()).exists,
+      5000,
+      "no profile",
+    );
   });
 
   it("requires an explicit confirmation", async () => {

@@ -39,10 +39,14 @@ describe("free tier under concurrency", () => {
       await exemptFromRateLimit(owner.user.uid);
       const phones = await devices(owner.email, owner.password, 5);
       const sent = await Promise.all(
-        Array.from({ length: 50 }, (_, i) => sendText(phones[i % phones.length] ?? owner, "luna", `burst ${round}.${i} [[words:2]]`)),
+        Array.from({ length: 50 }, (_, i) =>
+          sendText(phones[i % phones.length] ?? owner, "luna", `burst ${round}.${i} [[words:2]]`),
+        ),
       );
       const replies = await Promise.all(
-        sent.map(({ conversationId, messageId }) => waitForFinalReply(owner, conversationId, messageId, 90_000)),
+        sent.map(({ conversationId, messageId }) =>
+          waitForFinalReply(owner, conversationId, messageId, 90_000),
+        ),
       );
       const statuses = replies.map((reply) => String(reply.get("status")));
       const complete = statuses.filter((status) => status === "complete").length;
@@ -57,7 +61,9 @@ describe("free tier under concurrency", () => {
       expect((await db().doc(`users/${owner.user.uid}/usage/luna`).get()).get("text")).toBe(30);
       await Promise.all(phones.map((phone) => phone.close()));
     }
-    console.log(`50 concurrent messages, 10 rounds: complete/limit_reached = ${tallies.join(", ")}`);
+    console.log(
+      `50 concurrent messages, 10 rounds: complete/limit_reached = ${tallies.join(", ")}`,
+    );
   }, 600_000);
 });
 
@@ -66,7 +72,11 @@ describe("rate limit", () => {
     const client = await signUp("fast");
     const statuses: string[] = [];
     for (let i = 1; i <= 11; i++) {
-      const { conversationId, messageId } = await sendText(client, "luna", `quick ${i} [[words:2]]`);
+      const { conversationId, messageId } = await sendText(
+        client,
+        "luna",
+        `quick ${i} [[words:2]]`,
+      );
       const reply = await waitForFinalReply(client, conversationId, messageId);
       statuses.push(String(reply.get("status")));
       if (i === 11) {
@@ -83,7 +93,8 @@ describe("rate limit", () => {
 
   it("limits auth callables and reports the retry time", async () => {
     const client = await signUp("namer");
-    for (let i = 0; i < 5; i++) await client.call("claimUsername", { username: `name_${i}` }).catch(() => undefined);
+    for (let i = 0; i < 5; i++)
+      await client.call("claimUsername", { username: `name_${i}` }).catch(() => undefined);
     const error = await callError(client.call("claimUsername", { username: "one_more" }));
     expect(error.code).toBe("functions/resource-exhausted");
     expect(error.message).toMatch(/try again in \d+ s/);
@@ -95,18 +106,30 @@ describe("premium and the quota", () => {
     const client = await signUp("upgrader");
     await db().doc(`users/${client.user.uid}/usage/luna`).set({ text: 30, audio: 0, media: 0 });
     const first = await sendText(client, "luna", "before premium [[words:2]]");
-    expect((await waitForFinalReply(client, first.conversationId, first.messageId)).get("status")).toBe("limit_reached");
+    expect(
+      (await waitForFinalReply(client, first.conversationId, first.messageId)).get("status"),
+    ).toBe("limit_reached");
 
     const admin = await signUpAdmin();
-    await admin.call("setPremium", { uid: client.user.uid, premiumUntil: new Date(Date.now() + 86_400_000).toISOString() });
+    await admin.call("setPremium", {
+      uid: client.user.uid,
+      premiumUntil: new Date(Date.now() + 86_400_000).toISOString(),
+    });
     const second = await sendText(client, "luna", "with premium [[words:2]]");
-    expect((await waitForFinalReply(client, second.conversationId, second.messageId)).get("status")).toBe("complete");
+    expect(
+      (await waitForFinalReply(client, second.conversationId, second.messageId)).get("status"),
+    ).toBe("complete");
     const usage = await client.call<{ premium: boolean; limits: unknown }>("getUsage", {});
     expect(usage).toMatchObject({ premium: true, limits: null });
 
-    await admin.call("setPremium", { uid: client.user.uid, premiumUntil: new Date(Date.now() - 1000).toISOString() });
+    await admin.call("setPremium", {
+      uid: client.user.uid,
+      premiumUntil: new Date(Date.now() - 1000).toISOString(),
+    });
     const third = await sendText(client, "luna", "after expiry [[words:2]]");
-    expect((await waitForFinalReply(client, third.conversationId, third.messageId)).get("status")).toBe("limit_reached");
+    expect(
+      (await waitForFinalReply(client, third.conversationId, third.messageId)).get("status"),
+    ).toBe("limit_reached");
   }, 60_000);
 
   it("reports used and remaining per character", async () => {
@@ -118,7 +141,13 @@ describe("premium and the quota", () => {
       premium: false,
       premiumUntil: null,
       limits: { text: 30, audio: 5, media: 5 },
-      characters: [{ characterId: "luna", used: { text: 1, audio: 0, media: 0 }, remaining: { text: 29, audio: 5, media: 5 } }],
+      characters: [
+        {
+          characterId: "luna",
+          used: { text: 1, audio: 0, media: 0 },
+          remaining: { text: 29, audio: 5, media: 5 },
+        },
+      ],
     });
   });
 });
@@ -126,7 +155,9 @@ describe("premium and the quota", () => {
 describe("forging usage", () => {
   it("a client cannot write or reset its usage, and deleting the conversation resets nothing", async () => {
     const client = await signUp("forger");
-    await expect(setDoc(doc(client.db, "users", client.user.uid, "usage", "luna"), { text: 0 })).rejects.toMatchObject({
+    await expect(
+      setDoc(doc(client.db, "users", client.user.uid, "usage", "luna"), { text: 0 }),
+    ).rejects.toMatchObject({
       code: "permission-denied",
     });
     const { conversationId, messageId } = await sendText(client, "luna", "one [[words:2]]");
@@ -136,7 +167,11 @@ describe("forging usage", () => {
     await waitForFinalReply(client, again.conversationId, again.messageId);
     expect((await db().doc(`users/${client.user.uid}/usage/luna`).get()).get("text")).toBe(2);
     await expect(
-      setDoc(doc(client.db, "users", client.user.uid), { premiumUntil: new Date(2099, 1, 1) }, { merge: true }),
+      setDoc(
+        doc(client.db, "users", client.user.uid),
+        { premiumUntil: new Date(2099, 1, 1) },
+        { merge: true },
+      ),
     ).rejects.toMatchObject({ code: "permission-denied" });
     await expect(
       setDoc(doc(client.db, "users", client.user.uid), { rateLimitExempt: true }, { merge: true }),

@@ -1,7 +1,17 @@
 // Premium with Stripe, end to end: the real client SDK calls the callables in the functions
 // emulator, which talk to the local Stripe double through the real `stripe` SDK; webhook
 // events come from the double and are signed with the SDK as Stripe would sign them.
-import { collection, doc, getDoc, getDocs, query, setDoc, Timestamp, updateDoc, where } from "firebase/firestore";
+import {
+  collection,
+  doc,
+  getDoc,
+  getDocs,
+  query,
+  setDoc,
+  Timestamp,
+  updateDoc,
+  where,
+} from "firebase/firestore";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { z } from "../../functions/node_modules/zod/index.js";
 import { Stripe } from "../../functions/src/payments/stripe-client";
@@ -51,7 +61,10 @@ async function deliver(event: unknown, delivery: Delivery = {}): Promise<number>
   const signature = delivery.signature === undefined ? sign(body) : delivery.signature;
   const response = await fetch(functionUrl("stripeWebhook"), {
     method: "POST",
-    headers: { "Content-Type": "application/json", ...(signature === null ? {} : { "Stripe-Signature": signature }) },
+    headers: {
+      "Content-Type": "application/json",
+      ...(signature === null ? {} : { "Stripe-Signature": signature }),
+    },
     body,
   });
   await response.text();
@@ -76,7 +89,9 @@ async function checkout(user: User): Promise<{ url: string; sessionId: string }>
 }
 
 /** Checkout, payment at Stripe, and the completion event delivered to the webhook. */
-async function buy(user: User): Promise<{ event: FakeEvent; paymentIntentId: string; sessionId: string }> {
+async function buy(
+  user: User,
+): Promise<{ event: FakeEvent; paymentIntentId: string; sessionId: string }> {
   const { sessionId } = await checkout(user);
   const event = await stripe.completeSession(sessionId);
   expect(await deliver(event)).toBe(200);
@@ -101,7 +116,11 @@ async function counts(): Promise<{ payments: number; events: number; customers: 
     db().collection("stripeEvents").count().get(),
     db().collection("stripeCustomers").count().get(),
   ]);
-  return { payments: payments.data().count, events: events.data().count, customers: customers.data().count };
+  return {
+    payments: payments.data().count,
+    events: events.data().count,
+    customers: customers.data().count,
+  };
 }
 
 async function profileData(uid: string) {
@@ -134,7 +153,9 @@ describe("configuration", () => {
       ["createPortalSession", { returnUrl: CANCEL_URL }],
       ["verifyCheckoutSession", { sessionId: "cs_test_x" }],
     ] as const) {
-      expect(await callError(anonymous.call(name, data))).toMatchObject({ code: "functions/unauthenticated" });
+      expect(await callError(anonymous.call(name, data))).toMatchObject({
+        code: "functions/unauthenticated",
+      });
     }
   });
 });
@@ -161,14 +182,18 @@ describe("buying premium", () => {
       cancel_url: CANCEL_URL,
       metadata: { uid, purpose: "premium", days: "15" },
     });
-    expect((await db().collection("stripeCustomers").doc(uid).get()).get("customerId")).toBe(customer?.id);
+    expect((await db().collection("stripeCustomers").doc(uid).get()).get("customerId")).toBe(
+      customer?.id,
+    );
     expect(await premiumUntilMs(user)).toBeNull();
 
     const event = await stripe.completeSession(sessionId);
     const startedAt = Date.now();
     expect(await deliver(event)).toBe(200);
     const paymentIntentId = paymentIntentOf(event);
-    const intent = (await stripe.state()).paymentIntents.find((each) => each.id === paymentIntentId);
+    const intent = (await stripe.state()).paymentIntents.find(
+      (each) => each.id === paymentIntentId,
+    );
     expect(intent?.metadata).toMatchObject({ uid, purpose: "premium" });
 
     const until = await premiumUntilMs(user);
@@ -203,10 +228,16 @@ describe("buying premium", () => {
     const afterSecond = await premiumUntilMs(user);
     expect(afterSecond).toBe((afterFirst ?? 0) + 15 * DAY_MS);
     expectAbout(afterSecond, Date.now() + 30 * DAY_MS);
-    const payments = await getDocs(query(collection(user.db, "payments"), where("uid", "==", user.user.uid)));
-    expect(payments.docs.map((each) => each.id).sort()).toEqual([first.paymentIntentId, second.paymentIntentId].sort());
+    const payments = await getDocs(
+      query(collection(user.db, "payments"), where("uid", "==", user.user.uid)),
+    );
+    expect(payments.docs.map((each) => each.id).sort()).toEqual(
+      [first.paymentIntentId, second.paymentIntentId].sort(),
+    );
     // Both purchases went to the same Stripe customer.
-    const sessions = (await stripe.state()).sessions.filter((each) => each.metadata.uid === user.user.uid);
+    const sessions = (await stripe.state()).sessions.filter(
+      (each) => each.metadata.uid === user.user.uid,
+    );
     expect(new Set(sessions.map((each) => each.customer)).size).toBe(1);
   });
 
@@ -215,7 +246,10 @@ describe("buying premium", () => {
     const { sessionId } = await checkout(user);
     expect(await deliver(await stripe.completeSession(sessionId, "unpaid"))).toBe(200);
     expect(await premiumUntilMs(user)).toBeNull();
-    await expect(user.call("verifyCheckoutSession", { sessionId })).resolves.toEqual({ status: "pending", premiumUntil: null });
+    await expect(user.call("verifyCheckoutSession", { sessionId })).resolves.toEqual({
+      status: "pending",
+      premiumUntil: null,
+    });
     expect(await deliver(await stripe.settleAsync(sessionId, true))).toBe(200);
     expectAbout(await premiumUntilMs(user), Date.now() + 15 * DAY_MS);
 
@@ -225,15 +259,23 @@ describe("buying premium", () => {
     expect(await deliver(pending)).toBe(200);
     expect(await deliver(await stripe.settleAsync(failing.sessionId, false))).toBe(200);
     expect(await premiumUntilMs(other)).toBeNull();
-    expect((await getDoc(doc(other.db, "payments", paymentIntentOf(pending)))).get("status")).toBe("failed");
+    expect((await getDoc(doc(other.db, "payments", paymentIntentOf(pending)))).get("status")).toBe(
+      "failed",
+    );
   });
 
   it("the success page sees premium even before the webhook, and the webhook then adds nothing", async () => {
     const user = await newUser("early");
     const { sessionId } = await checkout(user);
-    await expect(user.call("verifyCheckoutSession", { sessionId })).resolves.toEqual({ status: "open", premiumUntil: null });
+    await expect(user.call("verifyCheckoutSession", { sessionId })).resolves.toEqual({
+      status: "open",
+      premiumUntil: null,
+    });
     const event = await stripe.completeSession(sessionId);
-    const verified = await user.call<{ status: string; premiumUntil: string }>("verifyCheckoutSession", { sessionId });
+    const verified = await user.call<{ status: string; premiumUntil: string }>(
+      "verifyCheckoutSession",
+      { sessionId },
+    );
     expect(verified.status).toBe("paid");
     expect(await deliver(event)).toBe(200);
     expect(await premiumUntilMs(user)).toBe(Date.parse(verified.premiumUntil));
@@ -247,10 +289,14 @@ describe("buying premium", () => {
     expect(await callError(stranger.call("verifyCheckoutSession", { sessionId }))).toMatchObject({
       code: "functions/permission-denied",
     });
-    expect(await callError(owner.call("verifyCheckoutSession", { sessionId: "cs_test_nothing_here" }))).toMatchObject({
+    expect(
+      await callError(owner.call("verifyCheckoutSession", { sessionId: "cs_test_nothing_here" })),
+    ).toMatchObject({
       code: "functions/not-found",
     });
-    expect(await callError(owner.call("verifyCheckoutSession", { sessionId: "../../v1/customers" }))).toMatchObject({
+    expect(
+      await callError(owner.call("verifyCheckoutSession", { sessionId: "../../v1/customers" })),
+    ).toMatchObject({
       code: "functions/invalid-argument",
     });
   });
@@ -262,9 +308,13 @@ describe("buying premium", () => {
     const state = await stripe.state();
     const customers = state.customers.filter((each) => each.metadata.uid === user.user.uid);
     expect(customers).toHaveLength(1);
-    const used = state.sessions.filter((each) => each.metadata.uid === user.user.uid).map((each) => each.customer);
+    const used = state.sessions
+      .filter((each) => each.metadata.uid === user.user.uid)
+      .map((each) => each.customer);
     expect(used).toEqual(Array.from({ length: 5 }, () => customers[0]?.id));
-    expect((await db().collection("stripeCustomers").doc(user.user.uid).get()).get("customerId")).toBe(customers[0]?.id);
+    expect(
+      (await db().collection("stripeCustomers").doc(user.user.uid).get()).get("customerId"),
+    ).toBe(customers[0]?.id);
   });
 
   it("checkout is rate limited: a sixth session within 15 minutes is refused", async () => {
@@ -272,14 +322,19 @@ describe("buying premium", () => {
     for (let i = 0; i < 5; i++) await checkout(user);
     const error = await callError(checkout(user));
     expect(error.code).toBe("functions/resource-exhausted");
-    const sessions = (await stripe.state()).sessions.filter((each) => each.metadata.uid === user.user.uid);
+    const sessions = (await stripe.state()).sessions.filter(
+      (each) => each.metadata.uid === user.user.uid,
+    );
     expect(sessions).toHaveLength(5);
   });
 
   it("refuses return URLs outside the allow-list, before anything reaches Stripe", async () => {
     const user = await newUser("redirect");
     const cases: [Record<string, unknown>, string][] = [
-      [{ successUrl: "https://evil.example.net/?s={CHECKOUT_SESSION_ID}", cancelUrl: CANCEL_URL }, "successUrl"],
+      [
+        { successUrl: "https://evil.example.net/?s={CHECKOUT_SESSION_ID}", cancelUrl: CANCEL_URL },
+        "successUrl",
+      ],
       [{ successUrl: "http://localhost:5173/done", cancelUrl: CANCEL_URL }, "successUrl"],
       [{ successUrl: SUCCESS_URL, cancelUrl: "javascript:alert(1)" }, "cancelUrl"],
       [{ successUrl: SUCCESS_URL }, "cancelUrl"],
@@ -290,20 +345,28 @@ describe("buying premium", () => {
       expect(error.code).toBe("functions/invalid-argument");
       expect(error.message).toContain(field);
     }
-    expect((await stripe.state()).customers.filter((each) => each.metadata.uid === user.user.uid)).toHaveLength(0);
+    expect(
+      (await stripe.state()).customers.filter((each) => each.metadata.uid === user.user.uid),
+    ).toHaveLength(0);
     expect(await counts()).toMatchObject({ customers: 0 });
   });
 
   it("the customer portal opens for a user with payments, returning to an allowed URL", async () => {
     const user = await newUser("portal");
-    expect(await callError(user.call("createPortalSession", { returnUrl: CANCEL_URL }))).toMatchObject({
+    expect(
+      await callError(user.call("createPortalSession", { returnUrl: CANCEL_URL })),
+    ).toMatchObject({
       code: "functions/failed-precondition",
     });
     await buy(user);
-    const { url } = await user.call<{ url: string }>("createPortalSession", { returnUrl: CANCEL_URL });
+    const { url } = await user.call<{ url: string }>("createPortalSession", {
+      returnUrl: CANCEL_URL,
+    });
     expect(url).toMatch(/\/portal\/cus_test_/);
     expect((await stripe.state()).portalSessions.at(-1)).toMatchObject({ return_url: CANCEL_URL });
-    expect(await callError(user.call("createPortalSession", { returnUrl: "https://evil.example.net/" }))).toMatchObject({
+    expect(
+      await callError(user.call("createPortalSession", { returnUrl: "https://evil.example.net/" })),
+    ).toMatchObject({
       code: "functions/invalid-argument",
     });
   });
@@ -354,7 +417,11 @@ describe("webhook delivery", () => {
     const { sessionId } = await checkout(user);
     const before = await profileData(user.user.uid);
     expect(await deliver(await stripe.expireSession(sessionId))).toBe(200);
-    const made = { ...(await stripe.expireSession((await checkout(user)).sessionId)), id: "evt_made_up", type: "customer.created" };
+    const made = {
+      ...(await stripe.expireSession((await checkout(user)).sessionId)),
+      id: "evt_made_up",
+      type: "customer.created",
+    };
     expect(await deliver(made)).toBe(200);
     expect(await counts()).toMatchObject({ payments: 0, events: 0 });
     expect(await profileData(user.user.uid)).toEqual(before);
@@ -368,12 +435,27 @@ describe("webhook delivery", () => {
     const foreignCustomer = {
       ...event,
       id: "evt_unknown_customer",
-      data: { ...event.data, object: { ...object, customer: "cus_nobody", client_reference_id: null, metadata: { purpose: "premium" } } },
+      data: {
+        ...event.data,
+        object: {
+          ...object,
+          customer: "cus_nobody",
+          client_reference_id: null,
+          metadata: { purpose: "premium" },
+        },
+      },
     };
     const deletedUser = {
       ...event,
       id: "evt_unknown_user",
-      data: { ...event.data, object: { ...object, client_reference_id: null, metadata: { purpose: "premium", uid: "no-such-user" } } },
+      data: {
+        ...event.data,
+        object: {
+          ...object,
+          client_reference_id: null,
+          metadata: { purpose: "premium", uid: "no-such-user" },
+        },
+      },
     };
     const before = await profileData(user.user.uid);
     expect(await deliver(foreignCustomer)).toBe(200);
@@ -433,8 +515,16 @@ describe("refunds and disputes", () => {
     expect(await deliver(completion)).toBe(200);
     expect(await premiumUntilMs(user)).toBeNull();
     const payment = await getDoc(doc(user.db, "payments", paymentIntentId));
-    expect(payment.data()).toMatchObject({ uid: user.user.uid, sessionId, status: "refunded", grantedMs: 0 });
-    await expect(user.call("verifyCheckoutSession", { sessionId })).resolves.toEqual({ status: "refunded", premiumUntil: null });
+    expect(payment.data()).toMatchObject({
+      uid: user.user.uid,
+      sessionId,
+      status: "refunded",
+      grantedMs: 0,
+    });
+    await expect(user.call("verifyCheckoutSession", { sessionId })).resolves.toEqual({
+      status: "refunded",
+      premiumUntil: null,
+    });
     expect(await premiumUntilMs(user)).toBeNull();
   });
 
@@ -444,7 +534,9 @@ describe("refunds and disputes", () => {
     expect(await deliver(await stripe.dispute(paymentIntentId))).toBe(200);
     const until = await premiumUntilMs(user);
     expect(until === null || until <= Date.now()).toBe(true);
-    expect((await getDoc(doc(user.db, "payments", paymentIntentId))).get("status")).toBe("disputed");
+    expect((await getDoc(doc(user.db, "payments", paymentIntentId))).get("status")).toBe(
+      "disputed",
+    );
     // A refund after the dispute does not take anything a second time.
     await buy(user);
     const rebought = await premiumUntilMs(user);
@@ -458,11 +550,15 @@ describe("what clients may touch", () => {
     const owner = await newUser("payer");
     const { paymentIntentId } = await buy(owner);
     const other = await newUser("snoop");
-    await expect(getDoc(doc(other.db, "payments", paymentIntentId))).rejects.toMatchObject({ code: "permission-denied" });
+    await expect(getDoc(doc(other.db, "payments", paymentIntentId))).rejects.toMatchObject({
+      code: "permission-denied",
+    });
     await expect(
       getDocs(query(collection(other.db, "payments"), where("uid", "==", owner.user.uid))),
     ).rejects.toMatchObject({ code: "permission-denied" });
-    await expect(getDocs(collection(owner.db, "payments"))).rejects.toMatchObject({ code: "permission-denied" });
+    await expect(getDocs(collection(owner.db, "payments"))).rejects.toMatchObject({
+      code: "permission-denied",
+    });
   });
 
   it("clients cannot write premium, payments, customer mappings or event markers", async () => {
@@ -471,14 +567,22 @@ describe("what clients may touch", () => {
     const uid = user.user.uid;
     const future = new Date(Date.now() + 365 * DAY_MS);
     const denied = { code: "permission-denied" };
-    await expect(updateDoc(doc(user.db, "users", uid), { premiumUntil: future })).rejects.toMatchObject(denied);
-    await expect(updateDoc(doc(user.db, "payments", paymentIntentId), { grantedMs: 1e12 })).rejects.toMatchObject(denied);
+    await expect(
+      updateDoc(doc(user.db, "users", uid), { premiumUntil: future }),
+    ).rejects.toMatchObject(denied);
+    await expect(
+      updateDoc(doc(user.db, "payments", paymentIntentId), { grantedMs: 1e12 }),
+    ).rejects.toMatchObject(denied);
     await expect(
       setDoc(doc(user.db, "payments", "pi_forged"), { uid, status: "paid", grantedMs: 1e12 }),
     ).rejects.toMatchObject(denied);
-    await expect(setDoc(doc(user.db, "stripeCustomers", uid), { customerId: "cus_forged" })).rejects.toMatchObject(denied);
+    await expect(
+      setDoc(doc(user.db, "stripeCustomers", uid), { customerId: "cus_forged" }),
+    ).rejects.toMatchObject(denied);
     await expect(getDoc(doc(user.db, "stripeCustomers", uid))).rejects.toMatchObject(denied);
-    await expect(setDoc(doc(user.db, "stripeEvents", "evt_forged"), { type: "x" })).rejects.toMatchObject(denied);
+    await expect(
+      setDoc(doc(user.db, "stripeEvents", "evt_forged"), { type: "x" }),
+    ).rejects.toMatchObject(denied);
     expect((await db().collection("payments").doc("pi_forged").get()).exists).toBe(false);
   });
 });

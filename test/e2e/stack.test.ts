@@ -22,8 +22,17 @@ describe("health", () => {
   it("reports every dependency, with live and ready variants", async () => {
     const detailed = await fetch(functionUrl("health"));
     expect(detailed.status).toBe(200);
-    const report = (await detailed.json()) as { status: string; checks: { name: string; status: string }[] };
-    expect(report.checks.map((check) => check.name)).toEqual(["firestore", "auth", "openai", "stripe", "storage"]);
+    const report = (await detailed.json()) as {
+      status: string;
+      checks: { name: string; status: string }[];
+    };
+    expect(report.checks.map((check) => check.name)).toEqual([
+      "firestore",
+      "auth",
+      "openai",
+      "stripe",
+      "storage",
+    ]);
     expect(report.checks.find((check) => check.name === "firestore")?.status).toBe("ok");
     expect(report.checks.find((check) => check.name === "auth")?.status).toBe("ok");
     const live = await fetch(functionUrl("health", "/live"));
@@ -46,12 +55,16 @@ describe("seed data", () => {
 
   it("seeded characters are readable by a signed-in demo user and not by an anonymous client", async () => {
     const demo = await signIn("demo@aichat.test", "demo-password");
-    const published = await getDocs(query(collection(demo.db, "characters"), where("published", "==", true)));
+    const published = await getDocs(
+      query(collection(demo.db, "characters"), where("published", "==", true)),
+    );
     expect(published.size).toBeGreaterThanOrEqual(8);
     const names = new Set(published.docs.map((character) => character.get("name")));
     expect(names.size).toBe(published.size);
     const firstId = published.docs[0]?.id ?? "missing";
-    await expect(getDoc(doc(demo.db, "characters", firstId, "private", "ai"))).rejects.toMatchObject({
+    await expect(
+      getDoc(doc(demo.db, "characters", firstId, "private", "ai")),
+    ).rejects.toMatchObject({
       code: "permission-denied",
     });
     const anonymous = newClientApp();
@@ -63,11 +76,19 @@ describe("seed data", () => {
   it("every seeded published character answers the demo user", async () => {
     const demo = await signIn("demo@aichat.test", "demo-password");
     const published = await getDocs(
-      query(collection(demo.db, "characters"), where("published", "==", true), where("premiumOnly", "==", false)),
+      query(
+        collection(demo.db, "characters"),
+        where("published", "==", true),
+        where("premiumOnly", "==", false),
+      ),
     );
     expect(published.size).toBeGreaterThan(0);
     for (const character of published.docs) {
-      const { conversationId, messageId } = await sendText(demo, character.id, "Hello! [[words:4]]");
+      const { conversationId, messageId } = await sendText(
+        demo,
+        character.id,
+        "Hello! [[words:4]]",
+      );
       const reply = await waitForFinalReply(demo, conversationId, messageId);
       expect(reply.get("status"), character.id).toBe("complete");
     }

@@ -14,7 +14,9 @@ export async function signUpAdmin() {
 }
 
 /** The callable error code a client sees, e.g. "functions/invalid-argument". */
-export async function callError(promise: Promise<unknown>): Promise<{ code: string; message: string }> {
+export async function callError(
+  promise: Promise<unknown>,
+): Promise<{ code: string; message: string }> {
   try {
     await promise;
   } catch (error) {
@@ -24,7 +26,11 @@ export async function callError(promise: Promise<unknown>): Promise<{ code: stri
   throw new Error("expected the call to fail, and it succeeded");
 }
 
-export async function waitUntil(check: () => Promise<boolean>, timeoutMs = 15_000, what = "condition") {
+export async function waitUntil(
+  check: () => Promise<boolean>,
+  timeoutMs = 15_000,
+  what = "condition",
+) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (await check()) return;

@@ -1,5 +1,9 @@
 // Characters arranged directly with the Admin SDK, shaped by the real model schemas.
-import { aiSettingsSchema, characterProfileSchema, EMPTY_STATS } from "../../functions/src/characters/model";
+import {
+  aiSettingsSchema,
+  characterProfileSchema,
+  EMPTY_STATS,
+} from "../../functions/src/characters/model";
 import { db } from "./admin";
 
 export async function createCharacter(
@@ -10,11 +14,22 @@ export async function createCharacter(
   const parsedProfile = characterProfileSchema.parse({
     name: "Luna",
     greeting: "Hello there, traveller!",
-    personality: { traits: ["warmth", "ideas"], tone: "warm", formality: 3, humor: 6, empathy: 8, creativity: 7, confidence: 6 },
+    personality: {
+      traits: ["warmth", "ideas"],
+      tone: "warm",
+      formality: 3,
+      humor: 6,
+      empathy: 8,
+      creativity: 7,
+      confidence: 6,
+    },
     published: true,
     ...profile,
   });
   const character = db().collection("characters").doc(id);
   await character.set({ ...parsedProfile, stats: EMPTY_STATS });
-  await character.collection("private").doc("ai").set(aiSettingsSchema.parse({ model: "gpt-4o-mini", ...ai }));
+  await character
+    .collection("private")
+    .doc("ai")
+    .set(aiSettingsSchema.parse({ model: "gpt-4o-mini", ...ai }));
 }

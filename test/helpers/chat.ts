@@ -11,7 +11,14 @@ import type { ClientApp } from "./client";
 import { waitForDoc } from "./wait-for";
 import type { User } from "firebase/auth";
 
-export const FINAL_STATUSES = ["complete", "blocked", "failed", "stopped", "limit_reached", "rate_limited"];
+export const FINAL_STATUSES = [
+  "complete",
+  "blocked",
+  "failed",
+  "stopped",
+  "limit_reached",
+  "rate_limited",
+];
 
 export function conversationIdFor(uid: string, characterId: string): string {
   return `${uid}_${characterId}`;

@@ -34,7 +34,11 @@ const openApps = new Set<ClientApp>();
 export function newClientApp(): ClientApp {
   const env = emulatorEnv();
   const app = initializeApp(
-    { projectId: env.projectId, apiKey: "demo-api-key", authDomain: `${env.projectId}.firebaseapp.com` },
+    {
+      projectId: env.projectId,
+      apiKey: "demo-api-key",
+      authDomain: `${env.projectId}.firebaseapp.com`,
+    },
     `client-${process.pid}-${++appCount}`,
   );
   const auth = getAuth(app);
@@ -88,10 +92,7 @@ export async function signUp(
   return Object.assign(client, { user: credential.user, email, password });
 }
 
-export async function signIn(
-  email: string,
-  password: string,
-): Promise<ClientApp & { user: User }> {
+export async function signIn(email: string, password: string): Promise<ClientApp & { user: User }> {
   const client = newClientApp();
   const credential = await signInWithEmailAndPassword(client.auth, email, password);
   return Object.assign(client, { user: credential.user });
@@ -107,5 +108,7 @@ async function waitForProfile(uid: string, timeoutMs = 30_000): Promise<void> {
     if ((await db().collection("users").doc(uid).get()).exists) return;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  throw new Error(`no profile for ${uid} after ${timeoutMs} ms: is the onUserCreated trigger running?`);
+  throw new Error(
+    `no profile for ${uid} after ${timeoutMs} ms: is the onUserCreated trigger running?`,
+  );
 }

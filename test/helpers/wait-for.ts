@@ -69,7 +69,11 @@ export async function waitForQuery<T = DocumentData>(
     let lastSize = -1;
     const timer = setTimeout(() => {
       unsubscribe();
-      reject(new Error(`timed out after ${timeoutMs} ms waiting for ${describe} (last size ${lastSize})`));
+      reject(
+        new Error(
+          `timed out after ${timeoutMs} ms waiting for ${describe} (last size ${lastSize})`,
+        ),
+      );
     }, timeoutMs);
     const unsubscribe = onSnapshot(
       query,

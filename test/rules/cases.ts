@@ -25,7 +25,12 @@ function expectRows(rows: Record<Actor, Row>): CollectionCase["expect"] {
   };
 }
 
-const character = (published: boolean) => ({ name: "Luna", published, premiumOnly: false, tags: [] });
+const character = (published: boolean) => ({
+  name: "Luna",
+  published,
+  premiumOnly: false,
+  tags: [],
+});
 
 /** Server-written, read by owner and admin only (usage, rate limits). */
 function ownerReadOnly(name: string, sub: string): CollectionCase {
@@ -49,7 +54,11 @@ function ownerReadOnly(name: string, sub: string): CollectionCase {
 }
 
 /** Readable by any signed-in user, written by nobody. */
-function signedInReadable(name: string, path: string, data: Record<string, unknown>): CollectionCase {
+function signedInReadable(
+  name: string,
+  path: string,
+  data: Record<string, unknown>,
+): CollectionCase {
   const [collectionName] = path.split("/");
   return {
     name,
@@ -88,7 +97,11 @@ const payment = (uid: string) => ({
 });
 
 /** Nobody reads or writes these through the client SDK. */
-function serverOnly(name: string, path: (uid: string) => string, data: Record<string, unknown>): CollectionCase {
+function serverOnly(
+  name: string,
+  path: (uid: string) => string,
+  data: Record<string, unknown>,
+): CollectionCase {
   const [collectionName] = path("owner").split("/");
   return {
     name,
@@ -153,8 +166,13 @@ function paymentCases(): CollectionCase[] {
 }
 
 const mediaRecord = (ownerUid: string | null) => ({
-  ...(ownerUid === null ? { characterId: "published-1", scope: "gallery" } : { ownerUid, scope: "user" }),
-  path: ownerUid === null ? "characters/published-1/gallery/g1/a.png" : `user-content/${ownerUid}/a.png`,
+  ...(ownerUid === null
+    ? { characterId: "published-1", scope: "gallery" }
+    : { ownerUid, scope: "user" }),
+  path:
+    ownerUid === null
+      ? "characters/published-1/gallery/g1/a.png"
+      : `user-content/${ownerUid}/a.png`,
   bucket: "demo-aichat.appspot.com",
   generation: "1",
   kind: "image",
@@ -340,7 +358,10 @@ export const CASES: CollectionCase[] = [
     create: () => ({ premiumOnly: false, type: "image", caption: "forged" }),
     update: () => ({ caption: "changed" }),
     list: (db) =>
-      query(collection(db, "characters", "published-1", "gallery"), where("premiumOnly", "==", false)),
+      query(
+        collection(db, "characters", "published-1", "gallery"),
+        where("premiumOnly", "==", false),
+      ),
     fixtures: () => ({ "characters/published-1": character(true) }),
     expect: expectRows({
       anonymous: NONE,
@@ -452,5 +473,8 @@ export const CASES: CollectionCase[] = [
       admin: NONE,
     }),
   },
-  serverOnly("processedEvents", () => "processedEvents/rating_evt-1", { trigger: "rating", effect: "applied" }),
+  serverOnly("processedEvents", () => "processedEvents/rating_evt-1", {
+    trigger: "rating",
+    effect: "applied",
+  }),
 ];

@@ -23,7 +23,14 @@ import {
 import { readFileSync } from "node:fs";
 import { emulatorEnv } from "../helpers/env";
 
-export const ACTORS = ["anonymous", "stranger", "owner", "premiumOwner", "deactivatedOwner", "admin"] as const;
+export const ACTORS = [
+  "anonymous",
+  "stranger",
+  "owner",
+  "premiumOwner",
+  "deactivatedOwner",
+  "admin",
+] as const;
 export type Actor = (typeof ACTORS)[number];
 export const OPERATIONS = ["get", "list", "create", "update", "delete"] as const;
 export type Operation = (typeof OPERATIONS)[number];
@@ -124,7 +131,12 @@ function contextFor(testEnv: RulesTestEnvironment, actor: Actor): Firestore {
   return modular(testEnv.authenticatedContext(uid, actor === "admin" ? { admin: true } : {}));
 }
 
-async function attempt(db: Firestore, spec: CollectionCase, op: Operation, uid: string): Promise<unknown> {
+async function attempt(
+  db: Firestore,
+  spec: CollectionCase,
+  op: Operation,
+  uid: string,
+): Promise<unknown> {
   switch (op) {
     case "get":
       return getDoc(doc(db, spec.existingPath(uid)));
@@ -173,7 +185,8 @@ export async function runCell(
   const uid = targetUid(row.actor);
   await testEnv.withSecurityRulesDisabled(async (context) => {
     const db = modular(context);
-    for (const [path, data] of Object.entries(spec.fixtures?.(uid) ?? {})) await setDoc(doc(db, path), data);
+    for (const [path, data] of Object.entries(spec.fixtures?.(uid) ?? {}))
+      await setDoc(doc(db, path), data);
     await setDoc(doc(db, spec.existingPath(uid)), spec.existing(uid));
   });
   const db = contextFor(testEnv, row.actor);

@@ -51,7 +51,9 @@ describe("profile fields", () => {
   }
 
   it("refuses an update without the server timestamp", async () => {
-    await assertFails(updateDoc(ownerDoc(), { displayName: "Ada", updatedAt: Timestamp.fromMillis(5) }));
+    await assertFails(
+      updateDoc(ownerDoc(), { displayName: "Ada", updatedAt: Timestamp.fromMillis(5) }),
+    );
   });
 
   it("refuses an oversized bio and display name", async () => {

@@ -37,7 +37,9 @@ async function saveRulesCoverage(): Promise<void> {
     [projectId, "firestore-rules-e2e"],
     [`${projectId}-rules`, "firestore-rules-matrix"],
   ] as const) {
-    const response = await fetch(`http://${host}/emulator/v1/projects/${project}:ruleCoverage.html`).catch(() => null);
+    const response = await fetch(
+      `http://${host}/emulator/v1/projects/${project}:ruleCoverage.html`,
+    ).catch(() => null);
     if (!response?.ok) continue;
     writeFileSync(`coverage/${name}.html`, await response.text());
     console.log(`Firestore rules coverage (${name}): coverage/${name}.html`);

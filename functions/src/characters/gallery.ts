@@ -7,7 +7,12 @@ import { HttpsError, type CallableRequest } from "firebase-functions/v2/https";
 import { parseInput, requireAdmin } from "../shared/callable";
 import { db } from "../shared/firebase";
 import { VIEW_SHARDS, pickShard, sumViewShards, viewCountRefreshDue } from "./counters";
-import { addGalleryItemInput, itemIdFromStoragePath, newGalleryItem, removeGalleryItemInput } from "./gallery-model";
+import {
+  addGalleryItemInput,
+  itemIdFromStoragePath,
+  newGalleryItem,
+  removeGalleryItemInput,
+} from "./gallery-model";
 import {
   auditDoc,
   characterDoc,
@@ -22,12 +27,15 @@ export async function addGalleryItem(request: CallableRequest<unknown>) {
   const input = parseInput(addGalleryItemInput, request.data);
   const character = characterDoc(input.characterId);
   const folderId = itemIdFromStoragePath(input.characterId, input.storagePath);
-  const item = folderId ? character.collection("gallery").doc(folderId) : character.collection("gallery").doc();
+  const item = folderId
+    ? character.collection("gallery").doc(folderId)
+    : character.collection("gallery").doc();
   const fields = newGalleryItem(input);
   await db().runTransaction(async (tx) => {
     const [characterSnap, itemSnap] = await Promise.all([tx.get(character), tx.get(item)]);
     if (!characterSnap.exists) throw new HttpsError("not-found", "No such character.");
-    if (itemSnap.exists) throw new HttpsError("already-exists", "That gallery folder already has an item.");
+    if (itemSnap.exists)
+      throw new HttpsError("already-exists", "That gallery folder already has an item.");
     tx.create(item, { ...fields, createdAt: FieldValue.serverTimestamp() });
     tx.create(auditDoc(), {
       action: "addGalleryItem",

@@ -20,7 +20,8 @@ export const POPULARITY_HALF_LIFE_DAYS = 7;
  */
 export function popularityScore(stats: Omit<CharacterStats, "popularity">, nowMs: number): number {
   const bayesianRating = (stats.ratingSum + 3 * 5) / (stats.ratingCount + 5);
-  const base = Math.log1p(stats.conversations) * 10 + Math.log1p(stats.messages) * 2 + bayesianRating * 4;
+  const base =
+    Math.log1p(stats.conversations) * 10 + Math.log1p(stats.messages) * 2 + bayesianRating * 4;
   if (stats.lastActiveAt === null) return round(base * 0.5);
   const days = Math.max(0, nowMs - stats.lastActiveAt) / 86_400_000;
   return round(base * Math.pow(0.5, days / POPULARITY_HALF_LIFE_DAYS));
@@ -30,17 +31,36 @@ function round(value: number): number {
   return Math.round(value * 1000) / 1000;
 }
 
-export function characterStatsFromShards(shards: readonly ShardCounts[], nowMs: number): CharacterStats {
-  const sum = (pick: (shard: ShardCounts) => number) => shards.reduce((total, shard) => total + pick(shard), 0);
-  const ratingCount = Math.max(0, sum((shard) => shard.ratingCount));
-  const ratingSum = Math.max(0, sum((shard) => shard.ratingSum));
+export function characterStatsFromShards(
+  shards: readonly ShardCounts[],
+  nowMs: number,
+): CharacterStats {
+  const sum = (pick: (shard: ShardCounts) => number) =>
+    shards.reduce((total, shard) => total + pick(shard), 0);
+  const ratingCount = Math.max(
+    0,
+    sum((shard) => shard.ratingCount),
+  );
+  const ratingSum = Math.max(
+    0,
+    sum((shard) => shard.ratingSum),
+  );
   const lastActive = shards.reduce<number | null>(
-    (latest, shard) => (shard.lastActiveAtMs !== null && (latest === null || shard.lastActiveAtMs > latest) ? shard.lastActiveAtMs : latest),
+    (latest, shard) =>
+      shard.lastActiveAtMs !== null && (latest === null || shard.lastActiveAtMs > latest)
+        ? shard.lastActiveAtMs
+        : latest,
     null,
   );
   const withoutPopularity = {
-    conversations: Math.max(0, sum((shard) => shard.conversations)),
-    messages: Math.max(0, sum((shard) => shard.messages)),
+    conversations: Math.max(
+      0,
+      sum((shard) => shard.conversations),
+    ),
+    messages: Math.max(
+      0,
+      sum((shard) => shard.messages),
+    ),
     ratingCount,
     ratingSum,
     ratingAverage: ratingCount > 0 ? Math.round((ratingSum / ratingCount) * 100) / 100 : 0,

@@ -77,7 +77,10 @@ export const TRAIT_DESCRIPTIONS: Record<Trait, string> = {
 };
 
 export function traitDomain(trait: Trait): TraitDomain {
-  for (const [domain, traits] of Object.entries(TRAIT_DOMAINS) as [TraitDomain, readonly Trait[]][]) {
+  for (const [domain, traits] of Object.entries(TRAIT_DOMAINS) as [
+    TraitDomain,
+    readonly Trait[],
+  ][]) {
     if (traits.includes(trait)) return domain;
   }
   throw new Error(`unknown trait ${trait}`);

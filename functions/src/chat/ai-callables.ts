@@ -70,7 +70,10 @@ export async function testGeneration(request: CallableRequest<unknown>) {
   const input = parseInput(testInput, request.data);
   await enforceRateLimit(admin.uid, "aiTest");
   const character = db().collection("characters").doc(input.characterId);
-  const [profileSnap, aiSnap] = await Promise.all([character.get(), character.collection("private").doc("ai").get()]);
+  const [profileSnap, aiSnap] = await Promise.all([
+    character.get(),
+    character.collection("private").doc("ai").get(),
+  ]);
   if (!profileSnap.exists) throw new HttpsError("not-found", "No such character.");
   const profile = characterProfileSchema.parse(stripServerFields(profileSnap.data()));
   const ai = aiSettingsSchema.parse(stripServerFields(aiSnap.data()));
@@ -92,11 +95,15 @@ export async function testGeneration(request: CallableRequest<unknown>) {
       model,
     });
   } catch (error) {
-    if (error instanceof PromptBudgetError) throw new HttpsError("failed-precondition", error.message);
+    if (error instanceof PromptBudgetError)
+      throw new HttpsError("failed-precondition", error.message);
     throw error;
   }
   try {
-    const result = await complete({ model, messages: prompt.messages, temperature: ai.temperature, maxTokens: ai.maxTokens }, settings);
+    const result = await complete(
+      { model, messages: prompt.messages, temperature: ai.temperature, maxTokens: ai.maxTokens },
+      settings,
+    );
     return {
       text: result.text,
       model: result.model,
@@ -105,7 +112,8 @@ export async function testGeneration(request: CallableRequest<unknown>) {
       promptTokens: prompt.promptTokens,
     };
   } catch (error) {
-    if (error instanceof ProviderError) throw new HttpsError("unavailable", `The model could not answer (${error.kind}).`);
+    if (error instanceof ProviderError)
+      throw new HttpsError("unavailable", `The model could not answer (${error.kind}).`);
     throw error;
   }
 }
@@ -121,7 +129,8 @@ export async function aiUsageStats(request: CallableRequest<unknown>) {
   requireAdmin(request);
   const input = parseInput(statsInput, request.data);
   const days = dayRange(input.from, input.to);
-  if (!days) throw new HttpsError("invalid-argument", "to: must be on or after from, at most 31 days later");
+  if (!days)
+    throw new HttpsError("invalid-argument", "to: must be on or after from, at most 31 days later");
   const rows: UsageRow[] = [];
   for (const day of days) {
     const snapshot = await db().collection("aiUsageDaily").where("day", "==", day).get();

@@ -30,6 +30,10 @@ export function recordAiUsage(
     ["user", entry.uid, 0],
   ];
   for (const [scope, id, shardIndex] of scopes) {
-    tx.set(collection.doc(`${day}_${scope}_${id}_${shardIndex}`), { day, scope, id, ...increments }, { merge: true });
+    tx.set(
+      collection.doc(`${day}_${scope}_${id}_${shardIndex}`),
+      { day, scope, id, ...increments },
+      { merge: true },
+    );
   }
 }

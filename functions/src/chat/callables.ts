@@ -10,9 +10,20 @@ import { isPremiumAt } from "../identity/profile";
 import { writeNewConversation } from "./conversation";
 import { generateReplySafely } from "./generate";
 import { queryKeywords } from "./search-keywords";
-import { conversationId, conversationRef, messagesRef, replyIdFor, replySchema, userMessageSchema } from "./store";
+import {
+  conversationId,
+  conversationRef,
+  messagesRef,
+  replyIdFor,
+  replySchema,
+  userMessageSchema,
+} from "./store";
 
-const idSchema = z.string().min(1).max(200).regex(/^[A-Za-z0-9_-]+$/, "is not a valid id");
+const idSchema = z
+  .string()
+  .min(1)
+  .max(200)
+  .regex(/^[A-Za-z0-9_-]+$/, "is not a valid id");
 
 async function ownConversation(caller: Caller, convId: string) {
   const snapshot = await conversationRef(convId).get();
@@ -35,14 +46,21 @@ export async function startConversation(request: CallableRequest<unknown>) {
       throw new HttpsError("not-found", "No such character.");
     }
     if (conversation.exists) {
-      if (conversation.get("deleted") === true) tx.update(conversationRef(convId), { deleted: false, deletedAt: null });
+      if (conversation.get("deleted") === true)
+        tx.update(conversationRef(convId), { deleted: false, deletedAt: null });
       return false;
     }
     const greeting: unknown = character.get("greeting");
     const alternates: unknown = character.get("alternateGreetings");
-    const candidates: unknown[] = [greeting, ...(Array.isArray(alternates) ? (alternates as unknown[]) : [])];
-    const greetings = candidates.filter((text): text is string => typeof text === "string" && text.trim() !== "");
-    const chosen = greetings.length > 0 ? greetings[Math.floor(Math.random() * greetings.length)] : "";
+    const candidates: unknown[] = [
+      greeting,
+      ...(Array.isArray(alternates) ? (alternates as unknown[]) : []),
+    ];
+    const greetings = candidates.filter(
+      (text): text is string => typeof text === "string" && text.trim() !== "",
+    );
+    const chosen =
+      greetings.length > 0 ? greetings[Math.floor(Math.random() * greetings.length)] : "";
     writeNewConversation(tx, convId, caller.uid, characterId, chosen, Date.now());
     return true;
   });
@@ -63,7 +81,12 @@ export async function stopReply(request: CallableRequest<unknown>) {
     if (reply.data.status !== "generating") return { status: reply.data.status };
     if (reply.data.lease && reply.data.lease.expiresAtMs < Date.now()) {
       // Nobody is generating any more (the worker died): stop it here.
-      tx.update(replyRef, { status: "stopped", lease: null, stopRequested: true, updatedAt: FieldValue.serverTimestamp() });
+      tx.update(replyRef, {
+        status: "stopped",
+        lease: null,
+        stopRequested: true,
+        updatedAt: FieldValue.serverTimestamp(),
+      });
       return { status: "stopped" };
     }
     // The generating worker watches this flag, ends the stream and finalizes.
@@ -89,7 +112,12 @@ export async function regenerateReply(request: CallableRequest<unknown>) {
       tx.get(messageRef),
       tx.get(replyRef),
       tx.get(db().collection("users").doc(caller.uid)),
-      tx.get(messagesRef(input.conversationId).where("role", "==", "user").orderBy("createdAt", "desc").limit(1)),
+      tx.get(
+        messagesRef(input.conversationId)
+          .where("role", "==", "user")
+          .orderBy("createdAt", "desc")
+          .limit(1),
+      ),
     ]);
     const message = userMessageSchema.safeParse(messageSnap.data());
     const reply = replySchema.safeParse(replySnap.data());
@@ -104,7 +132,10 @@ export async function regenerateReply(request: CallableRequest<unknown>) {
       throw new HttpsError("failed-precondition", "This message was not answered; send a new one.");
     }
     const premiumUntil: unknown = userSnap.get("premiumUntil");
-    const premium = isPremiumAt(premiumUntil instanceof Timestamp ? premiumUntil.toMillis() : null, Date.now());
+    const premium = isPremiumAt(
+      premiumUntil instanceof Timestamp ? premiumUntil.toMillis() : null,
+      Date.now(),
+    );
     tx.update(replyRef, {
       status: "generating",
       versions: FieldValue.arrayUnion({
@@ -120,7 +151,11 @@ export async function regenerateReply(request: CallableRequest<unknown>) {
       updatedAt: FieldValue.serverTimestamp(),
     });
     const displayName: unknown = userSnap.get("displayName");
-    return { message: message.data, premium, userName: typeof displayName === "string" && displayName ? displayName : "friend" };
+    return {
+      message: message.data,
+      premium,
+      userName: typeof displayName === "string" && displayName ? displayName : "friend",
+    };
   });
   const outcome = await generateReplySafely({
     convId: input.conversationId,
@@ -138,7 +173,10 @@ export async function regenerateReply(request: CallableRequest<unknown>) {
 /** Makes an earlier version the one shown and used as context. */
 export async function selectReplyVersion(request: CallableRequest<unknown>) {
   const caller = requireAuth(request);
-  const input = parseInput(replyTarget.extend({ version: z.number().int().min(0).max(50) }), request.data);
+  const input = parseInput(
+    replyTarget.extend({ version: z.number().int().min(0).max(50) }),
+    request.data,
+  );
   await ownConversation(caller, input.conversationId);
   const replyRef = messagesRef(input.conversationId).doc(replyIdFor(input.messageId));
   const context = conversationRef(input.conversationId).collection("context").doc("window");
@@ -146,18 +184,31 @@ export async function selectReplyVersion(request: CallableRequest<unknown>) {
     const [replySnap, contextSnap] = await Promise.all([tx.get(replyRef), tx.get(context)]);
     const reply = replySchema.safeParse(replySnap.data());
     if (!reply.success) throw new HttpsError("not-found", "No such reply.");
-    if (reply.data.status === "generating") throw new HttpsError("failed-precondition", "This reply is still being written.");
+    if (reply.data.status === "generating")
+      throw new HttpsError("failed-precondition", "This reply is still being written.");
     const chosen = reply.data.versions[input.version];
     if (!chosen) throw new HttpsError("invalid-argument", "version: no such version");
     const versions = [...reply.data.versions];
-    versions[input.version] = { text: reply.data.text, status: reply.data.status, model: null, atMs: Date.now() };
-    tx.update(replyRef, { text: chosen.text, status: chosen.status, versions, updatedAt: FieldValue.serverTimestamp() });
+    versions[input.version] = {
+      text: reply.data.text,
+      status: reply.data.status,
+      model: null,
+      atMs: Date.now(),
+    };
+    tx.update(replyRef, {
+      text: chosen.text,
+      status: chosen.status,
+      versions,
+      updatedAt: FieldValue.serverTimestamp(),
+    });
     // The context window holds the chosen text, so the next turn continues from it.
     const turns: unknown = contextSnap.get("turns");
     if (Array.isArray(turns)) {
       tx.update(context, {
         turns: turns.map((turn: unknown) =>
-          turn && typeof turn === "object" && "id" in turn && turn.id === replyRef.id ? { ...turn, text: chosen.text } : turn,
+          turn && typeof turn === "object" && "id" in turn && turn.id === replyRef.id
+            ? { ...turn, text: chosen.text }
+            : turn,
         ),
       });
     }
@@ -179,7 +230,10 @@ export async function deleteConversation(request: CallableRequest<unknown>) {
     await db().recursiveDelete(conversationRef(input.conversationId));
     return { deleted: "hard" };
   }
-  await conversationRef(input.conversationId).update({ deleted: true, deletedAt: FieldValue.serverTimestamp() });
+  await conversationRef(input.conversationId).update({
+    deleted: true,
+    deletedAt: FieldValue.serverTimestamp(),
+  });
   return { deleted: "soft" };
 }
 
@@ -224,10 +278,17 @@ export async function searchMessages(request: CallableRequest<unknown>) {
 
 export async function conversationStats(request: CallableRequest<unknown>) {
   const caller = requireAuth(request);
-  const { conversationId: convId } = parseInput(z.strictObject({ conversationId: idSchema }), request.data);
+  const { conversationId: convId } = parseInput(
+    z.strictObject({ conversationId: idSchema }),
+    request.data,
+  );
   const snapshot = await ownConversation(caller, convId);
   const counts: unknown = snapshot.get("counts");
   const tokens: unknown = snapshot.get("tokens");
   const costUsd: unknown = snapshot.get("costUsd");
-  return { counts: counts ?? null, tokens: tokens ?? null, costUsd: typeof costUsd === "number" ? costUsd : 0 };
+  return {
+    counts: counts ?? null,
+    tokens: tokens ?? null,
+    costUsd: typeof costUsd === "number" ? costUsd : 0,
+  };
 }

@@ -11,13 +11,7 @@ import { parseUsage, usageRef } from "../limits/usage";
 import { db } from "../shared/firebase";
 import { decideClaim, DEFAULT_LEASE_MS, type ReplyStatus } from "./core/reply-state";
 import { writeNewConversation } from "./conversation";
-import {
-  conversationRef,
-  messagesRef,
-  replyIdFor,
-  replySchema,
-  type UserMessage,
-} from "./store";
+import { conversationRef, messagesRef, replyIdFor, replySchema, type UserMessage } from "./store";
 
 export interface ClaimedReply {
   action: "generate";
@@ -49,7 +43,11 @@ function upgradeHint() {
   };
 }
 
-const KIND_LABEL = { text: "text messages", audio: "voice messages", media: "photo messages" } as const;
+const KIND_LABEL = {
+  text: "text messages",
+  audio: "voice messages",
+  media: "photo messages",
+} as const;
 
 export async function claimReply(
   convId: string,
@@ -85,7 +83,10 @@ export async function claimReply(
       if (decision.action === "skip") return { action: "skip", reason: decision.reason };
 
       const premiumUntil: unknown = userSnap.get("premiumUntil");
-      const premium = isPremiumAt(premiumUntil instanceof Timestamp ? premiumUntil.toMillis() : null, nowMs);
+      const premium = isPremiumAt(
+        premiumUntil instanceof Timestamp ? premiumUntil.toMillis() : null,
+        nowMs,
+      );
       const displayName: unknown = userSnap.get("displayName");
       const userName = typeof displayName === "string" && displayName ? displayName : "friend";
 
@@ -93,7 +94,11 @@ export async function claimReply(
         if (existing?.success && existing.data.quotaCharged) {
           // Nothing was delivered: the unit charged by the first take comes back.
           const used = parseUsage(usageSnap.data())[message.type];
-          tx.set(usageRef(message.userId, message.characterId), { [message.type]: Math.max(0, used - 1) }, { merge: true });
+          tx.set(
+            usageRef(message.userId, message.characterId),
+            { [message.type]: Math.max(0, used - 1) },
+            { merge: true },
+          );
         }
         tx.update(replyRef, {
           status: "failed",
@@ -113,17 +118,33 @@ export async function claimReply(
           text: "",
           updatedAt: FieldValue.serverTimestamp(),
         });
-        return { action: "generate", replyId: replyRef.id, attempt: decision.attempt, premium, userName };
+        return {
+          action: "generate",
+          replyId: replyRef.id,
+          attempt: decision.attempt,
+          premium,
+          userName,
+        };
       }
 
       const character = characterProfileSchema.partial().safeParse(characterSnap.data() ?? {});
-      const characterName = character.success ? (character.data.name ?? "the character") : "the character";
+      const characterName = character.success
+        ? (character.data.name ?? "the character")
+        : "the character";
       let refusal: Refusal | null = null;
       let commitRate: (() => void) | null = null;
       if (!userSnap.exists || userSnap.get("deactivated") === true) {
-        refusal = { status: "failed", code: "account_inactive", message: "This account can't send messages right now." };
+        refusal = {
+          status: "failed",
+          code: "account_inactive",
+          message: "This account can't send messages right now.",
+        };
       } else if (!characterSnap.exists || characterSnap.get("published") !== true) {
-        refusal = { status: "failed", code: "character_unavailable", message: "This character is not available." };
+        refusal = {
+          status: "failed",
+          code: "character_unavailable",
+          message: "This character is not available.",
+        };
       } else if (characterSnap.get("premiumOnly") === true && !premium) {
         refusal = {
           status: "limit_reached",
@@ -185,7 +206,11 @@ export async function claimReply(
 
       commitRate?.();
       if (!premium) {
-        tx.set(usageRef(message.userId, message.characterId), { [message.type]: FieldValue.increment(1), updatedAt: FieldValue.serverTimestamp() }, { merge: true });
+        tx.set(
+          usageRef(message.userId, message.characterId),
+          { [message.type]: FieldValue.increment(1), updatedAt: FieldValue.serverTimestamp() },
+          { merge: true },
+        );
       }
       tx.set(replyRef, {
         ...base,
@@ -195,7 +220,14 @@ export async function claimReply(
         // Free users' quota is charged here and refunded if the reply never delivers text.
         quotaCharged: !premium,
       });
-      writeConversationOnClaim(tx, convId, message, conversationSnap.exists, characterSnap.get("greeting"), nowMs);
+      writeConversationOnClaim(
+        tx,
+        convId,
+        message,
+        conversationSnap.exists,
+        characterSnap.get("greeting"),
+        nowMs,
+      );
       return { action: "generate", replyId: replyRef.id, attempt: 1, premium, userName };
     },
     { maxAttempts: 30 },
@@ -210,7 +242,12 @@ function writeConversationOnClaim(
   greeting: unknown,
   nowMs: number,
 ): void {
-  const lastMessage = { role: "user", type: message.type, text: message.text.slice(0, 200), at: FieldValue.serverTimestamp() };
+  const lastMessage = {
+    role: "user",
+    type: message.type,
+    text: message.text.slice(0, 200),
+    at: FieldValue.serverTimestamp(),
+  };
   const userCount = { [`counts.user.${message.type}`]: FieldValue.increment(1) };
   if (exists) {
     tx.update(conversationRef(convId), {
@@ -227,4 +264,3 @@ function writeConversationOnClaim(
   });
   tx.update(conversationRef(convId), { lastMessage });
 }
-

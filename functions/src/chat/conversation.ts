@@ -16,20 +16,30 @@ export function writeNewConversation(
   tx.set(conversationRef(convId), {
     userId: uid,
     characterId,
-    counts: { user: { text: 0, audio: 0, media: 0, ...userCounts }, assistant: hasGreeting ? 1 : 0 },
+    counts: {
+      user: { text: 0, audio: 0, media: 0, ...userCounts },
+      assistant: hasGreeting ? 1 : 0,
+    },
     tokens: { prompt: 0, completion: 0, cached: 0 },
     costUsd: 0,
     unread: 0,
     lastReadAt: null,
     lastMessage: hasGreeting
-      ? { role: "assistant", type: "text", text: greeting.slice(0, 200), at: Timestamp.fromMillis(greetingAtMs) }
+      ? {
+          role: "assistant",
+          type: "text",
+          text: greeting.slice(0, 200),
+          at: Timestamp.fromMillis(greetingAtMs),
+        }
       : null,
     deleted: false,
     createdAt: FieldValue.serverTimestamp(),
     updatedAt: FieldValue.serverTimestamp(),
   });
   tx.set(contextRef(convId), {
-    turns: hasGreeting ? [{ id: "greeting", role: "assistant", text: greeting, atMs: greetingAtMs }] : [],
+    turns: hasGreeting
+      ? [{ id: "greeting", role: "assistant", text: greeting, atMs: greetingAtMs }]
+      : [],
     turnsSinceSummary: 0,
     summary: "",
   });
@@ -48,5 +58,9 @@ export function writeNewConversation(
       updatedAt: FieldValue.serverTimestamp(),
     });
   }
-  tx.set(statShardRef(characterId), { conversations: FieldValue.increment(1), lastActiveAtMs: Date.now() }, { merge: true });
+  tx.set(
+    statShardRef(characterId),
+    { conversations: FieldValue.increment(1), lastActiveAtMs: Date.now() },
+    { merge: true },
+  );
 }

@@ -45,7 +45,10 @@ export function deliveredSomething(outcome: Pick<FinalOutcome, "status" | "text"
   return false;
 }
 
-export async function finalizeReply(job: FinalizeJob, outcome: FinalOutcome): Promise<FinalOutcome> {
+export async function finalizeReply(
+  job: FinalizeJob,
+  outcome: FinalOutcome,
+): Promise<FinalOutcome> {
   const nowMs = Date.now();
   const usage = outcome.usage ?? null;
   const model = outcome.model ?? job.model;
@@ -62,7 +65,11 @@ export async function finalizeReply(job: FinalizeJob, outcome: FinalOutcome): Pr
       const reply = replySchema.safeParse(replySnap.data());
       // Only the current lease holder may finish the reply: a retaken or finished reply is
       // someone else's now.
-      if (!reply.success || reply.data.status !== "generating" || reply.data.lease?.owner !== job.owner) {
+      if (
+        !reply.success ||
+        reply.data.status !== "generating" ||
+        reply.data.lease?.owner !== job.owner
+      ) {
         return false;
       }
       const refund = reply.data.quotaCharged && !delivered;
@@ -99,7 +106,9 @@ export async function finalizeReply(job: FinalizeJob, outcome: FinalOutcome): Pr
           { merge: true },
         );
       }
-      const conversationUpdate: Record<string, unknown> = { updatedAt: FieldValue.serverTimestamp() };
+      const conversationUpdate: Record<string, unknown> = {
+        updatedAt: FieldValue.serverTimestamp(),
+      };
       if (delivered) {
         conversationUpdate["counts.assistant"] = FieldValue.increment(1);
         conversationUpdate.unread = FieldValue.increment(1);
@@ -111,10 +120,27 @@ export async function finalizeReply(job: FinalizeJob, outcome: FinalOutcome): Pr
         };
         const stored = contextWindowSchema.safeParse(contextSnap.data() ?? {});
         let window = stored.success ? stored.data : EMPTY_WINDOW;
-        const userText = job.message.type === "audio" ? (job.message.transcript ?? job.message.text) : job.message.text;
-        window = appendTurn(window, { id: job.messageId, role: "user", text: userText, atMs: job.message.createdAt?.toMillis() ?? nowMs });
-        window = appendTurn(window, { id: job.replyId, role: "assistant", text: outcome.text, atMs: nowMs });
-        tx.set(contextRef(job.convId), { turns: window.turns, turnsSinceSummary: window.turnsSinceSummary }, { merge: true });
+        const userText =
+          job.message.type === "audio"
+            ? (job.message.transcript ?? job.message.text)
+            : job.message.text;
+        window = appendTurn(window, {
+          id: job.messageId,
+          role: "user",
+          text: userText,
+          atMs: job.message.createdAt?.toMillis() ?? nowMs,
+        });
+        window = appendTurn(window, {
+          id: job.replyId,
+          role: "assistant",
+          text: outcome.text,
+          atMs: nowMs,
+        });
+        tx.set(
+          contextRef(job.convId),
+          { turns: window.turns, turnsSinceSummary: window.turnsSinceSummary },
+          { merge: true },
+        );
         tx.set(
           statShardRef(job.message.characterId),
           { messages: FieldValue.increment(1), lastActiveAtMs: nowMs },
@@ -126,13 +152,20 @@ export async function finalizeReply(job: FinalizeJob, outcome: FinalOutcome): Pr
         conversationUpdate["tokens.completion"] = FieldValue.increment(usage.completionTokens);
         conversationUpdate["tokens.cached"] = FieldValue.increment(usage.cachedTokens);
         conversationUpdate.costUsd = FieldValue.increment(cost.usd);
-        recordAiUsage(tx, { uid: job.message.userId, characterId: job.message.characterId, usage, costUsd: cost.usd, nowMs });
+        recordAiUsage(tx, {
+          uid: job.message.userId,
+          characterId: job.message.characterId,
+          usage,
+          costUsd: cost.usd,
+          nowMs,
+        });
       }
       tx.update(conversationRef(job.convId), conversationUpdate);
       return true;
     },
     { maxAttempts: 30 },
   );
-  if (!committed) logger.info("reply already finished or retaken elsewhere", { replyId: job.replyId });
+  if (!committed)
+    logger.info("reply already finished or retaken elsewhere", { replyId: job.replyId });
   return outcome;
 }

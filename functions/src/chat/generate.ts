@@ -47,13 +47,28 @@ async function offlineStream(
   let text = "";
   let firstTextAtMs: number | null = null;
   for (const chunk of reply.chunks) {
-    if (signal.aborted) return { text, usage: null, finishReason: "stopped", model: OFFLINE_MODEL, attempts: 1, firstTextAtMs };
+    if (signal.aborted)
+      return {
+        text,
+        usage: null,
+        finishReason: "stopped",
+        model: OFFLINE_MODEL,
+        attempts: 1,
+        firstTextAtMs,
+      };
     text += chunk;
     firstTextAtMs ??= Date.now();
     onText(text);
     await new Promise((resolve) => setTimeout(resolve, 150));
   }
-  return { text, usage: null, finishReason: "stop", model: OFFLINE_MODEL, attempts: 1, firstTextAtMs };
+  return {
+    text,
+    usage: null,
+    finishReason: "stop",
+    model: OFFLINE_MODEL,
+    attempts: 1,
+    firstTextAtMs,
+  };
 }
 
 /**
@@ -78,14 +93,21 @@ function watchReply(
           controller.abort(new Error("stopped by the user"));
         }
       },
-      (error) => logger.warn("reply watcher failed", { replyId: job.replyId, error: String(error) }),
+      (error) =>
+        logger.warn("reply watcher failed", { replyId: job.replyId, error: String(error) }),
     );
 }
 
-export async function generateReply(claimed: GenerateJob, settings: Settings = readSettings()): Promise<FinalOutcome> {
+export async function generateReply(
+  claimed: GenerateJob,
+  settings: Settings = readSettings(),
+): Promise<FinalOutcome> {
   // An audio message gets its transcript first (stored on the message), so every step below
   // sees it; see media/message-media.ts.
-  const job: GenerateJob = { ...claimed, message: await withTranscript(claimed, claimed.message, settings) };
+  const job: GenerateJob = {
+    ...claimed,
+    message: await withTranscript(claimed, claimed.message, settings),
+  };
   const firestore = db();
   const characterRef = firestore.collection("characters").doc(job.message.characterId);
   const [characterSnap, aiSnap, contextSnap] = await Promise.all([
@@ -103,7 +125,8 @@ export async function generateReply(claimed: GenerateJob, settings: Settings = r
   const offline = !settings.openAiApiKey;
   const base = { ...job, model: offline ? OFFLINE_MODEL : model };
   // A picture the model can see: a signed URL of the upload's small variant.
-  const imageUrl = !offline && modelSupportsVision(model) ? await imageUrlForMessage(job.message) : undefined;
+  const imageUrl =
+    !offline && modelSupportsVision(model) ? await imageUrlForMessage(job.message) : undefined;
 
   if (!offline && (userText || imageUrl)) {
     let verdict;
@@ -113,7 +136,10 @@ export async function generateReply(claimed: GenerateJob, settings: Settings = r
       return finalizeReply(base, failure(error instanceof ProviderError ? error.kind : "unknown"));
     }
     if (!verdict.allowed) {
-      logger.info("input blocked by moderation", { convId: job.convId, categories: verdict.categories });
+      logger.info("input blocked by moderation", {
+        convId: job.convId,
+        categories: verdict.categories,
+      });
       return finalizeReply(base, { status: "blocked", text: "", error: blockedMessage("input") });
     }
   }
@@ -130,12 +156,19 @@ export async function generateReply(claimed: GenerateJob, settings: Settings = r
       userName: job.userName,
       summary,
       recentTurns,
-      newMessage: { role: "user", text: userText || (imageUrl ? "" : "(no text)"), ...(imageUrl ? { imageUrl } : {}) },
+      newMessage: {
+        role: "user",
+        text: userText || (imageUrl ? "" : "(no text)"),
+        ...(imageUrl ? { imageUrl } : {}),
+      },
       model,
     });
   } catch (error) {
     if (error instanceof PromptBudgetError) {
-      logger.error("character AI settings leave no room for a prompt", { characterId: job.message.characterId, error: error.message });
+      logger.error("character AI settings leave no room for a prompt", {
+        characterId: job.message.characterId,
+        error: error.message,
+      });
       return finalizeReply(base, failure("bad_request"));
     }
     throw error;
@@ -153,9 +186,11 @@ export async function generateReply(claimed: GenerateJob, settings: Settings = r
       // Partial text only: status and lease stay as claimed. Writes are chained so an older
       // text never lands after a newer one.
       pendingWrite = pendingWrite.then(() =>
-        replyRef.update({ text, updatedAt: FieldValue.serverTimestamp() }).catch((error: unknown) => {
-          logger.warn("partial write failed", { replyId: job.replyId, error: String(error) });
-        }),
+        replyRef
+          .update({ text, updatedAt: FieldValue.serverTimestamp() })
+          .catch((error: unknown) => {
+            logger.warn("partial write failed", { replyId: job.replyId, error: String(error) });
+          }),
       );
     }
   };
@@ -165,7 +200,12 @@ export async function generateReply(claimed: GenerateJob, settings: Settings = r
     outcome = offline
       ? await offlineStream(profile, job.userName, userText, onText, controller.signal)
       : await streamCompletion(
-          { model, messages: prompt.messages, temperature: ai.temperature, maxTokens: ai.maxTokens },
+          {
+            model,
+            messages: prompt.messages,
+            temperature: ai.temperature,
+            maxTokens: ai.maxTokens,
+          },
           onText,
           controller.signal,
           settings,
@@ -174,7 +214,12 @@ export async function generateReply(claimed: GenerateJob, settings: Settings = r
     unwatch();
     await pendingWrite;
     const kind: ErrorKind = error instanceof ProviderError ? error.kind : "unknown";
-    logger.warn("generation failed", { convId: job.convId, replyId: job.replyId, kind, detail: String(error) });
+    logger.warn("generation failed", {
+      convId: job.convId,
+      replyId: job.replyId,
+      kind,
+      detail: String(error),
+    });
     return finalizeReply(base, failure(kind));
   }
   unwatch();
@@ -184,8 +229,17 @@ export async function generateReply(claimed: GenerateJob, settings: Settings = r
   if (!stopped && !offline && outcome.text) {
     const verdict = await moderate(outcome.text, settings).catch(() => null);
     if (verdict && !verdict.allowed) {
-      logger.info("output blocked by moderation", { convId: job.convId, categories: verdict.categories });
-      return finalizeReply(base, { status: "blocked", text: "", error: blockedMessage("output"), usage: outcome.usage, model: outcome.model });
+      logger.info("output blocked by moderation", {
+        convId: job.convId,
+        categories: verdict.categories,
+      });
+      return finalizeReply(base, {
+        status: "blocked",
+        text: "",
+        error: blockedMessage("output"),
+        usage: outcome.usage,
+        model: outcome.model,
+      });
     }
   }
   const extras = stopped ? {} : await attachReplyExtras(job, choice, outcome.text, settings);
@@ -225,6 +279,8 @@ function failure(kind: ErrorKind) {
 const SERVER_FIELDS = new Set(["stats", "createdAt", "updatedAt", "statsUpdatedAt"]);
 
 /** The character document without the server's fields, which are not part of the profile. */
-export function stripServerFields(data: Record<string, unknown> | undefined): Record<string, unknown> {
+export function stripServerFields(
+  data: Record<string, unknown> | undefined,
+): Record<string, unknown> {
   return Object.fromEntries(Object.entries(data ?? {}).filter(([key]) => !SERVER_FIELDS.has(key)));
 }

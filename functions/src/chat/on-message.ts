@@ -19,7 +19,10 @@ export async function onMessageCreated(event: MessageEvent): Promise<void> {
   if (event.data?.role !== "user") return;
   const parsed = userMessageSchema.safeParse(event.data);
   if (!parsed.success) {
-    logger.warn("ignoring a malformed user message", { convId: event.convId, messageId: event.messageId });
+    logger.warn("ignoring a malformed user message", {
+      convId: event.convId,
+      messageId: event.messageId,
+    });
     return;
   }
   const message = parsed.data;
@@ -27,16 +30,26 @@ export async function onMessageCreated(event: MessageEvent): Promise<void> {
   const owner = randomUUID();
   const claim = await claimReply(event.convId, event.messageId, message, owner, startedAtMs);
   if (claim.action === "skip") {
-    logger.info("reply already claimed; duplicate delivery ignored", { messageId: event.messageId, reason: claim.reason });
+    logger.info("reply already claimed; duplicate delivery ignored", {
+      messageId: event.messageId,
+      reason: claim.reason,
+    });
     return;
   }
   // Search keywords on the user's message (server-written; clients cannot set them).
   await messagesRef(event.convId)
     .doc(event.messageId)
-    .update({ keywords: searchKeywords(message.transcript ?? message.text), indexedAt: FieldValue.serverTimestamp() })
+    .update({
+      keywords: searchKeywords(message.transcript ?? message.text),
+      indexedAt: FieldValue.serverTimestamp(),
+    })
     .catch((error: unknown) => logger.warn("could not index message", { error: String(error) }));
   if (claim.action === "refused") {
-    logger.info("message not answered", { messageId: event.messageId, status: claim.status, code: claim.code });
+    logger.info("message not answered", {
+      messageId: event.messageId,
+      status: claim.status,
+      code: claim.code,
+    });
     return;
   }
   const job = {
@@ -50,6 +63,11 @@ export async function onMessageCreated(event: MessageEvent): Promise<void> {
     startedAtMs,
   };
   const outcome = await generateReplySafely(job);
-  logger.info("reply finished", { replyId: claim.replyId, status: outcome.status, ms: Date.now() - startedAtMs });
-  if (outcome.status === "complete") await refreshSummaryIfDue(event.convId, message.characterId, claim.userName);
+  logger.info("reply finished", {
+    replyId: claim.replyId,
+    status: outcome.status,
+    ms: Date.now() - startedAtMs,
+  });
+  if (outcome.status === "complete")
+    await refreshSummaryIfDue(event.convId, message.characterId, claim.userName);
 }

@@ -10,7 +10,13 @@ import {
   type ModerationDecision,
   type ModerationInputPart,
 } from "./core/moderation";
-import { backoffDelayMs, classifyError, isRetryable, MAX_ATTEMPTS, type ErrorKind } from "./core/retry";
+import {
+  backoffDelayMs,
+  classifyError,
+  isRetryable,
+  MAX_ATTEMPTS,
+  type ErrorKind,
+} from "./core/retry";
 import type { TokenUsage } from "./core/models";
 
 export class ProviderError extends Error {

@@ -4,7 +4,12 @@ import type { Settings } from "../config";
 import type { CharacterProfile } from "../characters/model";
 import { db } from "../shared/firebase";
 import { mediaBucket, storageReachable } from "../shared/storage";
-import { chooseReplyType, pickGalleryItem, type GalleryItem, type ReplyTypeChoice } from "./core/reply-type";
+import {
+  chooseReplyType,
+  pickGalleryItem,
+  type GalleryItem,
+  type ReplyTypeChoice,
+} from "./core/reply-type";
 import { openAiClient } from "./provider";
 import type { GenerateJob } from "./generate";
 
@@ -15,10 +20,13 @@ export interface ReplyPlan extends ReplyTypeChoice {
 const PHOTO_WORDS = /\b(photos?|pics?|pictures?|selfies?|images?|snapshots?)\b/i;
 
 function galleryItemFrom(id: string, data: Record<string, unknown>) {
-  const tags = Array.isArray(data.tags) ? data.tags.filter((tag): tag is string => typeof tag === "string") : [];
+  const tags = Array.isArray(data.tags)
+    ? data.tags.filter((tag): tag is string => typeof tag === "string")
+    : [];
   const variants: Record<string, string> = {};
   if (data.variants && typeof data.variants === "object") {
-    for (const [name, path] of Object.entries(data.variants)) if (typeof path === "string") variants[name] = path;
+    for (const [name, path] of Object.entries(data.variants))
+      if (typeof path === "string") variants[name] = path;
   }
   return {
     id,
@@ -31,13 +39,22 @@ function galleryItemFrom(id: string, data: Record<string, unknown>) {
   };
 }
 
-export async function chooseReply(job: GenerateJob, _profile: CharacterProfile, settings: Settings): Promise<ReplyPlan> {
+export async function chooseReply(
+  job: GenerateJob,
+  _profile: CharacterProfile,
+  settings: Settings,
+): Promise<ReplyPlan> {
   const requested = job.message.requestedReplyType;
-  const wantsMedia = requested === "media" || (requested === undefined && PHOTO_WORDS.test(job.message.text));
+  const wantsMedia =
+    requested === "media" || (requested === undefined && PHOTO_WORDS.test(job.message.text));
   let items: ReturnType<typeof galleryItemFrom>[] = [];
   if (wantsMedia) {
     // Read the gallery only when a photo is wanted, and only what this user may receive.
-    let query = db().collection("characters").doc(job.message.characterId).collection("gallery").where("type", "==", "image");
+    let query = db()
+      .collection("characters")
+      .doc(job.message.characterId)
+      .collection("gallery")
+      .where("type", "==", "image");
     if (!job.premium) query = query.where("premiumOnly", "==", false);
     const snapshot = await query.limit(50).get();
     items = snapshot.docs.map((doc) => galleryItemFrom(doc.id, doc.data()));
@@ -51,7 +68,11 @@ export async function chooseReply(job: GenerateJob, _profile: CharacterProfile, 
     text: job.message.text,
   });
   if (choice.type !== "media") return choice;
-  const item = pickGalleryItem(items, { isPremium: job.premium, text: job.message.text, seed: job.messageId });
+  const item = pickGalleryItem(items, {
+    isPremium: job.premium,
+    text: job.message.text,
+    seed: job.messageId,
+  });
   return item ? { ...choice, item } : { type: "text", reason: "no_gallery_item" };
 }
 
@@ -60,11 +81,20 @@ export async function attachReplyExtras(
   plan: ReplyPlan,
   text: string,
   settings: Settings,
-): Promise<{ type: "text" | "audio" | "media"; media?: Record<string, unknown>; audio?: Record<string, unknown> }> {
+): Promise<{
+  type: "text" | "audio" | "media";
+  media?: Record<string, unknown>;
+  audio?: Record<string, unknown>;
+}> {
   if (plan.type === "media" && plan.item) {
     return {
       type: "media",
-      media: { itemId: plan.item.id, path: plan.item.path, variants: plan.item.variants, caption: plan.item.caption },
+      media: {
+        itemId: plan.item.id,
+        path: plan.item.path,
+        variants: plan.item.variants,
+        caption: plan.item.caption,
+      },
     };
   }
   if (plan.type === "audio" && text.trim()) {
@@ -77,14 +107,22 @@ export async function attachReplyExtras(
       });
       const bytes = Buffer.from(await speech.arrayBuffer());
       const path = `conversations/${job.convId}/audio/${job.replyId}.mp3`;
-      await mediaBucket().file(path).save(bytes, {
-        contentType: "audio/mpeg",
-        metadata: { cacheControl: "private, max-age=31536000", metadata: { aichatVariant: "true" } },
-      });
+      await mediaBucket()
+        .file(path)
+        .save(bytes, {
+          contentType: "audio/mpeg",
+          metadata: {
+            cacheControl: "private, max-age=31536000",
+            metadata: { aichatVariant: "true" },
+          },
+        });
       return { type: "audio", audio: { path, contentType: "audio/mpeg", bytes: bytes.length } };
     } catch (error) {
       // The text is still a good reply: deliver it and say why there is no audio.
-      logger.warn("text-to-speech failed; replying with text", { replyId: job.replyId, error: String(error) });
+      logger.warn("text-to-speech failed; replying with text", {
+        replyId: job.replyId,
+        error: String(error),
+      });
     }
   }
   return { type: "text" };

@@ -2,7 +2,11 @@
 // search is one indexed `array-contains` query however long the conversation is. Pure.
 const MAX_KEYWORDS = 60;
 const MIN_LENGTH = 2;
-const STOP = new Set("the and for you your are was with that this have not but what all can her his him she they them our out its from just".split(" "));
+const STOP = new Set(
+  "the and for you your are was with that this have not but what all can her his him she they them our out its from just".split(
+    " ",
+  ),
+);
 
 export function normalizeWord(word: string): string {
   return word.normalize("NFKD").replace(/\p{M}/gu, "").toLowerCase();

@@ -8,7 +8,10 @@ import { claimReply } from "./claim";
 import { generateReplySafely } from "./generate";
 import { userMessageSchema } from "./store";
 
-export async function sweepStaleReplies(nowMs = Date.now(), limit = 20): Promise<{ retaken: number; failed: number }> {
+export async function sweepStaleReplies(
+  nowMs = Date.now(),
+  limit = 20,
+): Promise<{ retaken: number; failed: number }> {
   const stale = await db()
     .collectionGroup("messages")
     .where("status", "==", "generating")

@@ -19,7 +19,13 @@ export interface UsageTotals {
   costUsd: number;
 }
 
-const ZERO: UsageTotals = { replies: 0, promptTokens: 0, completionTokens: 0, cachedTokens: 0, costUsd: 0 };
+const ZERO: UsageTotals = {
+  replies: 0,
+  promptTokens: 0,
+  completionTokens: 0,
+  cachedTokens: 0,
+  costUsd: 0,
+};
 
 function add(into: UsageTotals, row: UsageTotals): UsageTotals {
   return {
@@ -69,5 +75,7 @@ export function dayRange(from: string, to: string, max = 31): string[] | null {
   if (!Number.isFinite(start) || !Number.isFinite(end) || end < start) return null;
   const count = Math.round((end - start) / 86_400_000) + 1;
   if (count > max) return null;
-  return Array.from({ length: count }, (_, i) => new Date(start + i * 86_400_000).toISOString().slice(0, 10));
+  return Array.from({ length: count }, (_, i) =>
+    new Date(start + i * 86_400_000).toISOString().slice(0, 10),
+  );
 }

@@ -4,25 +4,20 @@ import { readSettings } from "../config";
 import { describeFeatures } from "../shared/features";
 import { adminAuth, db } from "../shared/firebase";
 import { logger } from "firebase-functions/v2";
-import {
-  httpStatusFor,
-  summarizeHealth,
-  variantForPath,
-  type DependencyCheck,
-} from "./summary";
+import { httpStatusFor, summarizeHealth, variantForPath, type DependencyCheck } from "./summary";
 
 const PROBE_TIMEOUT_MS = 5000;
 
-async function probe(
-  name: string,
-  run: () => Promise<unknown>,
-): Promise<DependencyCheck> {
+async function probe(name: string, run: () => Promise<unknown>): Promise<DependencyCheck> {
   const started = Date.now();
   try {
     await Promise.race([
       run(),
       new Promise((_, reject) =>
-        setTimeout(() => reject(new Error(`no answer in ${PROBE_TIMEOUT_MS} ms`)), PROBE_TIMEOUT_MS),
+        setTimeout(
+          () => reject(new Error(`no answer in ${PROBE_TIMEOUT_MS} ms`)),
+          PROBE_TIMEOUT_MS,
+        ),
       ),
     ]);
     return { name, required: true, status: "ok", latencyMs: Date.now() - started };
@@ -44,14 +39,12 @@ export async function dependencyChecks(): Promise<DependencyCheck[]> {
     probe("firestore", () => db().collection("_health").limit(1).get()),
     probe("auth", () => adminAuth().listUsers(1)),
   ]);
-  const optional = (["openai", "stripe", "storage"] as const).map(
-    (name): DependencyCheck => ({
-      name,
-      required: false,
-      status: features[name].enabled ? "ok" : "disabled",
-      ...(features[name].reason ? { detail: features[name].reason } : {}),
-    }),
-  );
+  const optional = (["openai", "stripe", "storage"] as const).map((name): DependencyCheck => ({
+    name,
+    required: false,
+    status: features[name].enabled ? "ok" : "disabled",
+    ...(features[name].reason ? { detail: features[name].reason } : {}),
+  }));
   return [firestore, auth, ...optional];
 }
 

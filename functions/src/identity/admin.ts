@@ -8,7 +8,11 @@ import { adminAuth, db } from "../shared/firebase";
 import { ROLES } from "./profile";
 import { profileRef, userDoc } from "./profiles";
 
-const uidSchema = z.string().min(1).max(128).regex(/^[A-Za-z0-9_-]+$/, "is not a user id");
+const uidSchema = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[A-Za-z0-9_-]+$/, "is not a user id");
 
 const setRoleInput = z.strictObject({ uid: uidSchema, role: z.enum(ROLES) });
 
@@ -87,7 +91,10 @@ export async function setRateLimitExempt(request: CallableRequest<unknown>) {
   await db().runTransaction(async (tx) => {
     const snapshot = await tx.get(userDoc(input.uid));
     if (!snapshot.exists) throw new HttpsError("not-found", "No such user.");
-    tx.update(userDoc(input.uid), { rateLimitExempt: input.exempt, updatedAt: FieldValue.serverTimestamp() });
+    tx.update(userDoc(input.uid), {
+      rateLimitExempt: input.exempt,
+      updatedAt: FieldValue.serverTimestamp(),
+    });
     tx.create(db().collection("auditLog").doc(), {
       action: "setRateLimitExempt",
       actorUid: admin.uid,

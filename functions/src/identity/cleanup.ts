@@ -26,17 +26,26 @@ async function deleteQueryDocs(query: FirebaseFirestore.Query): Promise<number> 
 
 export async function deleteUserData(uid: string): Promise<RemovedCounts> {
   const firestore = db();
-  const conversations = await firestore.collection("conversations").where("userId", "==", uid).get();
+  const conversations = await firestore
+    .collection("conversations")
+    .where("userId", "==", uid)
+    .get();
   // recursiveDelete removes each conversation with its messages, replies and context, in
   // batches, so a conversation of any length completes.
   for (const conversation of conversations.docs) await firestore.recursiveDelete(conversation.ref);
 
   // Ratings go through the rating trigger, which takes them out of the character's average.
-  const ratings = await deleteQueryDocs(firestore.collectionGroup("ratings").where("uid", "==", uid));
+  const ratings = await deleteQueryDocs(
+    firestore.collectionGroup("ratings").where("uid", "==", uid),
+  );
   // View markers are personal data; the counts they produced stay (views did happen).
   const views = await deleteQueryDocs(firestore.collectionGroup("views").where("uid", "==", uid));
-  const mediaRecords = await deleteQueryDocs(firestore.collection("media").where("ownerUid", "==", uid));
-  const usernames = await deleteQueryDocs(firestore.collection("usernames").where("uid", "==", uid));
+  const mediaRecords = await deleteQueryDocs(
+    firestore.collection("media").where("ownerUid", "==", uid),
+  );
+  const usernames = await deleteQueryDocs(
+    firestore.collection("usernames").where("uid", "==", uid),
+  );
   await deleteStoragePrefix(`user-content/${uid}/`).catch((error: unknown) => {
     logger.error("could not delete the user's uploaded files", { uid, error: String(error) });
     throw error;

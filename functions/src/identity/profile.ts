@@ -34,7 +34,9 @@ export interface PublicProfile {
   avatarPath: string | null;
 }
 
-export function publicProjection(profile: Pick<UserProfile, "username" | "displayName" | "avatarPath">): PublicProfile {
+export function publicProjection(
+  profile: Pick<UserProfile, "username" | "displayName" | "avatarPath">,
+): PublicProfile {
   return {
     username: profile.username,
     displayName: profile.displayName,

@@ -2,7 +2,12 @@
 import { FieldValue, Timestamp, type Transaction } from "firebase-admin/firestore";
 import { db } from "../shared/firebase";
 import { zodConverter } from "../shared/converter";
-import { initialDisplayName, publicProjection, userProfileSchema, type UserProfile } from "./profile";
+import {
+  initialDisplayName,
+  publicProjection,
+  userProfileSchema,
+  type UserProfile,
+} from "./profile";
 
 export const profileConverter = zodConverter(userProfileSchema);
 

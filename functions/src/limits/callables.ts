@@ -16,7 +16,16 @@ export async function getUsage(request: CallableRequest<unknown>) {
   const user = db().collection("users").doc(caller.uid);
   const [profile, usageDocs] = await Promise.all([
     user.get(),
-    characterId ? user.collection("usage").doc(characterId).get().then((doc) => [doc]) : user.collection("usage").get().then((page) => page.docs),
+    characterId
+      ? user
+          .collection("usage")
+          .doc(characterId)
+          .get()
+          .then((doc) => [doc])
+      : user
+          .collection("usage")
+          .get()
+          .then((page) => page.docs),
   ]);
   const premiumUntil: unknown = profile.get("premiumUntil");
   const untilMs = premiumUntil instanceof Timestamp ? premiumUntil.toMillis() : null;

@@ -14,18 +14,25 @@ export interface UsageCounts {
 export const ZERO_USAGE: UsageCounts = { text: 0, audio: 0, media: 0 };
 
 export type QuotaDecision =
-  | { allowed: true; premium: boolean }
-  | { allowed: false; used: number; limit: number };
+  { allowed: true; premium: boolean } | { allowed: false; used: number; limit: number };
 
-export function quotaDecision(kind: MessageKind, usage: UsageCounts, premium: boolean): QuotaDecision {
+export function quotaDecision(
+  kind: MessageKind,
+  usage: UsageCounts,
+  premium: boolean,
+): QuotaDecision {
   if (premium) return { allowed: true, premium: true };
   const used = usage[kind];
   const limit = FREE_QUOTA[kind];
   return used < limit ? { allowed: true, premium: false } : { allowed: false, used, limit };
 }
 
-export function remaining(usage: UsageCounts, premium: boolean): Record<MessageKind, number | null> {
-  const left = (kind: MessageKind) => (premium ? null : Math.max(0, FREE_QUOTA[kind] - usage[kind]));
+export function remaining(
+  usage: UsageCounts,
+  premium: boolean,
+): Record<MessageKind, number | null> {
+  const left = (kind: MessageKind) =>
+    premium ? null : Math.max(0, FREE_QUOTA[kind] - usage[kind]);
   return { text: left("text"), audio: left("audio"), media: left("media") };
 }
 
@@ -58,18 +65,26 @@ export const RATE_LIMITS = {
 export type RateBucket = keyof typeof RATE_LIMITS;
 
 export type WindowDecision =
-  | { allowed: true; hits: number[] }
-  | { allowed: false; retryAfterMs: number; hits: number[] };
+  { allowed: true; hits: number[] } | { allowed: false; retryAfterMs: number; hits: number[] };
 
 /**
  * Sliding-window log: `hits` are the times of accepted requests. At most `limit` fit in
  * any window; the log never holds more than `limit` entries, so the document stays small.
  */
-export function slidingWindow(hits: readonly number[], nowMs: number, rule: Pick<RateLimit, "limit" | "windowMs">): WindowDecision {
+export function slidingWindow(
+  hits: readonly number[],
+  nowMs: number,
+  rule: Pick<RateLimit, "limit" | "windowMs">,
+): WindowDecision {
   // Hits stamped after `nowMs` are kept: concurrent requests take their clock before their
   // transaction, so a later-committing one may carry an earlier time than hits it finds.
   const recent = hits.filter((at) => at > nowMs - rule.windowMs).sort((a, b) => a - b);
-  if (recent.length < rule.limit) return { allowed: true, hits: [...recent, nowMs].sort((a, b) => a - b) };
+  if (recent.length < rule.limit)
+    return { allowed: true, hits: [...recent, nowMs].sort((a, b) => a - b) };
   const oldest = recent[recent.length - rule.limit] ?? nowMs;
-  return { allowed: false, retryAfterMs: Math.max(1, oldest + rule.windowMs - nowMs), hits: recent.slice(-rule.limit) };
+  return {
+    allowed: false,
+    retryAfterMs: Math.max(1, oldest + rule.windowMs - nowMs),
+    hits: recent.slice(-rule.limit),
+  };
 }

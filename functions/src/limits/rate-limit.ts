@@ -22,7 +22,11 @@ export async function checkRateLimitIn(
   const ref = rateLimitRef(uid, bucket);
   const snapshot = await tx.get(ref);
   const stored = windowDocSchema.safeParse(snapshot.data() ?? {});
-  const decision = slidingWindow(stored.success ? stored.data.hits : [], nowMs, RATE_LIMITS[bucket]);
+  const decision = slidingWindow(
+    stored.success ? stored.data.hits : [],
+    nowMs,
+    RATE_LIMITS[bucket],
+  );
   return {
     decision,
     commit: () => {
@@ -32,7 +36,11 @@ export async function checkRateLimitIn(
 }
 
 /** For callables: throws `resource-exhausted` with the retry time when over the limit. */
-export async function enforceRateLimit(uid: string, bucket: RateBucket, nowMs = Date.now()): Promise<void> {
+export async function enforceRateLimit(
+  uid: string,
+  bucket: RateBucket,
+  nowMs = Date.now(),
+): Promise<void> {
   const decision = await db().runTransaction(async (tx) => {
     const check = await checkRateLimitIn(tx, uid, bucket, nowMs);
     check.commit();

@@ -60,7 +60,8 @@ export function classifyPath(path: string): StorageArea {
   const [root = "", id = "", scope = "", next = "", ...rest] = path.split("/");
   if (root === "user-content" && ID.test(id) && scope !== "") {
     // Profile pictures (user-content/{uid}/avatars/{file}) are public to signed-in users.
-    if (scope === "avatars" && next !== "" && rest.length === 0) return { area: "user-avatar", uid: id };
+    if (scope === "avatars" && next !== "" && rest.length === 0)
+      return { area: "user-avatar", uid: id };
     return { area: "user", uid: id };
   }
   if (root === "characters" && ID.test(id)) {

@@ -5,7 +5,12 @@
 import { Timestamp } from "firebase-admin/firestore";
 import { db } from "../shared/firebase";
 import { profileRef, userDoc } from "../identity/profiles";
-import { decidePayment, type PaymentAction, type PaymentStatus, type PremiumEffect } from "./events";
+import {
+  decidePayment,
+  type PaymentAction,
+  type PaymentStatus,
+  type PremiumEffect,
+} from "./events";
 import { paymentDoc, paymentRef, paymentState, stripeEventRef, uidForCustomer } from "./store";
 
 export type ApplyOutcome =
@@ -32,7 +37,10 @@ export async function eventProcessed(eventId: string): Promise<boolean> {
   return (await stripeEventRef(eventId).get()).exists;
 }
 
-export async function applyPaymentAction(action: PaymentAction, options: ApplyOptions): Promise<ApplyOutcome> {
+export async function applyPaymentAction(
+  action: PaymentAction,
+  options: ApplyOptions,
+): Promise<ApplyOutcome> {
   // Ten identical deliveries at once contend for the same documents; each retry finds the
   // marker of the one that committed.
   return db().runTransaction(
@@ -47,7 +55,8 @@ export async function applyPaymentAction(action: PaymentAction, options: ApplyOp
 
       let uid = previous?.uid ?? null;
       if (action.kind === "checkout" && uid === null) {
-        uid = action.uid ?? (action.customerId ? await uidForCustomer(tx, action.customerId) : null);
+        uid =
+          action.uid ?? (action.customerId ? await uidForCustomer(tx, action.customerId) : null);
       }
       // A malformed profile throws here (StoredDataError), before anything is written.
       const profile = uid === null ? undefined : (await tx.get(profileRef(uid))).data();
@@ -56,16 +65,21 @@ export async function applyPaymentAction(action: PaymentAction, options: ApplyOp
         return { kind: "unknown-user", uid, customerId: action.customerId };
       }
 
-      const decision = decidePayment(previous, action.kind === "checkout" ? { ...action, uid } : action, {
-        nowMs,
-        currentUntilMs: profile?.premiumUntil?.toMillis() ?? null,
-        defaultDays: options.defaultDays,
-        receiptUrl: options.receiptUrl ?? null,
-      });
+      const decision = decidePayment(
+        previous,
+        action.kind === "checkout" ? { ...action, uid } : action,
+        {
+          nowMs,
+          currentUntilMs: profile?.premiumUntil?.toMillis() ?? null,
+          defaultDays: options.defaultDays,
+          receiptUrl: options.receiptUrl ?? null,
+        },
+      );
       const now = Timestamp.fromMillis(nowMs);
       if (decision.changed) tx.set(ref, paymentDoc(decision.record, stored?.createdAt ?? now, now));
       if (profile && decision.record.uid !== null && decision.effect !== "none") {
-        const premiumUntil = decision.premiumUntilMs === null ? null : Timestamp.fromMillis(decision.premiumUntilMs);
+        const premiumUntil =
+          decision.premiumUntilMs === null ? null : Timestamp.fromMillis(decision.premiumUntilMs);
         tx.update(userDoc(decision.record.uid), { premiumUntil, updatedAt: now });
       }
       if (options.event) {

@@ -63,9 +63,14 @@ export function customerIdempotencyKey(uid: string): string {
 export async function ensureStripeCustomer(stripe: Stripe, caller: Caller): Promise<string> {
   const ref = stripeCustomerRef(caller.uid);
   const found = await db().runTransaction(async (tx) => {
-    const profile = await ensureProfileIn(tx, { uid: caller.uid, email: caller.email, displayName: null });
+    const profile = await ensureProfileIn(tx, {
+      uid: caller.uid,
+      email: caller.email,
+      displayName: null,
+    });
     const mapping = await tx.get(ref);
-    if (profile.deactivated) throw new HttpsError("failed-precondition", "This account is deactivated.");
+    if (profile.deactivated)
+      throw new HttpsError("failed-precondition", "This account is deactivated.");
     const stored = mapping.data();
     if (stored?.customerId) return { customerId: stored.customerId, email: profile.email };
     if (!stored) {
@@ -118,7 +123,11 @@ export async function createCheckoutSession(
 
   const stripe = stripeClient(settings);
   const customerId = await ensureStripeCustomer(stripe, caller);
-  const metadata = { uid: caller.uid, purpose: PREMIUM_PURPOSE, days: String(settings.premiumDays) };
+  const metadata = {
+    uid: caller.uid,
+    purpose: PREMIUM_PURPOSE,
+    days: String(settings.premiumDays),
+  };
   const lineItem: Stripe.Checkout.SessionCreateParams.LineItem = settings.stripePriceId
     ? { price: settings.stripePriceId, quantity: 1 }
     : {
@@ -155,14 +164,19 @@ export async function createCheckoutSession(
 
 const portalInput = z.strictObject({ returnUrl: urlField });
 
-export async function createPortalSession(request: CallableRequest<unknown>): Promise<{ url: string }> {
+export async function createPortalSession(
+  request: CallableRequest<unknown>,
+): Promise<{ url: string }> {
   const caller = requireAuth(request);
   const settings = requirePayments();
   const input = parseInput(portalInput, request.data);
   const returnUrl = allowedUrl(settings, input.returnUrl, "return", "returnUrl");
   const customerId = (await stripeCustomerRef(caller.uid).get()).data()?.customerId;
   if (!customerId) {
-    throw new HttpsError("failed-precondition", "There is no payment history for this account yet.");
+    throw new HttpsError(
+      "failed-precondition",
+      "There is no payment history for this account yet.",
+    );
   }
   const session = await stripeClient(settings)
     .billingPortal.sessions.create({ customer: customerId, return_url: returnUrl })
@@ -175,7 +189,11 @@ export async function createPortalSession(request: CallableRequest<unknown>): Pr
 // ---- verifyCheckoutSession ------------------------------------------------------------------
 
 const verifyInput = z.strictObject({
-  sessionId: z.string().min(1).max(255).regex(/^cs_[A-Za-z0-9_]+$/, "is not a Checkout session id"),
+  sessionId: z
+    .string()
+    .min(1)
+    .max(255)
+    .regex(/^cs_[A-Za-z0-9_]+$/, "is not a Checkout session id"),
 });
 
 export type CheckoutStatus = PaymentStatus | "open" | "expired";

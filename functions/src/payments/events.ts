@@ -151,11 +151,20 @@ export function metadataDays(value: string | undefined): number | null {
   return days >= MIN_PREMIUM_DAYS && days <= MAX_PREMIUM_DAYS ? days : null;
 }
 
-function parseObject<S extends z.ZodType>(schema: S, value: unknown, eventId: string, type: string): z.output<S> {
+function parseObject<S extends z.ZodType>(
+  schema: S,
+  value: unknown,
+  eventId: string,
+  type: string,
+): z.output<S> {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   const issue = result.error.issues[0];
-  throw new EventShapeError(eventId, type, issue ? `${issue.path.join(".")}: ${issue.message}` : "invalid");
+  throw new EventShapeError(
+    eventId,
+    type,
+    issue ? `${issue.path.join(".")}: ${issue.message}` : "invalid",
+  );
 }
 
 function checkoutDecision(eventId: string, type: HandledEventType, object: unknown): EventDecision {
@@ -200,7 +209,8 @@ export function decideEvent(event: unknown): EventDecision {
   if (!envelope.success) throw new EventShapeError("?", "?", "not a Stripe event envelope");
   const { id: eventId, type } = envelope.data;
   const object = envelope.data.data.object;
-  if (!isHandledEventType(type)) return { act: false, eventId, type, reason: "event type not handled" };
+  if (!isHandledEventType(type))
+    return { act: false, eventId, type, reason: "event type not handled" };
   switch (type) {
     case "checkout.session.completed":
     case "checkout.session.async_payment_succeeded":
@@ -363,7 +373,11 @@ export function decidePayment(
   let effect: PremiumEffect = "none";
   let premiumUntilMs = context.currentUntilMs;
   if (record.status === "paid" && startStatus !== "paid" && record.uid !== null) {
-    const grant = grantPremium(context.currentUntilMs, context.nowMs, record.periodDays ?? context.defaultDays);
+    const grant = grantPremium(
+      context.currentUntilMs,
+      context.nowMs,
+      record.periodDays ?? context.defaultDays,
+    );
     record.grantedMs = grant.grantedMs;
     record.periodStartMs = grant.periodStartMs;
     record.periodEndMs = grant.periodEndMs;
@@ -373,5 +387,10 @@ export function decidePayment(
     premiumUntilMs = revokePremium(context.currentUntilMs, before.grantedMs, context.nowMs);
     effect = "revoked";
   }
-  return { record, effect, premiumUntilMs, changed: previous === null || !sameState(before, record) };
+  return {
+    record,
+    effect,
+    premiumUntilMs,
+    changed: previous === null || !sameState(before, record),
+  };
 }

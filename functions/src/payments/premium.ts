@@ -31,7 +31,9 @@ export interface Grant {
 
 export function grantPremium(currentUntilMs: number | null, nowMs: number, days: number): Grant {
   if (!Number.isInteger(days) || days < MIN_PREMIUM_DAYS || days > MAX_PREMIUM_DAYS) {
-    throw new RangeError(`premium days must be an integer from ${MIN_PREMIUM_DAYS} to ${MAX_PREMIUM_DAYS}, got ${days}`);
+    throw new RangeError(
+      `premium days must be an integer from ${MIN_PREMIUM_DAYS} to ${MAX_PREMIUM_DAYS}, got ${days}`,
+    );
   }
   const periodStartMs = Math.max(nowMs, currentUntilMs ?? nowMs);
   const grantedMs = days * DAY_MS;
@@ -42,7 +44,11 @@ export function grantPremium(currentUntilMs: number | null, nowMs: number, days:
  * The expiry after removing `grantedMs` (what one payment added). Null stays null; an
  * expiry at or before now is unchanged; otherwise the result is never below now.
  */
-export function revokePremium(currentUntilMs: number | null, grantedMs: number, nowMs: number): number | null {
+export function revokePremium(
+  currentUntilMs: number | null,
+  grantedMs: number,
+  nowMs: number,
+): number | null {
   if (currentUntilMs === null || currentUntilMs <= nowMs || grantedMs <= 0) return currentUntilMs;
   return Math.max(nowMs, currentUntilMs - grantedMs);
 }

@@ -43,15 +43,24 @@ export const stripeEventSchema = z.object({
 export type StripeEventDoc = z.infer<typeof stripeEventSchema>;
 
 export function stripeCustomerRef(uid: string) {
-  return db().collection("stripeCustomers").doc(uid).withConverter(zodConverter(stripeCustomerSchema));
+  return db()
+    .collection("stripeCustomers")
+    .doc(uid)
+    .withConverter(zodConverter(stripeCustomerSchema));
 }
 
 export function paymentRef(paymentIntentId: string) {
-  return db().collection("payments").doc(paymentIntentId).withConverter(zodConverter(paymentSchema));
+  return db()
+    .collection("payments")
+    .doc(paymentIntentId)
+    .withConverter(zodConverter(paymentSchema));
 }
 
 export function stripeEventRef(eventId: string) {
-  return db().collection("stripeEvents").doc(eventId).withConverter(zodConverter(stripeEventSchema));
+  return db()
+    .collection("stripeEvents")
+    .doc(eventId)
+    .withConverter(zodConverter(stripeEventSchema));
 }
 
 /** The user a Stripe customer belongs to, read inside the transaction. */
@@ -82,7 +91,11 @@ export function paymentState(doc: PaymentDoc): PaymentState {
   };
 }
 
-export function paymentDoc(state: PaymentState, createdAt: Timestamp, updatedAt: Timestamp): PaymentDoc {
+export function paymentDoc(
+  state: PaymentState,
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+): PaymentDoc {
   return {
     uid: state.uid,
     sessionId: state.sessionId,

@@ -21,7 +21,9 @@ export function requirePayments(settings: Settings = readSettings()): Settings {
     throw new HttpsError("failed-precondition", NOT_CONFIGURED);
   }
   if (!stripeEndpoint(settings.stripeApiUrl)) {
-    logger.error("STRIPE_API_URL is not an http(s) origin", { stripeApiUrl: settings.stripeApiUrl });
+    logger.error("STRIPE_API_URL is not an http(s) origin", {
+      stripeApiUrl: settings.stripeApiUrl,
+    });
     throw new HttpsError("failed-precondition", NOT_CONFIGURED);
   }
   return settings;

@@ -27,12 +27,17 @@ export function normalizeOrigins(origins: readonly string[]): string[] {
   const out = new Set<string>();
   for (const entry of origins) {
     const parsed = parseUrl(entry.trim());
-    if (parsed && (parsed.protocol === "http:" || parsed.protocol === "https:")) out.add(parsed.origin);
+    if (parsed && (parsed.protocol === "http:" || parsed.protocol === "https:"))
+      out.add(parsed.origin);
   }
   return [...out];
 }
 
-export function checkReturnUrl(raw: string, kind: ReturnUrlKind, allowedOrigins: readonly string[]): UrlCheck {
+export function checkReturnUrl(
+  raw: string,
+  kind: ReturnUrlKind,
+  allowedOrigins: readonly string[],
+): UrlCheck {
   if (raw.length === 0) return { ok: false, reason: "is empty" };
   if (raw.length > MAX_RETURN_URL_LENGTH) {
     return { ok: false, reason: `is longer than ${MAX_RETURN_URL_LENGTH} characters` };
@@ -42,7 +47,8 @@ export function checkReturnUrl(raw: string, kind: ReturnUrlKind, allowedOrigins:
   if (url.protocol !== "http:" && url.protocol !== "https:") {
     return { ok: false, reason: "must be an http or https URL" };
   }
-  if (url.username !== "" || url.password !== "") return { ok: false, reason: "must not contain credentials" };
+  if (url.username !== "" || url.password !== "")
+    return { ok: false, reason: "must not contain credentials" };
   if (!normalizeOrigins(allowedOrigins).includes(url.origin)) {
     return { ok: false, reason: `origin ${url.origin} is not allowed` };
   }
@@ -66,7 +72,8 @@ export function stripeEndpoint(apiUrl: string): StripeEndpoint | null {
   const url = parseUrl(apiUrl.trim());
   if (!url) return null;
   if (url.protocol !== "http:" && url.protocol !== "https:") return null;
-  if (url.username !== "" || url.password !== "" || url.search !== "" || url.hash !== "") return null;
+  if (url.username !== "" || url.password !== "" || url.search !== "" || url.hash !== "")
+    return null;
   if (url.pathname !== "/" && url.pathname !== "") return null;
   const protocol = url.protocol === "https:" ? "https" : "http";
   return {

@@ -24,7 +24,9 @@ function reply(res: Response, status: number, body: Record<string, unknown>): vo
 async function receiptUrlFor(stripe: Stripe, action: PaymentAction): Promise<string | null> {
   if (action.kind !== "checkout" || action.outcome !== "paid") return null;
   try {
-    const intent = await stripe.paymentIntents.retrieve(action.paymentIntentId, { expand: ["latest_charge"] });
+    const intent = await stripe.paymentIntents.retrieve(action.paymentIntentId, {
+      expand: ["latest_charge"],
+    });
     const charge = intent.latest_charge;
     return typeof charge === "object" && charge !== null ? (charge.receipt_url ?? null) : null;
   } catch (error) {
@@ -46,7 +48,9 @@ export async function handleStripeWebhook(req: Request, res: Response): Promise<
   const feature = describeFeatures(settings).stripe;
   if (!feature.enabled || !stripeEndpoint(settings.stripeApiUrl)) {
     // Not 2xx: events sent before the secrets were set are delivered again once they are.
-    logger.error("stripe webhook called while payments are not configured", { reason: feature.reason });
+    logger.error("stripe webhook called while payments are not configured", {
+      reason: feature.reason,
+    });
     reply(res, 503, { error: "payments are not configured" });
     return;
   }
@@ -68,7 +72,11 @@ export async function handleStripeWebhook(req: Request, res: Response): Promise<
   try {
     const decision = decideEvent(event);
     if (!decision.act) {
-      logger.info("stripe event ignored", { eventId: decision.eventId, type: decision.type, reason: decision.reason });
+      logger.info("stripe event ignored", {
+        eventId: decision.eventId,
+        type: decision.type,
+        reason: decision.reason,
+      });
       reply(res, 200, { received: true, outcome: "ignored" });
       return;
     }

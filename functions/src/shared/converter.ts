@@ -1,6 +1,10 @@
 // Typed Firestore access: every document read goes through its collection's zod schema,
 // so code never trusts a cast about what is stored.
-import type { DocumentData, FirestoreDataConverter, QueryDocumentSnapshot } from "firebase-admin/firestore";
+import type {
+  DocumentData,
+  FirestoreDataConverter,
+  QueryDocumentSnapshot,
+} from "firebase-admin/firestore";
 import type { z } from "zod";
 
 export class StoredDataError extends Error {

@@ -6,7 +6,8 @@ import { adminStorage } from "./firebase";
 
 /** Against the emulators without a Storage emulator, there is no bucket to talk to. */
 export function storageReachable(): boolean {
-  const emulated = process.env.FUNCTIONS_EMULATOR === "true" || Boolean(process.env.FIRESTORE_EMULATOR_HOST);
+  const emulated =
+    process.env.FUNCTIONS_EMULATOR === "true" || Boolean(process.env.FIRESTORE_EMULATOR_HOST);
   if (!emulated) return true;
   return Boolean(process.env.FIREBASE_STORAGE_EMULATOR_HOST || process.env.STORAGE_EMULATOR_HOST);
 }

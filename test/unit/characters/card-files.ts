@@ -52,16 +52,26 @@ export function textChunks(png: Uint8Array): [string, string][] {
 export function withTextChunks(png: Uint8Array, texts: [string, string][]): Uint8Array {
   const bytes = Buffer.from(png);
   const iend = bytes.length - 12;
-  const added = texts.map(([keyword, text]) => chunk("tEXt", Buffer.from(`${keyword}\0${text}`, "latin1")));
+  const added = texts.map(([keyword, text]) =>
+    chunk("tEXt", Buffer.from(`${keyword}\0${text}`, "latin1")),
+  );
   return Buffer.concat([bytes.subarray(0, iend), ...added, bytes.subarray(iend)]);
 }
 
-export async function solidPng(width: number, height: number, rgb: [number, number, number]): Promise<Uint8Array> {
+export async function solidPng(
+  width: number,
+  height: number,
+  rgb: [number, number, number],
+): Promise<Uint8Array> {
   const [r, g, b] = rgb;
-  return sharp({ create: { width, height, channels: 3, background: { r, g, b } } }).png().toBuffer();
+  return sharp({ create: { width, height, channels: 3, background: { r, g, b } } })
+    .png()
+    .toBuffer();
 }
 
-export async function describePng(png: Uint8Array): Promise<{ width: number; height: number; pixels: Buffer }> {
+export async function describePng(
+  png: Uint8Array,
+): Promise<{ width: number; height: number; pixels: Buffer }> {
   const { data, info } = await sharp(png).raw().toBuffer({ resolveWithObject: true });
   return { width: info.width, height: info.height, pixels: data };
 }

@@ -25,7 +25,11 @@ function refusal(attempt: () => unknown): CardError {
 }
 
 const importJson = (card: unknown) => cardToCharacter(parseCardJson(JSON.stringify(card)));
-const v2 = (data: Record<string, unknown>) => ({ spec: "chara_card_v2", spec_version: "2.0", data: { name: "Test", ...data } });
+const v2 = (data: Record<string, unknown>) => ({
+  spec: "chara_card_v2",
+  spec_version: "2.0",
+  data: { name: "Test", ...data },
+});
 
 describe("refusing JSON that is not a card", () => {
   it("refuses text that is not JSON", () => {
@@ -39,7 +43,9 @@ describe("refusing JSON that is not a card", () => {
   });
 
   it("refuses an object that is no card at all", () => {
-    expect(refusal(() => parseCardJson('{"title": "shopping list"}')).reason).toMatch(/not a character card/);
+    expect(refusal(() => parseCardJson('{"title": "shopping list"}')).reason).toMatch(
+      /not a character card/,
+    );
   });
 
   it("refuses an unknown or malformed spec", () => {
@@ -51,10 +57,18 @@ describe("refusing JSON that is not a card", () => {
   });
 
   it("refuses a card without a name or with fields of the wrong type", () => {
-    expect(refusal(() => importJson({ spec: "chara_card_v2", data: {} })).reason).toBe("name: is missing");
-    expect(refusal(() => importJson({ spec: "chara_card_v2", data: { name: "   " } })).field).toBe("name");
-    expect(refusal(() => importJson(v2({ description: 12 }))).reason).toBe("description: should be text");
-    expect(refusal(() => importJson(v2({ alternate_greetings: "hi" }))).field).toBe("alternate_greetings");
+    expect(refusal(() => importJson({ spec: "chara_card_v2", data: {} })).reason).toBe(
+      "name: is missing",
+    );
+    expect(refusal(() => importJson({ spec: "chara_card_v2", data: { name: "   " } })).field).toBe(
+      "name",
+    );
+    expect(refusal(() => importJson(v2({ description: 12 }))).reason).toBe(
+      "description: should be text",
+    );
+    expect(refusal(() => importJson(v2({ alternate_greetings: "hi" }))).field).toBe(
+      "alternate_greetings",
+    );
   });
 
   it("refuses card JSON over 2 MB", () => {
@@ -69,11 +83,15 @@ describe("refusing fields over the model's limits", () => {
       "description: is too long (at most 8000 characters)",
     );
     expect(refusal(() => importJson(v2({ first_mes: "g".repeat(4001) }))).field).toBe("first_mes");
-    expect(refusal(() => importJson(v2({ personality: "p".repeat(4001) }))).field).toBe("personality");
-    expect(refusal(() => importJson(v2({ system_prompt: "s".repeat(8001) }))).field).toBe("system_prompt");
-    expect(refusal(() => importJson(v2({ alternate_greetings: ["ok", "a".repeat(4001)] }))).field).toBe(
-      "alternate_greetings[1]",
+    expect(refusal(() => importJson(v2({ personality: "p".repeat(4001) }))).field).toBe(
+      "personality",
     );
+    expect(refusal(() => importJson(v2({ system_prompt: "s".repeat(8001) }))).field).toBe(
+      "system_prompt",
+    );
+    expect(
+      refusal(() => importJson(v2({ alternate_greetings: ["ok", "a".repeat(4001)] }))).field,
+    ).toBe("alternate_greetings[1]");
   });
 
   it("refuses too many tags and tags that stay invalid after tidying", () => {
@@ -88,17 +106,24 @@ describe("refusing fields over the model's limits", () => {
   it("names the lorebook entry at fault", () => {
     const book = (entry: Record<string, unknown>) => ({
       extensions: {},
-      entries: [{ keys: ["a"], content: "fine", extensions: {}, enabled: true, insertion_order: 1 }, entry],
+      entries: [
+        { keys: ["a"], content: "fine", extensions: {}, enabled: true, insertion_order: 1 },
+        entry,
+      ],
     });
     const entry = { keys: ["b"], extensions: {}, enabled: true, insertion_order: 2 };
-    expect(refusal(() => importJson(v2({ character_book: book({ ...entry, content: "c".repeat(4001) }) }))).reason).toBe(
-      "character_book.entries[1].content: is too long (at most 4000 characters)",
-    );
-    expect(refusal(() => importJson(v2({ character_book: book({ ...entry, content: "" }) }))).reason).toBe(
-      "character_book.entries[1].content: must not be empty",
-    );
     expect(
-      refusal(() => importJson(v2({ character_book: book({ ...entry, content: "x", insertion_order: 2.5 }) }))).reason,
+      refusal(() =>
+        importJson(v2({ character_book: book({ ...entry, content: "c".repeat(4001) }) })),
+      ).reason,
+    ).toBe("character_book.entries[1].content: is too long (at most 4000 characters)");
+    expect(
+      refusal(() => importJson(v2({ character_book: book({ ...entry, content: "" }) }))).reason,
+    ).toBe("character_book.entries[1].content: must not be empty");
+    expect(
+      refusal(() =>
+        importJson(v2({ character_book: book({ ...entry, content: "x", insertion_order: 2.5 }) })),
+      ).reason,
     ).toBe("character_book.entries[1].insertion_order: should be a whole number");
     expect(refusal(() => importJson(v2({ character_book: book({ ...entry }) }))).field).toBe(
       "character_book.entries[1].content",
@@ -106,9 +131,13 @@ describe("refusing fields over the model's limits", () => {
   });
 
   it("refuses our own extension when it does not fit the model", () => {
-    const hot = refusal(() => importJson(v2({ extensions: { aichat: { ai: { temperature: 5 } } } })));
+    const hot = refusal(() =>
+      importJson(v2({ extensions: { aichat: { ai: { temperature: 5 } } } })),
+    );
     expect(hot.field).toBe("extensions.aichat.ai.temperature");
-    const trait = refusal(() => importJson(v2({ extensions: { aichat: { personality: { traits: ["grumpy"] } } } })));
+    const trait = refusal(() =>
+      importJson(v2({ extensions: { aichat: { personality: { traits: ["grumpy"] } } } })),
+    );
     expect(trait.field).toBe("extensions.aichat.personality.traits[0]");
     expect(refusal(() => importJson(v2({ extensions: { aichat: { mood: "x" } } }))).reason).toBe(
       "extensions.aichat: has fields this app does not know: mood",
@@ -118,15 +147,19 @@ describe("refusing fields over the model's limits", () => {
 
 describe("refusing PNG files that hold no usable card", () => {
   it("refuses bytes that are not a PNG", () => {
-    expect(refusal(() => parseCardPng(new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 0, 16, 74, 70]))).reason).toMatch(
+    expect(
+      refusal(() => parseCardPng(new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 0, 16, 74, 70]))).reason,
+    ).toMatch(/not a PNG/);
+    expect(refusal(() => parseCardPng(Buffer.from("just some text, long enough"))).reason).toMatch(
       /not a PNG/,
     );
-    expect(refusal(() => parseCardPng(Buffer.from("just some text, long enough"))).reason).toMatch(/not a PNG/);
     expect(refusal(() => parseCardPng(new Uint8Array())).reason).toMatch(/not a PNG/);
   });
 
   it("refuses a PNG without a card chunk", async () => {
-    expect(refusal(() => parseCardPng(withTextChunks(new Uint8Array(0), []))).reason).toMatch(/not a PNG/);
+    expect(refusal(() => parseCardPng(withTextChunks(new Uint8Array(0), []))).reason).toMatch(
+      /not a PNG/,
+    );
     const plain = await solidPng(4, 4, [1, 2, 3]);
     expect(refusal(() => parseCardPng(plain)).reason).toMatch(/no character card/);
     const otherText = withTextChunks(plain, [["Comment", "made with love"]]);
@@ -157,13 +190,17 @@ describe("refusing PNG files that hold no usable card", () => {
     const image = await solidPng(4, 4, [9, 9, 9]);
     const inChunk = (text: string) =>
       refusal(() => cardToCharacter(parseCardPng(withTextChunks(image, [["chara", text]]))));
-    expect(inChunk("this is not base64 at all!").reason).toMatch(/`chara` chunk is not valid base64/);
+    expect(inChunk("this is not base64 at all!").reason).toMatch(
+      /`chara` chunk is not valid base64/,
+    );
     expect(inChunk(Buffer.from([0xc3, 0x28, 0xff]).toString("base64")).reason).toMatch(/UTF-8/);
     expect(inChunk(Buffer.from("{ not json", "utf8").toString("base64")).reason).toMatch(
       /`chara` chunk: the card is not valid JSON/,
     );
     expect(inChunk(base64Json([1, 2, 3])).reason).toMatch(/must be a JSON object/);
-    expect(inChunk(base64Json({ spec: "chara_card_v2", data: { name: "x".repeat(81) } })).reason).toMatch(/name/);
+    expect(
+      inChunk(base64Json({ spec: "chara_card_v2", data: { name: "x".repeat(81) } })).reason,
+    ).toMatch(/name/);
   });
 
   it("refuses a broken `ccv3` chunk even when `chara` is fine", async () => {
@@ -177,6 +214,8 @@ describe("refusing PNG files that hold no usable card", () => {
 
   it("refuses to embed a card in an image that is not a PNG", () => {
     const character = characterInputSchema.parse({ profile: { name: "Anyone" } });
-    expect(refusal(() => characterToCardPng(character, Buffer.from("GIF89a-not-a-png"))).reason).toMatch(/not a PNG/);
+    expect(
+      refusal(() => characterToCardPng(character, Buffer.from("GIF89a-not-a-png"))).reason,
+    ).toMatch(/not a PNG/);
   });
 });

@@ -147,7 +147,12 @@ describe("importing a V2 card", () => {
         position: "after_char",
       },
     });
-    expect(second).toMatchObject({ id: "entry-1", enabled: false, insertionOrder: 1, extensions: {} });
+    expect(second).toMatchObject({
+      id: "entry-1",
+      enabled: false,
+      insertionOrder: 1,
+      extensions: {},
+    });
     expect(input.ai.lorebook).toEqual({
       name: "Cloud Sea Atlas",
       description: "Places Mira has charted.",
@@ -233,7 +238,10 @@ describe("importing a V3 card", () => {
     expect(input.profile.name).toBe("Mira Vale (V3)");
     expect(input.profile.nickname).toBe("Mira");
     expect(input.profile.groupOnlyGreetings).toEqual(["Everyone, gather round the chart table!"]);
-    expect(input.ai.knowledgeBase[0]).toMatchObject({ id: "wind-lore", extensions: { use_regex: true } });
+    expect(input.ai.knowledgeBase[0]).toMatchObject({
+      id: "wind-lore",
+      extensions: { use_regex: true },
+    });
   });
 
   it("keeps assets, dates, source and multilingual notes so an export restores them", () => {
@@ -273,7 +281,10 @@ describe("a lorebook with 50 entries", () => {
     insertion_order: (i * 37) % 50,
     ...(i % 2 === 0 ? { id: i * 10 } : {}),
   }));
-  const input = importJson({ ...v2Card, data: { ...v2Card.data, character_book: { extensions: {}, entries } } });
+  const input = importJson({
+    ...v2Card,
+    data: { ...v2Card.data, character_book: { extensions: {}, entries } },
+  });
 
   it("maps every entry in the card's order", () => {
     expect(input.ai.knowledgeBase).toHaveLength(50);
@@ -288,7 +299,9 @@ describe("a lorebook with 50 entries", () => {
 
   it("exports them in the same order with the same content", () => {
     const book = characterToCardV2(input).data.character_book;
-    expect(book).toMatchObject({ entries: entries.map((e) => ({ content: e.content, extensions: e.extensions })) });
+    expect(book).toMatchObject({
+      entries: entries.map((e) => ({ content: e.content, extensions: e.extensions })),
+    });
   });
 });
 

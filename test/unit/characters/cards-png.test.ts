@@ -9,7 +9,14 @@ import {
   parseCardPng,
 } from "../../../functions/src/characters/cards";
 import { characterInputSchema } from "../../../functions/src/characters/model";
-import { describePng, pngCard, solidPng, textChunks, withTextChunks, base64Json } from "./card-files";
+import {
+  describePng,
+  pngCard,
+  solidPng,
+  textChunks,
+  withTextChunks,
+  base64Json,
+} from "./card-files";
 
 const v2 = (name: string) => ({
   spec: "chara_card_v2",
@@ -22,7 +29,8 @@ const v3 = (name: string) => ({
   data: { name, nickname: `${name} the Third`, group_only_greetings: [], first_mes: "Hi, all." },
 });
 
-const fromBase64 = (text: string): unknown => JSON.parse(Buffer.from(text, "base64").toString("utf8"));
+const fromBase64 = (text: string): unknown =>
+  JSON.parse(Buffer.from(text, "base64").toString("utf8"));
 
 describe("importing a PNG card", () => {
   it("reads a card from a `chara` chunk", async () => {
@@ -46,8 +54,14 @@ describe("importing a PNG card", () => {
   it("prefers `ccv3` when both chunks are present, in either order", async () => {
     const image = await solidPng(4, 4, [0, 0, 0]);
     for (const order of [
-      [["chara", base64Json(v2("Old Name"))], ["ccv3", base64Json(v3("New Name"))]],
-      [["ccv3", base64Json(v3("New Name"))], ["chara", base64Json(v2("Old Name"))]],
+      [
+        ["chara", base64Json(v2("Old Name"))],
+        ["ccv3", base64Json(v3("New Name"))],
+      ],
+      [
+        ["ccv3", base64Json(v3("New Name"))],
+        ["chara", base64Json(v2("Old Name"))],
+      ],
     ] satisfies [string, string][][]) {
       const card = parseCardPng(withTextChunks(image, order));
       expect(card.version).toBe(3);
@@ -57,7 +71,9 @@ describe("importing a PNG card", () => {
 
   it("returns the image, without its card chunks, as the avatar", async () => {
     const image = await solidPng(16, 12, [30, 120, 200]);
-    const { avatarPng } = cardToCharacter(parseCardPng(await pngCard({ chara: v2("Pip"), ccv3: v3("Pip") })));
+    const { avatarPng } = cardToCharacter(
+      parseCardPng(await pngCard({ chara: v2("Pip"), ccv3: v3("Pip") })),
+    );
     expect(avatarPng).toBeDefined();
     const avatar = avatarPng ?? new Uint8Array();
     expect(textChunks(avatar).map(([keyword]) => keyword)).not.toContain("chara");

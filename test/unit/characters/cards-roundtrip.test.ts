@@ -45,7 +45,7 @@ const characters: Record<string, CharacterInput> = {
       personalitySummary: "meticulous, kind",
       premiumOnly: true,
       creator: "someone",
-      creatorNotes: "Notes with \"quotes\" and 日本語 text.",
+      creatorNotes: 'Notes with "quotes" and 日本語 text.',
       characterVersion: "3.1.4",
       extensions: {
         depth_prompt: { prompt: "He hums.", depth: 2 },
@@ -78,9 +78,19 @@ const characters: Record<string, CharacterInput> = {
           insertionOrder: -5,
           priority: 99,
           name: "Pendulum",
-          extensions: { comment: "old", selective: true, secondary_keys: ["swing"], extensions: { a: 1 } },
+          extensions: {
+            comment: "old",
+            selective: true,
+            secondary_keys: ["swing"],
+            extensions: { a: 1 },
+          },
         },
-        { id: "gear-room", keys: [], content: "Gears everywhere.", extensions: { use_regex: true } },
+        {
+          id: "gear-room",
+          keys: [],
+          content: "Gears everywhere.",
+          extensions: { use_regex: true },
+        },
       ],
     },
   }),
@@ -142,7 +152,9 @@ describe("seed characters", () => {
   });
 
   it("each have a distinct personality, a tagline, greetings, dialogue, scenario and tags", () => {
-    const personalities = new Set(imported.map(({ input }) => JSON.stringify(input.profile.personality)));
+    const personalities = new Set(
+      imported.map(({ input }) => JSON.stringify(input.profile.personality)),
+    );
     expect(personalities.size).toBe(8);
     for (const { input } of imported) {
       const { profile } = input;
@@ -160,7 +172,14 @@ describe("seed characters", () => {
   it("differ in AI settings, and only one overrides the system prompt", () => {
     const settings = new Set(
       imported.map(({ input: { ai } }) =>
-        JSON.stringify([ai.model, ai.temperature, ai.maxTokens, ai.contextWindow, ai.knowledgeBudgetTokens, ai.restrictedTopics]),
+        JSON.stringify([
+          ai.model,
+          ai.temperature,
+          ai.maxTokens,
+          ai.contextWindow,
+          ai.knowledgeBudgetTokens,
+          ai.restrictedTopics,
+        ]),
       ),
     );
     expect(settings.size).toBe(8);

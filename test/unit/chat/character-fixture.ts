@@ -62,7 +62,11 @@ export function sentence(random: () => number, wordCount: number): string {
 }
 
 /** `count` alternating turns, oldest first, each tagged with its index ("#12"). */
-export function conversation(count: number, random = seededRandom(1), maxWords = 40): ContextTurn[] {
+export function conversation(
+  count: number,
+  random = seededRandom(1),
+  maxWords = 40,
+): ContextTurn[] {
   return Array.from({ length: count }, (_, index) => ({
     role: index % 2 === 0 ? "user" : "assistant",
     text: `#${index} ${sentence(random, 1 + Math.floor(random() * maxWords))}`,

@@ -76,7 +76,10 @@ describe("fake OpenAI: chat completions", () => {
       newMessage: { role: "user", text: "Where are we sailing?", imageUrl: "https://img/map.png" },
       model: "gpt-4o",
     });
-    const completion = await client.chat.completions.create({ model: "gpt-4o", messages: prompt.messages });
+    const completion = await client.chat.completions.create({
+      model: "gpt-4o",
+      messages: prompt.messages,
+    });
     expect(completion.choices[0]?.message.content).toContain("Captain Ro");
   });
 
@@ -143,7 +146,8 @@ describe("fake OpenAI: chat completions", () => {
 
   it("fails the first N calls with the given status, then succeeds (SDK retries off)", async () => {
     const content = `retry me ${Date.now()} [[fail:429x2]]`;
-    const call = () => client.chat.completions.create({ model: "gpt-4o-mini", messages: [system, user(content)] });
+    const call = () =>
+      client.chat.completions.create({ model: "gpt-4o-mini", messages: [system, user(content)] });
     for (let attempt = 0; attempt < 2; attempt++) {
       const error: unknown = await call().catch((thrown: unknown) => thrown);
       expect(error).toBeInstanceOf(RateLimitError);
@@ -157,19 +161,24 @@ describe("fake OpenAI: chat completions", () => {
   });
 
   it("fails every call without a count, and counts per exact message text", async () => {
-    const always = client.chat.completions.create({ model: "m", messages: [user("x [[fail:500]]")] });
+    const always = client.chat.completions.create({
+      model: "m",
+      messages: [user("x [[fail:500]]")],
+    });
     await expect(always).rejects.toMatchObject({ status: 500 });
-    await expect(client.chat.completions.create({ model: "m", messages: [user("x [[fail:500]]")] })).rejects.toMatchObject(
-      { status: 500 },
-    );
-    await expect(client.chat.completions.create({ model: "m", messages: [user("a [[fail:500x1]]")] })).rejects.toMatchObject(
-      { status: 500 },
-    );
+    await expect(
+      client.chat.completions.create({ model: "m", messages: [user("x [[fail:500]]")] }),
+    ).rejects.toMatchObject({ status: 500 });
+    await expect(
+      client.chat.completions.create({ model: "m", messages: [user("a [[fail:500x1]]")] }),
+    ).rejects.toMatchObject({ status: 500 });
     // A different text has its own counter.
-    await expect(client.chat.completions.create({ model: "m", messages: [user("b [[fail:500x1]]")] })).rejects.toMatchObject(
-      { status: 500 },
-    );
-    await expect(client.chat.completions.create({ model: "m", messages: [user("a [[fail:500x1]]")] })).resolves.toBeTruthy();
+    await expect(
+      client.chat.completions.create({ model: "m", messages: [user("b [[fail:500x1]]")] }),
+    ).rejects.toMatchObject({ status: 500 });
+    await expect(
+      client.chat.completions.create({ model: "m", messages: [user("a [[fail:500x1]]")] }),
+    ).resolves.toBeTruthy();
   });
 
   it("raises when the connection drops mid-stream", async () => {
@@ -190,7 +199,12 @@ describe("fake OpenAI: chat completions", () => {
   });
 
   it("never answers a hanging request, so the client times out", async () => {
-    const hanging = new OpenAI({ apiKey: "sk-test", baseURL: fake.url, maxRetries: 0, timeout: 300 });
+    const hanging = new OpenAI({
+      apiKey: "sk-test",
+      baseURL: fake.url,
+      maxRetries: 0,
+      timeout: 300,
+    });
     const error: unknown = await hanging.chat.completions
       .create({ model: "gpt-4o-mini", messages: [user("wait [[hang]]")] })
       .catch((thrown: unknown) => thrown);
@@ -201,7 +215,10 @@ describe("fake OpenAI: chat completions", () => {
   it("puts a moderation-flagged token in the reply when asked", async () => {
     const { text } = await streamText("be bad [[flag-output]]");
     expect(text).toContain(FLAGGED_OUTPUT_TOKEN);
-    const moderation = await client.moderations.create({ model: "omni-moderation-latest", input: text });
+    const moderation = await client.moderations.create({
+      model: "omni-moderation-latest",
+      input: text,
+    });
     expect(moderation.results[0]?.flagged).toBe(true);
   });
 
@@ -280,7 +297,10 @@ describe("fake OpenAI: moderation, audio and models", () => {
 describe("fake OpenAI: control API", () => {
   it("records requests, filters them by body text and forgets them on reset", async () => {
     const control = fakeOpenAIControl(fake.origin);
-    await client.chat.completions.create({ model: "gpt-4o-mini", messages: [system, user("first marker-aaa")] });
+    await client.chat.completions.create({
+      model: "gpt-4o-mini",
+      messages: [system, user("first marker-aaa")],
+    });
     await client.moderations.create({ input: "second marker-bbb" });
 
     const all = await control.requests();

@@ -19,7 +19,11 @@ const turn = (n: number, text = `message number ${n}`): WindowTurn => ({
   atMs: 1_000 + n,
 });
 
-function fill(count: number, limits = { maxTurns: 50, maxChars: 200_000 }, text?: (n: number) => string): ContextWindow {
+function fill(
+  count: number,
+  limits = { maxTurns: 50, maxChars: 200_000 },
+  text?: (n: number) => string,
+): ContextWindow {
   let window = EMPTY_WINDOW;
   for (let n = 0; n < count; n++) window = appendTurn(window, turn(n, text?.(n)), limits);
   return window;
@@ -29,7 +33,9 @@ describe("appendTurn", () => {
   it("keeps the most recent turns, in order, up to maxTurns", () => {
     const window = fill(80, { maxTurns: 50, maxChars: 200_000 });
     expect(window.turns).toHaveLength(50);
-    expect(window.turns.map((each) => each.id)).toEqual(Array.from({ length: 50 }, (_, i) => `m${i + 30}`));
+    expect(window.turns.map((each) => each.id)).toEqual(
+      Array.from({ length: 50 }, (_, i) => `m${i + 30}`),
+    );
   });
 
   it("keeps the window under its size cap", () => {
@@ -53,7 +59,10 @@ describe("appendTurn", () => {
   });
 
   it("cuts a single turn larger than the whole cap", () => {
-    const window = appendTurn(EMPTY_WINDOW, turn(0, "y".repeat(5_000)), { maxTurns: 10, maxChars: 1_000 });
+    const window = appendTurn(EMPTY_WINDOW, turn(0, "y".repeat(5_000)), {
+      maxTurns: 10,
+      maxChars: 1_000,
+    });
     expect(window.turns).toHaveLength(1);
     expect(windowChars(window)).toBeLessThanOrEqual(1_000);
   });
@@ -61,7 +70,15 @@ describe("appendTurn", () => {
   it("counts turns since the last summary", () => {
     const window = fill(7);
     expect(window.turnsSinceSummary).toBe(7);
-    expect(turnsToFold(window).map((each) => each.id)).toEqual(["m0", "m1", "m2", "m3", "m4", "m5", "m6"]);
+    expect(turnsToFold(window).map((each) => each.id)).toEqual([
+      "m0",
+      "m1",
+      "m2",
+      "m3",
+      "m4",
+      "m5",
+      "m6",
+    ]);
     const summarized = markSummarized(window);
     expect(turnsToFold(summarized)).toEqual([]);
     const next = appendTurn(summarized, turn(7));
@@ -94,7 +111,9 @@ describe("summaryPrompt", () => {
       { char: "Mira", user: "Sam" },
     );
     expect(messages.map((message) => message.role)).toEqual(["system", "user"]);
-    const [system, user] = messages.map((message) => (typeof message.content === "string" ? message.content : ""));
+    const [system, user] = messages.map((message) =>
+      typeof message.content === "string" ? message.content : "",
+    );
     expect(system).toMatch(/summary/i);
     expect(system).toContain("Sam");
     expect(user).toContain("Sam is a sailor.");

@@ -33,7 +33,8 @@ describe("the model table", () => {
       expect(model.contextWindow).toBeGreaterThanOrEqual(model.maxOutputTokens);
       expect(model.price.input).toBeGreaterThan(0);
       expect(model.price.output).toBeGreaterThanOrEqual(model.price.input);
-      if (model.price.cachedInput !== null) expect(model.price.cachedInput).toBeLessThan(model.price.input);
+      if (model.price.cachedInput !== null)
+        expect(model.price.cachedInput).toBeLessThan(model.price.input);
       expect(model.vision ? model.imageTokens > 0 : model.imageTokens === 0).toBe(true);
     }
   });
@@ -64,38 +65,64 @@ describe("the model table", () => {
 describe("costOf", () => {
   it("bills a million input tokens at the listed input price", () => {
     for (const model of knownModels()) {
-      const cost = costOf(model.id, { promptTokens: MILLION, cachedTokens: 0, completionTokens: 0 });
+      const cost = costOf(model.id, {
+        promptTokens: MILLION,
+        cachedTokens: 0,
+        completionTokens: 0,
+      });
       expect(cost).toEqual({ usd: model.price.input, priced: true });
-      const output = costOf(model.id, { promptTokens: 0, cachedTokens: 0, completionTokens: MILLION });
+      const output = costOf(model.id, {
+        promptTokens: 0,
+        cachedTokens: 0,
+        completionTokens: MILLION,
+      });
       expect(output.usd).toBeCloseTo(model.price.output, 10);
     }
   });
 
   it("adds input, cached input and output at their own rates", () => {
     // gpt-4o-mini: $0.15 input, $0.075 cached input, $0.60 output per 1M tokens.
-    const cost = costOf("gpt-4o-mini", { promptTokens: 10_000, cachedTokens: 4_000, completionTokens: 2_000 });
+    const cost = costOf("gpt-4o-mini", {
+      promptTokens: 10_000,
+      cachedTokens: 4_000,
+      completionTokens: 2_000,
+    });
     expect(cost.priced).toBe(true);
     expect(cost.usd).toBeCloseTo((6_000 * 0.15 + 4_000 * 0.075 + 2_000 * 0.6) / MILLION, 12);
   });
 
   it("makes cached tokens cheaper on models with a caching discount", () => {
     const fresh = costOf("gpt-4.1", { promptTokens: 50_000, cachedTokens: 0, completionTokens: 0 });
-    const cached = costOf("gpt-4.1", { promptTokens: 50_000, cachedTokens: 50_000, completionTokens: 0 });
+    const cached = costOf("gpt-4.1", {
+      promptTokens: 50_000,
+      cachedTokens: 50_000,
+      completionTokens: 0,
+    });
     // gpt-4.1: cached input is a quarter of the input price.
     expect(cached.usd).toBeCloseTo(fresh.usd / 4, 12);
   });
 
   it("bills cached tokens at the input rate where there is no discount", () => {
     const fresh = costOf("gpt-4", { promptTokens: 1_000, cachedTokens: 0, completionTokens: 0 });
-    const cached = costOf("gpt-4", { promptTokens: 1_000, cachedTokens: 1_000, completionTokens: 0 });
+    const cached = costOf("gpt-4", {
+      promptTokens: 1_000,
+      cachedTokens: 1_000,
+      completionTokens: 0,
+    });
     expect(cached.usd).toBe(fresh.usd);
   });
 
   it("never counts more cached tokens than prompt tokens, nor negative ones", () => {
     const all = costOf("gpt-4o", { promptTokens: 1_000, cachedTokens: 1_000, completionTokens: 0 });
-    const over = costOf("gpt-4o", { promptTokens: 1_000, cachedTokens: 5_000, completionTokens: 0 });
+    const over = costOf("gpt-4o", {
+      promptTokens: 1_000,
+      cachedTokens: 5_000,
+      completionTokens: 0,
+    });
     expect(over.usd).toBe(all.usd);
-    expect(costOf("gpt-4o", { promptTokens: -5, cachedTokens: -5, completionTokens: -5 }).usd).toBe(0);
+    expect(costOf("gpt-4o", { promptTokens: -5, cachedTokens: -5, completionTokens: -5 }).usd).toBe(
+      0,
+    );
   });
 
   it("prices snapshots like their family", () => {
@@ -104,7 +131,9 @@ describe("costOf", () => {
   });
 
   it("does not guess for unknown models", () => {
-    expect(costOf("mystery-model", { promptTokens: 1000, cachedTokens: 0, completionTokens: 1000 })).toEqual({
+    expect(
+      costOf("mystery-model", { promptTokens: 1000, cachedTokens: 0, completionTokens: 1000 }),
+    ).toEqual({
       usd: 0,
       priced: false,
     });
@@ -115,14 +144,18 @@ describe("estimateCost", () => {
   it("counts the text as one user message and prices the expected reply", () => {
     const text = "How long have you kept the lighthouse?";
     const estimate = estimateCost(text, "gpt-4o", 300);
-    expect(estimate.promptTokens).toBe(countMessageTokens([{ role: "user", content: text }], "gpt-4o"));
+    expect(estimate.promptTokens).toBe(
+      countMessageTokens([{ role: "user", content: text }], "gpt-4o"),
+    );
     expect(estimate.completionTokens).toBe(300);
     expect(estimate.priced).toBe(true);
     expect(estimate.usd).toBeCloseTo((estimate.promptTokens * 2.5 + 300 * 10) / MILLION, 12);
   });
 
   it("grows with the expected reply and reports unknown models as unpriced", () => {
-    expect(estimateCost("hi", "gpt-4.1", 1000).usd).toBeGreaterThan(estimateCost("hi", "gpt-4.1", 10).usd);
+    expect(estimateCost("hi", "gpt-4.1", 1000).usd).toBeGreaterThan(
+      estimateCost("hi", "gpt-4.1", 10).usd,
+    );
     const unknown = estimateCost("hi", "mystery-model", 100);
     expect(unknown.priced).toBe(false);
     expect(unknown.usd).toBe(0);

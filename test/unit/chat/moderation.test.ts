@@ -10,14 +10,19 @@ import {
 
 describe("moderationDecision", () => {
   it("allows content nothing flagged", () => {
-    expect(moderationDecision({ flagged: false, categories: { violence: false, hate: false } })).toEqual({
+    expect(
+      moderationDecision({ flagged: false, categories: { violence: false, hate: false } }),
+    ).toEqual({
       allowed: true,
     });
   });
 
   it("blocks flagged content and lists the categories that fired", () => {
     expect(
-      moderationDecision({ flagged: true, categories: { violence: true, hate: false, "self-harm": true } }),
+      moderationDecision({
+        flagged: true,
+        categories: { violence: true, hate: false, "self-harm": true },
+      }),
     ).toEqual({ allowed: false, categories: ["self-harm", "violence"] });
   });
 

@@ -1,9 +1,17 @@
 import { describe, expect, it } from "vitest";
-import { OFFLINE_LABEL, offlineReply, splitIntoChunks } from "../../../functions/src/chat/core/offline-responder";
+import {
+  OFFLINE_LABEL,
+  offlineReply,
+  splitIntoChunks,
+} from "../../../functions/src/chat/core/offline-responder";
 import { profile } from "./character-fixture";
 
 describe("offlineReply", () => {
-  const reply = offlineReply({ profile: profile(), userName: "Sam", userText: "Is the lamp lit yet? I saw a ship." });
+  const reply = offlineReply({
+    profile: profile(),
+    userName: "Sam",
+    userText: "Is the lamp lit yet? I saw a ship.",
+  });
 
   it("is clearly labelled as the offline responder", () => {
     expect(reply.text.startsWith("[offline responder]")).toBe(true);
@@ -21,7 +29,11 @@ describe("offlineReply", () => {
   });
 
   it("shortens a long message in the echo", () => {
-    const long = offlineReply({ profile: profile(), userName: "Sam", userText: "word ".repeat(200) });
+    const long = offlineReply({
+      profile: profile(),
+      userName: "Sam",
+      userText: "word ".repeat(200),
+    });
     expect(long.text.length).toBeLessThan(400);
     expect(long.text).toContain("...");
   });
@@ -44,9 +56,13 @@ describe("offlineReply", () => {
   });
 
   it("is deterministic", () => {
-    expect(offlineReply({ profile: profile(), userName: "Sam", userText: "Is the lamp lit yet? I saw a ship." })).toEqual(
-      reply,
-    );
+    expect(
+      offlineReply({
+        profile: profile(),
+        userName: "Sam",
+        userText: "Is the lamp lit yet? I saw a ship.",
+      }),
+    ).toEqual(reply);
   });
 
   it("copes with an empty message", () => {

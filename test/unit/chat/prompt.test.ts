@@ -69,7 +69,10 @@ describe("assemblePrompt: budget", () => {
     expect(indices).toHaveLength(result.includedTurnCount);
     // Exactly the newest turns, oldest of them first, with no gap.
     expect(indices).toEqual(
-      Array.from({ length: result.includedTurnCount }, (_, i) => 2000 - result.includedTurnCount + i),
+      Array.from(
+        { length: result.includedTurnCount },
+        (_, i) => 2000 - result.includedTurnCount + i,
+      ),
     );
     // The budget is used well: the next older turn would not have fitted.
     const nextOlder = turns[2000 - result.includedTurnCount - 1];
@@ -87,7 +90,11 @@ describe("assemblePrompt: budget", () => {
     for (let run = 0; run < 60; run++) {
       const contextWindow = 1024 + Math.floor(random() * 15_000);
       const maxTokens = 16 + Math.floor(random() * 584);
-      const turns = conversation(Math.floor(random() * 400), random, 1 + Math.floor(random() * 120));
+      const turns = conversation(
+        Math.floor(random() * 400),
+        random,
+        1 + Math.floor(random() * 120),
+      );
       const knowledgeBase = Array.from({ length: Math.floor(random() * 6) }, (_, i) =>
         entry({
           id: `k${i}`,
@@ -112,7 +119,10 @@ describe("assemblePrompt: budget", () => {
           }),
           summary: sentence(random, Math.floor(random() * 600)),
           recentTurns: turns,
-          newMessage: { role: "user", text: `lamp ${sentence(random, 1 + Math.floor(random() * 2500))}` },
+          newMessage: {
+            role: "user",
+            text: `lamp ${sentence(random, 1 + Math.floor(random() * 2500))}`,
+          },
           model,
         }),
       );
@@ -121,7 +131,10 @@ describe("assemblePrompt: budget", () => {
       expect(result.promptTokens).toBe(countMessageTokens(result.messages, model));
       const indices = turnIndices(result.messages);
       expect(indices).toEqual(
-        Array.from({ length: result.includedTurnCount }, (_, i) => turns.length - result.includedTurnCount + i),
+        Array.from(
+          { length: result.includedTurnCount },
+          (_, i) => turns.length - result.includedTurnCount + i,
+        ),
       );
       expect(result.messages[0]?.role).toBe("system");
       expect(result.messages[result.messages.length - 1]?.role).toBe("user");
@@ -161,9 +174,9 @@ describe("assemblePrompt: budget", () => {
   });
 
   it("throws rather than return an over-budget prompt when nothing can fit", () => {
-    expect(() => assemblePrompt(input({ ai: ai({ contextWindow: 1024, maxTokens: 1000 }) }))).toThrow(
-      PromptBudgetError,
-    );
+    expect(() =>
+      assemblePrompt(input({ ai: ai({ contextWindow: 1024, maxTokens: 1000 }) })),
+    ).toThrow(PromptBudgetError);
   });
 });
 
@@ -195,7 +208,9 @@ describe("assemblePrompt: structure", () => {
     const result = assemblePrompt(
       input({
         ai: ai({
-          knowledgeBase: [entry({ id: "lamp", keys: ["lamp"], content: "The lamp burns whale oil." })],
+          knowledgeBase: [
+            entry({ id: "lamp", keys: ["lamp"], content: "The lamp burns whale oil." }),
+          ],
           postHistoryInstructions: "Answer {{user}} in under 60 words.",
         }),
         summary: "Sam arrived last week and fixed the fog horn.",
@@ -212,7 +227,16 @@ describe("assemblePrompt: structure", () => {
       if (text.includes("Is the lamp lit")) return "new";
       return "other";
     });
-    expect(kinds).toEqual(["persona", "knowledge", "summary", "turn", "turn", "turn", "post-history", "new"]);
+    expect(kinds).toEqual([
+      "persona",
+      "knowledge",
+      "summary",
+      "turn",
+      "turn",
+      "turn",
+      "post-history",
+      "new",
+    ]);
     const roles = result.messages.map((message) => message.role);
     expect(roles.slice(0, 3)).toEqual(["system", "system", "system"]);
     expect(roles.slice(-2)).toEqual(["system", "user"]);
@@ -227,7 +251,9 @@ describe("assemblePrompt: structure", () => {
   it("replaces the generated persona with the override, placeholders filled", () => {
     const result = assemblePrompt(
       input({
-        ai: ai({ systemPromptOverride: "You play {{char}}, a pirate captain. {{User}} is your first mate." }),
+        ai: ai({
+          systemPromptOverride: "You play {{char}}, a pirate captain. {{User}} is your first mate.",
+        }),
       }),
     );
     const system = textAt(result.messages, 0);
@@ -253,12 +279,16 @@ describe("assemblePrompt: structure", () => {
   });
 
   it("includes the example dialogue when it fits", () => {
-    const result = assemblePrompt(input({ profile: profile({ exampleDialogue: "{{char}}: Tea, {{user}}?" }) }));
+    const result = assemblePrompt(
+      input({ profile: profile({ exampleDialogue: "{{char}}: Tea, {{user}}?" }) }),
+    );
     expect(textAt(result.messages, 0)).toContain("Mira: Tea, Sam?");
   });
 
   it("notes images in the history without re-sending them", () => {
-    const turns: ContextTurn[] = [{ role: "user", text: "#0 look at this", imageUrl: "https://img/x.png" }];
+    const turns: ContextTurn[] = [
+      { role: "user", text: "#0 look at this", imageUrl: "https://img/x.png" },
+    ];
     const result = assemblePrompt(input({ recentTurns: turns, model: "gpt-4o" }));
     const history = result.messages.find((message) => messageText(message).startsWith("#0"));
     expect(typeof history?.content).toBe("string");
@@ -271,11 +301,17 @@ describe("assemblePrompt: images on the new message", () => {
     assemblePrompt(
       input({
         model,
-        newMessage: { role: "user", text: "What do you think of my boat?", imageUrl: "https://img/boat.jpg" },
+        newMessage: {
+          role: "user",
+          text: "What do you think of my boat?",
+          imageUrl: "https://img/boat.jpg",
+        },
       }),
     );
   const withoutImage = (model: string) =>
-    assemblePrompt(input({ model, newMessage: { role: "user", text: "What do you think of my boat?" } }));
+    assemblePrompt(
+      input({ model, newMessage: { role: "user", text: "What do you think of my boat?" } }),
+    );
 
   it("sends text and image parts to a vision model and counts the image", () => {
     const result = withImage("gpt-4o");
@@ -289,7 +325,9 @@ describe("assemblePrompt: images on the new message", () => {
     });
     // A low-detail image costs 85 tokens on gpt-4o, 2,833 on gpt-4o-mini (OpenAI's docs).
     expect(result.promptTokens - withoutImage("gpt-4o").promptTokens).toBe(85);
-    expect(withImage("gpt-4o-mini").promptTokens - withoutImage("gpt-4o-mini").promptTokens).toBe(2833);
+    expect(withImage("gpt-4o-mini").promptTokens - withoutImage("gpt-4o-mini").promptTokens).toBe(
+      2833,
+    );
   });
 
   it("tells a text-only model that an image it cannot see was sent", () => {
@@ -323,7 +361,9 @@ describe("assemblePrompt: knowledge", () => {
     entry({ id: "off", keys: ["lamp"], enabled: false, content: "Disabled lore." }),
   ];
   const run = (text: string, recentTurns: ContextTurn[] = []) =>
-    assemblePrompt(input({ ai: ai({ knowledgeBase: lore }), newMessage: { role: "user", text }, recentTurns }));
+    assemblePrompt(
+      input({ ai: ai({ knowledgeBase: lore }), newMessage: { role: "user", text }, recentTurns }),
+    );
 
   it("activates entries whose keys appear in the new message, case-insensitively", () => {
     const result = run("When does the FERRY leave? And is the Lamp on?");
@@ -345,7 +385,10 @@ describe("assemblePrompt: knowledge", () => {
       ...conversation(6).slice(1),
     ];
     expect(run("hello", old).activatedKnowledgeIds).not.toContain("ferry");
-    const recent: ContextTurn[] = [...conversation(6), { role: "user", text: "#6 the ferry was late" }];
+    const recent: ContextTurn[] = [
+      ...conversation(6),
+      { role: "user", text: "#6 the ferry was late" },
+    ];
     expect(run("hello", recent).activatedKnowledgeIds).toContain("ferry");
   });
 
@@ -355,7 +398,13 @@ describe("assemblePrompt: knowledge", () => {
 
   it("chooses by priority within the knowledge budget and emits in insertion order", () => {
     const fact = (id: string, priority: number, insertionOrder: number) =>
-      entry({ id, keys: ["storm"], priority, insertionOrder, content: `${id}: ${"wind and rain ".repeat(20)}` });
+      entry({
+        id,
+        keys: ["storm"],
+        priority,
+        insertionOrder,
+        content: `${id}: ${"wind and rain ".repeat(20)}`,
+      });
     const entries = [fact("low", 1, 1), fact("high", 50, 3), fact("mid", 20, 2)];
     const each = countTextTokens(entries[0]?.content ?? "", "gpt-4o-mini");
     const result = assemblePrompt(
@@ -371,7 +420,10 @@ describe("assemblePrompt: knowledge", () => {
   });
 
   it("honours a card's own scan depth", () => {
-    const turns: ContextTurn[] = [{ role: "user", text: "#0 the ferry" }, ...conversation(3).slice(1)];
+    const turns: ContextTurn[] = [
+      { role: "user", text: "#0 the ferry" },
+      ...conversation(3).slice(1),
+    ];
     const shallow = assemblePrompt(
       input({ ai: ai({ knowledgeBase: lore, lorebook: { scan_depth: 1 } }), recentTurns: turns }),
     );
@@ -388,7 +440,9 @@ describe("assemblePrompt: what gives way when the fixed parts do not fit", () =>
     assemblePrompt(
       input({
         model: "gpt-4o",
-        profile: profile({ exampleDialogue: `{{char}}: ${"Storm tales and sea shanties. ".repeat(60)}` }),
+        profile: profile({
+          exampleDialogue: `{{char}}: ${"Storm tales and sea shanties. ".repeat(60)}`,
+        }),
         ai: ai({
           contextWindow,
           maxTokens: 100,
@@ -400,7 +454,10 @@ describe("assemblePrompt: what gives way when the fixed parts do not fit", () =>
           postHistoryInstructions: "Keep it short.",
         }),
         summary: "They talked about the harbour. ".repeat(40),
-        newMessage: { role: "user", text: `lamp ${"and the long story goes on ".repeat(120)}THE END` },
+        newMessage: {
+          role: "user",
+          text: `lamp ${"and the long story goes on ".repeat(120)}THE END`,
+        },
       }),
     );
   const full = heavy(100_000);

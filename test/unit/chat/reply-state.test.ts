@@ -15,7 +15,10 @@ const LEASE = 60_000;
 
 describe("reply statuses", () => {
   it("has exactly one non-terminal status besides pending", () => {
-    expect(REPLY_STATUSES.filter((status) => !isTerminal(status))).toEqual(["pending", "generating"]);
+    expect(REPLY_STATUSES.filter((status) => !isTerminal(status))).toEqual([
+      "pending",
+      "generating",
+    ]);
   });
 
   it("lets nothing leave a terminal status", () => {
@@ -46,7 +49,11 @@ describe("reply statuses", () => {
 
 describe("decideClaim", () => {
   it("starts a reply nobody has claimed", () => {
-    expect(decideClaim(null, NOW, LEASE)).toEqual({ action: "start", attempt: 1, leaseExpiresAtMs: NOW + LEASE });
+    expect(decideClaim(null, NOW, LEASE)).toEqual({
+      action: "start",
+      attempt: 1,
+      leaseExpiresAtMs: NOW + LEASE,
+    });
     expect(decideClaim({ status: "pending" }, NOW, LEASE)).toEqual({
       action: "start",
       attempt: 1,
@@ -54,27 +61,36 @@ describe("decideClaim", () => {
     });
   });
 
-  it.each(TERMINAL_STATUSES.map((status) => [status]))("skips a duplicate delivery of a %s reply", (status) => {
-    expect(decideClaim({ status, attempt: 1, leaseExpiresAtMs: NOW - 1 }, NOW, LEASE)).toEqual({
-      action: "skip",
-      reason: "finished",
-    });
-  });
+  it.each(TERMINAL_STATUSES.map((status) => [status]))(
+    "skips a duplicate delivery of a %s reply",
+    (status) => {
+      expect(decideClaim({ status, attempt: 1, leaseExpiresAtMs: NOW - 1 }, NOW, LEASE)).toEqual({
+        action: "skip",
+        reason: "finished",
+      });
+    },
+  );
 
   it("leaves a reply alone while another worker's lease runs", () => {
-    expect(decideClaim({ status: "generating", attempt: 1, leaseExpiresAtMs: NOW + 1 }, NOW, LEASE)).toEqual({
+    expect(
+      decideClaim({ status: "generating", attempt: 1, leaseExpiresAtMs: NOW + 1 }, NOW, LEASE),
+    ).toEqual({
       action: "skip",
       reason: "lease_active",
     });
   });
 
   it("takes over a generating reply whose lease expired", () => {
-    expect(decideClaim({ status: "generating", attempt: 1, leaseExpiresAtMs: NOW }, NOW, LEASE)).toEqual({
+    expect(
+      decideClaim({ status: "generating", attempt: 1, leaseExpiresAtMs: NOW }, NOW, LEASE),
+    ).toEqual({
       action: "retake",
       attempt: 2,
       leaseExpiresAtMs: NOW + LEASE,
     });
-    expect(decideClaim({ status: "generating", attempt: 2, leaseExpiresAtMs: NOW - 5 }, NOW, LEASE)).toEqual({
+    expect(
+      decideClaim({ status: "generating", attempt: 2, leaseExpiresAtMs: NOW - 5 }, NOW, LEASE),
+    ).toEqual({
       action: "retake",
       attempt: 3,
       leaseExpiresAtMs: NOW + LEASE,
@@ -82,11 +98,20 @@ describe("decideClaim", () => {
   });
 
   it("treats a missing lease as expired and a missing attempt as the first", () => {
-    expect(decideClaim({ status: "generating" }, NOW, LEASE)).toMatchObject({ action: "retake", attempt: 2 });
+    expect(decideClaim({ status: "generating" }, NOW, LEASE)).toMatchObject({
+      action: "retake",
+      attempt: 2,
+    });
   });
 
   it("fails the reply once every take has died", () => {
-    expect(decideClaim({ status: "generating", attempt: MAX_TAKES, leaseExpiresAtMs: NOW - 1 }, NOW, LEASE)).toEqual({
+    expect(
+      decideClaim(
+        { status: "generating", attempt: MAX_TAKES, leaseExpiresAtMs: NOW - 1 },
+        NOW,
+        LEASE,
+      ),
+    ).toEqual({
       action: "fail",
       reason: "takes_exhausted",
       attempt: MAX_TAKES + 1,
@@ -101,7 +126,11 @@ describe("decideClaim", () => {
       const decision = decideClaim(reply, clock, LEASE);
       if (decision.action === "start" || decision.action === "retake") {
         takes++;
-        reply = { status: "generating", attempt: decision.attempt, leaseExpiresAtMs: decision.leaseExpiresAtMs };
+        reply = {
+          status: "generating",
+          attempt: decision.attempt,
+          leaseExpiresAtMs: decision.leaseExpiresAtMs,
+        };
       } else if (decision.action === "fail") {
         reply = { status: "failed" };
       }

@@ -44,11 +44,17 @@ describe("chooseReplyType", () => {
       type: "text",
       reason: "audio_unavailable",
     });
-    expect(chooseReplyType({ ...base, requested: "audio" })).toEqual({ type: "audio", reason: "requested_audio" });
+    expect(chooseReplyType({ ...base, requested: "audio" })).toEqual({
+      type: "audio",
+      reason: "requested_audio",
+    });
   });
 
   it("sends media when asked explicitly and something can be sent", () => {
-    expect(chooseReplyType({ ...base, requested: "media" })).toEqual({ type: "media", reason: "requested_media" });
+    expect(chooseReplyType({ ...base, requested: "media" })).toEqual({
+      type: "media",
+      reason: "requested_media",
+    });
     expect(chooseReplyType({ ...base, requested: "media", galleryCandidates: 0 })).toEqual({
       type: "text",
       reason: "no_gallery_item",
@@ -56,8 +62,16 @@ describe("chooseReplyType", () => {
   });
 
   it("sends media when the message asks for a photo, free users included", () => {
-    for (const text of ["Send me a selfie!", "can I see a picture of you?", "show me your photos", "Got any pics?"]) {
-      expect(chooseReplyType({ ...base, isPremium: false, text })).toEqual({ type: "media", reason: "asked_for_photo" });
+    for (const text of [
+      "Send me a selfie!",
+      "can I see a picture of you?",
+      "show me your photos",
+      "Got any pics?",
+    ]) {
+      expect(chooseReplyType({ ...base, isPremium: false, text })).toEqual({
+        type: "media",
+        reason: "asked_for_photo",
+      });
     }
   });
 
@@ -67,12 +81,24 @@ describe("chooseReplyType", () => {
       reason: "default_text",
     });
     expect(
-      chooseReplyType({ ...base, text: "send me a selfie", galleryCandidates: 0, userMessageType: "audio" }),
+      chooseReplyType({
+        ...base,
+        text: "send me a selfie",
+        galleryCandidates: 0,
+        userMessageType: "audio",
+      }),
     ).toEqual({ type: "audio", reason: "answering_voice_message" });
   });
 
   it("lets an explicit text request win over everything", () => {
-    expect(chooseReplyType({ ...base, requested: "text", userMessageType: "audio", text: "send a selfie" })).toEqual({
+    expect(
+      chooseReplyType({
+        ...base,
+        requested: "text",
+        userMessageType: "audio",
+        text: "send a selfie",
+      }),
+    ).toEqual({
       type: "text",
       reason: "requested_text",
     });
@@ -86,9 +112,27 @@ describe("chooseReplyType", () => {
 });
 
 const gallery: GalleryItem[] = [
-  { id: "beach", premiumOnly: false, type: "image", tags: ["beach", "summer"], caption: "Sea glass on the sand" },
-  { id: "lamp", premiumOnly: false, type: "image", tags: ["lighthouse"], caption: "The lamp room at night" },
-  { id: "swim", premiumOnly: true, type: "image", tags: ["beach", "swimsuit"], caption: "A swim at the beach" },
+  {
+    id: "beach",
+    premiumOnly: false,
+    type: "image",
+    tags: ["beach", "summer"],
+    caption: "Sea glass on the sand",
+  },
+  {
+    id: "lamp",
+    premiumOnly: false,
+    type: "image",
+    tags: ["lighthouse"],
+    caption: "The lamp room at night",
+  },
+  {
+    id: "swim",
+    premiumOnly: true,
+    type: "image",
+    tags: ["beach", "swimsuit"],
+    caption: "A swim at the beach",
+  },
   { id: "cozy", premiumOnly: true, type: "image", tags: ["cozy"], caption: "Tea by the fire" },
 ];
 
@@ -104,14 +148,23 @@ describe("pickGalleryItem", () => {
   });
 
   it("prefers items whose tags or caption share words with the message", () => {
-    expect(pickGalleryItem(gallery, { isPremium: false, text: "a photo from the beach?", seed: 1 })?.id).toBe("beach");
-    expect(pickGalleryItem(gallery, { isPremium: false, text: "show me the lighthouse", seed: 1 })?.id).toBe("lamp");
-    expect(pickGalleryItem(gallery, { isPremium: true, text: "a swimsuit pic", seed: 1 })?.id).toBe("swim");
-    expect(pickGalleryItem(gallery, { isPremium: true, text: "tea by the fire?", seed: 9 })?.id).toBe("cozy");
+    expect(
+      pickGalleryItem(gallery, { isPremium: false, text: "a photo from the beach?", seed: 1 })?.id,
+    ).toBe("beach");
+    expect(
+      pickGalleryItem(gallery, { isPremium: false, text: "show me the lighthouse", seed: 1 })?.id,
+    ).toBe("lamp");
+    expect(pickGalleryItem(gallery, { isPremium: true, text: "a swimsuit pic", seed: 1 })?.id).toBe(
+      "swim",
+    );
+    expect(
+      pickGalleryItem(gallery, { isPremium: true, text: "tea by the fire?", seed: 9 })?.id,
+    ).toBe("cozy");
   });
 
   it("is deterministic for a seed and varies across seeds", () => {
-    const pick = (seed: string) => pickGalleryItem(gallery, { isPremium: true, text: "a selfie please", seed })?.id;
+    const pick = (seed: string) =>
+      pickGalleryItem(gallery, { isPremium: true, text: "a selfie please", seed })?.id;
     expect(pick("message-1")).toBe(pick("message-1"));
     const picks = new Set(Array.from({ length: 40 }, (_, i) => pick(`message-${i}`)));
     expect(picks.size).toBeGreaterThan(1);
@@ -119,11 +172,18 @@ describe("pickGalleryItem", () => {
 
   it("does not depend on the order items are listed in", () => {
     const options = { isPremium: true, text: "any photo", seed: "abc" };
-    expect(pickGalleryItem([...gallery].reverse(), options)?.id).toBe(pickGalleryItem(gallery, options)?.id);
+    expect(pickGalleryItem([...gallery].reverse(), options)?.id).toBe(
+      pickGalleryItem(gallery, options)?.id,
+    );
   });
 
   it("returns null when nothing may be sent", () => {
     expect(pickGalleryItem([], { isPremium: true, text: "pic", seed: 1 })).toBeNull();
-    expect(pickGalleryItem(gallery.filter((item) => item.premiumOnly), { isPremium: false, text: "pic", seed: 1 })).toBeNull();
+    expect(
+      pickGalleryItem(
+        gallery.filter((item) => item.premiumOnly),
+        { isPremium: false, text: "pic", seed: 1 },
+      ),
+    ).toBeNull();
   });
 });

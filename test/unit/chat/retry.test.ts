@@ -36,7 +36,12 @@ describe("isRetryable", () => {
   });
 
   it("retries transient kinds only", () => {
-    expect(KINDS.filter((kind) => isRetryable(kind))).toEqual(["timeout", "connection", "rate_limited", "server_error"]);
+    expect(KINDS.filter((kind) => isRetryable(kind))).toEqual([
+      "timeout",
+      "connection",
+      "rate_limited",
+      "server_error",
+    ]);
   });
 
   it("has the agreed limits", () => {
@@ -59,7 +64,9 @@ describe("classifyError", () => {
   it("recognises network failures", () => {
     const reset = Object.assign(new Error("socket hang up"), { code: "ECONNRESET" });
     expect(classifyError(reset)).toBe("connection");
-    expect(classifyError(new TypeError("terminated", { cause: { code: "UND_ERR_SOCKET" } }))).toBe("connection");
+    expect(classifyError(new TypeError("terminated", { cause: { code: "UND_ERR_SOCKET" } }))).toBe(
+      "connection",
+    );
     expect(classifyError(Object.assign(new Error("slow"), { code: "ETIMEDOUT" }))).toBe("timeout");
     const abort = new Error("aborted");
     abort.name = "AbortError";

@@ -53,7 +53,9 @@ describe("countMessageTokens", () => {
 
   it("adds 3 framing tokens per message plus the role, and 3 for the reply", () => {
     const one: ChatMessage = { role: "user", content: "hello there" };
-    expect(countOneMessage(one, "gpt-4o")).toBe(3 + countTextTokens("user", "gpt-4o") + countTextTokens("hello there", "gpt-4o"));
+    expect(countOneMessage(one, "gpt-4o")).toBe(
+      3 + countTextTokens("user", "gpt-4o") + countTextTokens("hello there", "gpt-4o"),
+    );
     expect(countMessageTokens([one], "gpt-4o")).toBe(countOneMessage(one, "gpt-4o") + 3);
     expect(countMessageTokens([], "gpt-4o")).toBe(3);
   });
@@ -74,7 +76,9 @@ describe("countMessageTokens", () => {
     const plain: ChatMessage = { role: "user", content: "Look at this" };
     expect(countOneMessage(parts, "gpt-4o") - countOneMessage(plain, "gpt-4o")).toBe(85);
     // A model that cannot see images is never charged for one.
-    expect(countOneMessage(parts, "gpt-3.5-turbo") - countOneMessage(plain, "gpt-3.5-turbo")).toBe(0);
+    expect(countOneMessage(parts, "gpt-3.5-turbo") - countOneMessage(plain, "gpt-3.5-turbo")).toBe(
+      0,
+    );
   });
 
   it("uses different vocabularies for different model families", () => {

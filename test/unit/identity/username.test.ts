@@ -21,7 +21,10 @@ describe("username rules", () => {
 
   it("explains why a name is refused", () => {
     expect(checkUsernameFormat("admin")).toEqual({ valid: false, reason: "username is reserved" });
-    expect(checkUsernameFormat("ab")).toEqual({ valid: false, reason: "username must be at least 3 characters" });
+    expect(checkUsernameFormat("ab")).toEqual({
+      valid: false,
+      reason: "username must be at least 3 characters",
+    });
   });
 
   it("is unique case-insensitively", () => {

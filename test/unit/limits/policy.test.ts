@@ -1,19 +1,43 @@
 import { describe, expect, it } from "vitest";
-import { FREE_QUOTA, quotaDecision, RATE_LIMITS, remaining, slidingWindow } from "../../../functions/src/limits/policy";
+import {
+  FREE_QUOTA,
+  quotaDecision,
+  RATE_LIMITS,
+  remaining,
+  slidingWindow,
+} from "../../../functions/src/limits/policy";
 
 describe("free-tier quota", () => {
   it("allows 30 text, 5 audio and 5 media per character, then refuses", () => {
     expect(FREE_QUOTA).toEqual({ text: 30, audio: 5, media: 5 });
-    expect(quotaDecision("text", { text: 29, audio: 0, media: 0 }, false)).toEqual({ allowed: true, premium: false });
-    expect(quotaDecision("text", { text: 30, audio: 0, media: 0 }, false)).toEqual({ allowed: false, used: 30, limit: 30 });
+    expect(quotaDecision("text", { text: 29, audio: 0, media: 0 }, false)).toEqual({
+      allowed: true,
+      premium: false,
+    });
+    expect(quotaDecision("text", { text: 30, audio: 0, media: 0 }, false)).toEqual({
+      allowed: false,
+      used: 30,
+      limit: 30,
+    });
     expect(quotaDecision("audio", { text: 0, audio: 5, media: 0 }, false).allowed).toBe(false);
     expect(quotaDecision("media", { text: 0, audio: 0, media: 4 }, false).allowed).toBe(true);
   });
 
   it("never limits premium users", () => {
-    expect(quotaDecision("text", { text: 10_000, audio: 0, media: 0 }, true)).toEqual({ allowed: true, premium: true });
-    expect(remaining({ text: 10, audio: 1, media: 0 }, true)).toEqual({ text: null, audio: null, media: null });
-    expect(remaining({ text: 10, audio: 7, media: 0 }, false)).toEqual({ text: 20, audio: 0, media: 5 });
+    expect(quotaDecision("text", { text: 10_000, audio: 0, media: 0 }, true)).toEqual({
+      allowed: true,
+      premium: true,
+    });
+    expect(remaining({ text: 10, audio: 1, media: 0 }, true)).toEqual({
+      text: null,
+      audio: null,
+      media: null,
+    });
+    expect(remaining({ text: 10, audio: 7, media: 0 }, false)).toEqual({
+      text: 20,
+      audio: 0,
+      media: 5,
+    });
   });
 });
 
@@ -42,7 +66,11 @@ describe("sliding-window rate limit", () => {
     const decision = slidingWindow([1, 5, 6, 7], 100, { limit: 3, windowMs: 1000 });
     expect(decision.allowed).toBe(false);
     expect(decision.hits).toEqual([5, 6, 7]);
-    const later = slidingWindow(Array.from({ length: 50 }, (_, i) => i), 100_000, { limit: 3, windowMs: 1000 });
+    const later = slidingWindow(
+      Array.from({ length: 50 }, (_, i) => i),
+      100_000,
+      { limit: 3, windowMs: 1000 },
+    );
     expect(later).toEqual({ allowed: true, hits: [100_000] });
   });
 });

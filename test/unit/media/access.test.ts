@@ -149,6 +149,9 @@ describe("profile pictures", () => {
     expect(decideRead(avatar, null).allowed).toBe(false);
     const nested = classifyPath("user-content/alice/avatars/old/me.webp");
     expect(decideRead(nested, { uid: "bob", isAdmin: false }).allowed).toBe(false);
-    expect(decideRead(classifyPath("user-content/alice/photos/me.jpg"), { uid: "bob", isAdmin: false }).allowed).toBe(false);
+    expect(
+      decideRead(classifyPath("user-content/alice/photos/me.jpg"), { uid: "bob", isAdmin: false })
+        .allowed,
+    ).toBe(false);
   });
 });

@@ -165,12 +165,9 @@ describe("decideUpload: types and sizes", () => {
   );
 
   const notMedia = ["application/pdf", "text/plain", "video/mp4", "application/octet-stream"];
-  it.each([...notMedia, "", undefined])(
-    "rejects the content type %j",
-    (contentType) => {
-      expect(actionFor({ contentType })).toBe("reject");
-    },
-  );
+  it.each([...notMedia, "", undefined])("rejects the content type %j", (contentType) => {
+    expect(actionFor({ contentType })).toBe("reject");
+  });
 
   it("reads content types without case or parameters", () => {
     expect(actionFor({ contentType: "Image/JPEG" })).toBe("process");

@@ -155,7 +155,9 @@ describe("makeVariants: formats and colour", () => {
     const [w, h] = [200, 100];
     const rgba = Buffer.alloc(w * h * 4);
     for (let i = 0; i < w * h; i++) if (i % w >= w / 2) rgba.set([255, 0, 0, 255], i * 4);
-    const png = await sharp(rgba, { raw: { width: w, height: h, channels: 4 } }).png().toBuffer();
+    const png = await sharp(rgba, { raw: { width: w, height: h, channels: 4 } })
+      .png()
+      .toBuffer();
 
     const { variants } = await makeVariants(png);
 

@@ -49,10 +49,23 @@ function charge(overrides: Record<string, unknown> = {}) {
 }
 
 function dispute(overrides: Record<string, unknown> = {}) {
-  return { id: "dp_1", object: "dispute", charge: "ch_1", payment_intent: "pi_1", amount: 700, currency: "usd", ...overrides };
+  return {
+    id: "dp_1",
+    object: "dispute",
+    charge: "ch_1",
+    payment_intent: "pi_1",
+    amount: 700,
+    currency: "usd",
+    ...overrides,
+  };
 }
 
-const event = (type: string, object: unknown, id = "evt_1") => ({ id, object: "event", type, data: { object } });
+const event = (type: string, object: unknown, id = "evt_1") => ({
+  id,
+  object: "event",
+  type,
+  data: { object },
+});
 
 describe("event types", () => {
   it("acts on exactly the documented types", () => {
@@ -67,7 +80,12 @@ describe("event types", () => {
   });
 
   it("acknowledges every other type without reading its object", () => {
-    for (const type of ["payment_intent.succeeded", "customer.created", "checkout.session.expired", "charge.dispute.closed"]) {
+    for (const type of [
+      "payment_intent.succeeded",
+      "customer.created",
+      "checkout.session.expired",
+      "charge.dispute.closed",
+    ]) {
       expect(decideEvent(event(type, { anything: true }))).toEqual({
         act: false,
         eventId: "evt_1",
@@ -78,7 +96,13 @@ describe("event types", () => {
   });
 
   it("refuses something that is not an event envelope", () => {
-    for (const bad of [null, "text", {}, { id: "evt", type: "x" }, { id: "", type: "x", data: { object: {} } }]) {
+    for (const bad of [
+      null,
+      "text",
+      {},
+      { id: "evt", type: "x" },
+      { id: "", type: "x", data: { object: {} } },
+    ]) {
       expect(() => decideEvent(bad)).toThrow(EventShapeError);
     }
   });
@@ -107,11 +131,15 @@ describe("checkout events", () => {
   it("an unpaid completion (delayed payment method) is pending; async results settle it", () => {
     const outcome = (type: string, overrides: Record<string, unknown> = {}) => {
       const decision = decideEvent(event(type, session(overrides)));
-      return decision.act && decision.action.kind === "checkout" ? decision.action.outcome : decision;
+      return decision.act && decision.action.kind === "checkout"
+        ? decision.action.outcome
+        : decision;
     };
     expect(outcome("checkout.session.completed", { payment_status: "unpaid" })).toBe("pending");
     expect(outcome("checkout.session.async_payment_succeeded")).toBe("paid");
-    expect(outcome("checkout.session.async_payment_failed", { payment_status: "unpaid" })).toBe("failed");
+    expect(outcome("checkout.session.async_payment_failed", { payment_status: "unpaid" })).toBe(
+      "failed",
+    );
   });
 
   it("ignores sessions that are not premium payments of this backend", () => {
@@ -150,14 +178,21 @@ describe("checkout events", () => {
       act: true,
       action: { paymentIntentId: "pi_9", customerId: "cus_9", uid: "user-9", days: null },
     });
-    const noOwner = decideEvent(event("checkout.session.completed", session({ metadata: { purpose: "premium" }, client_reference_id: null })));
+    const noOwner = decideEvent(
+      event(
+        "checkout.session.completed",
+        session({ metadata: { purpose: "premium" }, client_reference_id: null }),
+      ),
+    );
     expect(noOwner).toMatchObject({ act: true, action: { uid: null } });
   });
 
   it("a retrieved completed session decides like its completion event", () => {
     const fromEvent = decideEvent(event("checkout.session.completed", session()));
     const fromSession = decideCompletedSession(session());
-    expect(fromEvent.act && fromSession.act && fromSession.action).toEqual(fromEvent.act && fromEvent.action);
+    expect(fromEvent.act && fromSession.act && fromSession.action).toEqual(
+      fromEvent.act && fromEvent.action,
+    );
   });
 
   it("a handled event with a malformed object is an error, not an acknowledgement", () => {
@@ -186,16 +221,26 @@ describe("refund and dispute events", () => {
   it("a full refund revokes; a partial refund only records the amount", () => {
     expect(decideEvent(event("charge.refunded", charge()))).toMatchObject({
       act: true,
-      action: { kind: "refund", full: true, paymentIntentId: "pi_1", amountRefunded: 700, receiptUrl: "https://pay.example/receipt/1" },
+      action: {
+        kind: "refund",
+        full: true,
+        paymentIntentId: "pi_1",
+        amountRefunded: 700,
+        receiptUrl: "https://pay.example/receipt/1",
+      },
     });
-    expect(decideEvent(event("charge.refunded", charge({ refunded: false, amount_refunded: 200 })))).toMatchObject({
+    expect(
+      decideEvent(event("charge.refunded", charge({ refunded: false, amount_refunded: 200 }))),
+    ).toMatchObject({
       act: true,
       action: { kind: "refund", full: false, amountRefunded: 200 },
     });
   });
 
   it("a dispute opening is a revocation", () => {
-    expect(decideEvent(event("charge.dispute.created", dispute({ payment_intent: { id: "pi_1" } })))).toEqual({
+    expect(
+      decideEvent(event("charge.dispute.created", dispute({ payment_intent: { id: "pi_1" } }))),
+    ).toEqual({
       act: true,
       eventId: "evt_1",
       type: "charge.dispute.created",
@@ -204,15 +249,22 @@ describe("refund and dispute events", () => {
   });
 
   it("charges and disputes without a payment intent are not ours", () => {
-    expect(decideEvent(event("charge.refunded", charge({ payment_intent: null })))).toMatchObject({ act: false });
-    expect(decideEvent(event("charge.dispute.created", dispute({ payment_intent: null })))).toMatchObject({ act: false });
+    expect(decideEvent(event("charge.refunded", charge({ payment_intent: null })))).toMatchObject({
+      act: false,
+    });
+    expect(
+      decideEvent(event("charge.dispute.created", dispute({ payment_intent: null }))),
+    ).toMatchObject({ act: false });
   });
 });
 
 // ---- the state machine -----------------------------------------------------------------------
 
 type CheckoutAction = Extract<PaymentAction, { kind: "checkout" }>;
-const checkout = (outcome: "paid" | "pending" | "failed", days: number | null = 15): CheckoutAction => ({
+const checkout = (
+  outcome: "paid" | "pending" | "failed",
+  days: number | null = 15,
+): CheckoutAction => ({
   kind: "checkout",
   outcome,
   paymentIntentId: "pi_1",
@@ -232,7 +284,12 @@ const refund = (full: boolean, amountRefunded = full ? 700 : 200): PaymentAction
   currency: "usd",
   receiptUrl: "https://pay.example/receipt/1",
 });
-const disputeAction: PaymentAction = { kind: "dispute", paymentIntentId: "pi_1", amount: 700, currency: "usd" };
+const disputeAction: PaymentAction = {
+  kind: "dispute",
+  paymentIntentId: "pi_1",
+  amount: 700,
+  currency: "usd",
+};
 
 const ACTIONS = {
   paid: checkout("paid"),
@@ -243,7 +300,14 @@ const ACTIONS = {
   dispute: disputeAction,
 } as const;
 type ActionName = keyof typeof ACTIONS;
-const ACTION_NAMES: ActionName[] = ["paid", "pending", "failed", "fullRefund", "partialRefund", "dispute"];
+const ACTION_NAMES: ActionName[] = [
+  "paid",
+  "pending",
+  "failed",
+  "fullRefund",
+  "partialRefund",
+  "dispute",
+];
 
 function stored(status: PaymentStatus): PaymentState {
   const granted = status === "paid" || status === "refunded" || status === "disputed";
@@ -265,7 +329,10 @@ function stored(status: PaymentStatus): PaymentState {
 
 describe("decidePayment: every status x every action", () => {
   // [resulting status, effect on premium]
-  const table: Record<PaymentStatus | "none", Record<ActionName, [PaymentStatus, PremiumEffect]>> = {
+  const table: Record<
+    PaymentStatus | "none",
+    Record<ActionName, [PaymentStatus, PremiumEffect]>
+  > = {
     none: {
       paid: ["paid", "granted"],
       pending: ["pending", "none"],
@@ -331,7 +398,11 @@ describe("decidePayment: every status x every action", () => {
         expect(decision.record.status).toBe(status);
         expect(decision.effect).toBe(effect);
         const expectedUntil =
-          effect === "granted" ? current + 15 * DAY_MS : effect === "revoked" ? current - 15 * DAY_MS : current;
+          effect === "granted"
+            ? current + 15 * DAY_MS
+            : effect === "revoked"
+              ? current - 15 * DAY_MS
+              : current;
         expect(decision.premiumUntilMs).toBe(expectedUntil);
       });
     }
@@ -342,7 +413,10 @@ describe("decidePayment: records", () => {
   const context = { nowMs: NOW, currentUntilMs: null, defaultDays: 15 };
 
   it("a grant records its period and what it added", () => {
-    const decision = decidePayment(null, checkout("paid"), { ...context, receiptUrl: "https://pay.example/r" });
+    const decision = decidePayment(null, checkout("paid"), {
+      ...context,
+      receiptUrl: "https://pay.example/r",
+    });
     expect(decision.record).toEqual({
       uid: "user-1",
       sessionId: "cs_test_1",
@@ -362,9 +436,13 @@ describe("decidePayment: records", () => {
 
   it("uses the days promised at checkout, else the current setting", () => {
     expect(decidePayment(null, checkout("paid", 30), context).record.grantedMs).toBe(30 * DAY_MS);
-    expect(decidePayment(null, checkout("paid", null), { ...context, defaultDays: 7 }).record.periodDays).toBe(7);
+    expect(
+      decidePayment(null, checkout("paid", null), { ...context, defaultDays: 7 }).record.periodDays,
+    ).toBe(7);
     const pending = decidePayment(null, checkout("pending", 20), context).record;
-    expect(decidePayment(pending, checkout("paid", null), context).record.grantedMs).toBe(20 * DAY_MS);
+    expect(decidePayment(pending, checkout("paid", null), context).record.grantedMs).toBe(
+      20 * DAY_MS,
+    );
   });
 
   it("a repeated action changes nothing", () => {
@@ -373,14 +451,30 @@ describe("decidePayment: records", () => {
       ...context,
       currentUntilMs: first.premiumUntilMs,
     });
-    expect(again).toEqual({ record: first.record, effect: "none", premiumUntilMs: first.premiumUntilMs, changed: false });
+    expect(again).toEqual({
+      record: first.record,
+      effect: "none",
+      premiumUntilMs: first.premiumUntilMs,
+      changed: false,
+    });
   });
 
   it("a refund before its checkout leaves an ownerless record; the checkout fills the owner and grants nothing", () => {
     const early = decidePayment(null, refund(true), context);
-    expect(early.record).toMatchObject({ uid: null, sessionId: null, status: "refunded", grantedMs: 0, amountRefunded: 700 });
+    expect(early.record).toMatchObject({
+      uid: null,
+      sessionId: null,
+      status: "refunded",
+      grantedMs: 0,
+      amountRefunded: 700,
+    });
     const late = decidePayment(early.record, checkout("paid"), context);
-    expect(late.record).toMatchObject({ uid: "user-1", sessionId: "cs_test_1", status: "refunded", grantedMs: 0 });
+    expect(late.record).toMatchObject({
+      uid: "user-1",
+      sessionId: "cs_test_1",
+      status: "refunded",
+      grantedMs: 0,
+    });
     expect(late.effect).toBe("none");
     expect(late.premiumUntilMs).toBeNull();
   });
@@ -401,7 +495,10 @@ describe("decidePayment: records", () => {
 function permutations<T>(items: readonly T[]): T[][] {
   if (items.length <= 1) return [[...items]];
   return items.flatMap((item, index) =>
-    permutations([...items.slice(0, index), ...items.slice(index + 1)]).map((rest) => [item, ...rest]),
+    permutations([...items.slice(0, index), ...items.slice(index + 1)]).map((rest) => [
+      item,
+      ...rest,
+    ]),
   );
 }
 
@@ -423,7 +520,11 @@ describe("decidePayment: out-of-order delivery converges", () => {
         let record: PaymentState | null = null;
         let until: number | null = initialUntil;
         for (const name of order) {
-          const decision = decidePayment(record, ACTIONS[name], { nowMs: NOW, currentUntilMs: until, defaultDays: 15 });
+          const decision = decidePayment(record, ACTIONS[name], {
+            nowMs: NOW,
+            currentUntilMs: until,
+            defaultDays: 15,
+          });
           record = decision.record;
           until = decision.premiumUntilMs;
         }
@@ -439,7 +540,11 @@ describe("decidePayment: out-of-order delivery converges", () => {
       let until: number | null = initialUntil;
       let revocations = 0;
       for (const name of order) {
-        const decision = decidePayment(record, ACTIONS[name], { nowMs: NOW, currentUntilMs: until, defaultDays: 15 });
+        const decision = decidePayment(record, ACTIONS[name], {
+          nowMs: NOW,
+          currentUntilMs: until,
+          defaultDays: 15,
+        });
         if (decision.effect === "revoked") revocations++;
         record = decision.record;
         until = decision.premiumUntilMs;

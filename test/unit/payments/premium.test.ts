@@ -53,7 +53,9 @@ describe("revokePremium", () => {
   it("removes exactly what one payment added, keeping the days of later purchases", () => {
     const first = grantPremium(null, NOW, 15);
     const second = grantPremium(first.periodEndMs, NOW, 15);
-    expect(revokePremium(second.periodEndMs, first.grantedMs, NOW + DAY_MS)).toBe(NOW + 15 * DAY_MS);
+    expect(revokePremium(second.periodEndMs, first.grantedMs, NOW + DAY_MS)).toBe(
+      NOW + 15 * DAY_MS,
+    );
   });
 
   it("ends premium now (never earlier) when the days were partly used", () => {

@@ -9,7 +9,12 @@ import {
   Stripe,
   stripeClient,
 } from "../../../functions/src/payments/stripe-client";
-import { fakeStripeControl, parseForm, startFakeStripe, type FakeStripe } from "../../doubles/fake-stripe";
+import {
+  fakeStripeControl,
+  parseForm,
+  startFakeStripe,
+  type FakeStripe,
+} from "../../doubles/fake-stripe";
 
 let fake: FakeStripe;
 let sdk: Stripe;
@@ -52,7 +57,9 @@ beforeEach(async () => {
 describe("parseForm", () => {
   it("reads the SDK's bracketed encoding into nested objects", () => {
     expect(
-      parseForm("mode=payment&line_items[0][price_data][unit_amount]=700&metadata[uid]=u%201&expand[0]=x&empty="),
+      parseForm(
+        "mode=payment&line_items[0][price_data][unit_amount]=700&metadata[uid]=u%201&expand[0]=x&empty=",
+      ),
     ).toEqual({
       mode: "payment",
       line_items: { "0": { price_data: { unit_amount: "700" } } },
@@ -67,20 +74,25 @@ describe("the Stripe double through the SDK", () => {
   it("replays a customer creation with the same Idempotency-Key, even concurrently", async () => {
     const params = { email: "a@example.test", metadata: { uid: "u1" } };
     const created = await Promise.all(
-      Array.from({ length: 5 }, () => sdk.customers.create(params, { idempotencyKey: "customer-u1" })),
+      Array.from({ length: 5 }, () =>
+        sdk.customers.create(params, { idempotencyKey: "customer-u1" }),
+      ),
     );
     expect(new Set(created.map((customer) => customer.id)).size).toBe(1);
     const other = await sdk.customers.create(params, { idempotencyKey: "customer-u2" });
     expect(other.id).not.toBe(created[0]?.id);
     expect((await control().state()).customers).toHaveLength(2);
-    await expect(sdk.customers.retrieve(other.id)).resolves.toMatchObject({ id: other.id, email: "a@example.test" });
+    await expect(sdk.customers.retrieve(other.id)).resolves.toMatchObject({
+      id: other.id,
+      email: "a@example.test",
+    });
   });
 
   it("refuses the same key with other parameters, as Stripe does", async () => {
     await sdk.customers.create({ email: "a@example.test" }, { idempotencyKey: "k1" });
-    await expect(sdk.customers.create({ email: "b@example.test" }, { idempotencyKey: "k1" })).rejects.toBeInstanceOf(
-      Stripe.errors.StripeIdempotencyError,
-    );
+    await expect(
+      sdk.customers.create({ email: "b@example.test" }, { idempotencyKey: "k1" }),
+    ).rejects.toBeInstanceOf(Stripe.errors.StripeIdempotencyError);
   });
 
   it("creates, completes and reports a Checkout session with an inline price", async () => {
@@ -89,30 +101,52 @@ describe("the Stripe double through the SDK", () => {
       mode: "payment",
       customer: customer.id,
       client_reference_id: "u1",
-      line_items: [{ quantity: 1, price_data: { currency: "usd", unit_amount: 700, product_data: { name: "Premium" } } }],
+      line_items: [
+        {
+          quantity: 1,
+          price_data: { currency: "usd", unit_amount: 700, product_data: { name: "Premium" } },
+        },
+      ],
       success_url: "http://localhost:5173/ok?s={CHECKOUT_SESSION_ID}",
       cancel_url: "http://localhost:5173/no",
       metadata: { uid: "u1", purpose: "premium" },
       payment_intent_data: { metadata: { uid: "u1", purpose: "premium" } },
     });
-    expect(session).toMatchObject({ status: "open", payment_status: "unpaid", amount_total: 700, currency: "usd" });
+    expect(session).toMatchObject({
+      status: "open",
+      payment_status: "unpaid",
+      amount_total: 700,
+      currency: "usd",
+    });
     expect(session.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/checkout\/pay\/cs_test_/);
 
     const event = await control().completeSession(session.id);
-    expect(event).toMatchObject({ type: "checkout.session.completed", data: { object: { id: session.id } } });
+    expect(event).toMatchObject({
+      type: "checkout.session.completed",
+      data: { object: { id: session.id } },
+    });
     const completed = await sdk.checkout.sessions.retrieve(session.id);
     expect(completed).toMatchObject({ status: "complete", payment_status: "paid" });
     const intentId = typeof completed.payment_intent === "string" ? completed.payment_intent : "";
     const intent = await sdk.paymentIntents.retrieve(intentId, { expand: ["latest_charge"] });
     expect(intent.metadata).toEqual({ uid: "u1", purpose: "premium" });
-    expect(typeof intent.latest_charge === "object" && intent.latest_charge?.receipt_url).toMatch(/receipts/);
+    expect(typeof intent.latest_charge === "object" && intent.latest_charge?.receipt_url).toMatch(
+      /receipts/,
+    );
 
     const refund = await control().refund(intentId, 200);
-    expect(refund.data.object).toMatchObject({ object: "charge", amount_refunded: 200, refunded: false });
+    expect(refund.data.object).toMatchObject({
+      object: "charge",
+      amount_refunded: 200,
+      refunded: false,
+    });
     const rest = await control().refund(intentId);
     expect(rest.data.object).toMatchObject({ amount_refunded: 700, refunded: true });
     const dispute = await control().dispute(intentId);
-    expect(dispute).toMatchObject({ type: "charge.dispute.created", data: { object: { payment_intent: intentId } } });
+    expect(dispute).toMatchObject({
+      type: "charge.dispute.created",
+      data: { object: { payment_intent: intentId } },
+    });
   });
 
   it("answers Stripe's errors: unknown objects, bad parameters, bad keys", async () => {
@@ -130,7 +164,9 @@ describe("the Stripe double through the SDK", () => {
       }),
     ).rejects.toMatchObject({ statusCode: 400, code: "resource_missing", param: "customer" });
     const wrongKey = stripeClient(settings({ stripeSecretKey: "rk_live_nope" }));
-    await expect(wrongKey.customers.create({})).rejects.toBeInstanceOf(Stripe.errors.StripeAuthenticationError);
+    await expect(wrongKey.customers.create({})).rejects.toBeInstanceOf(
+      Stripe.errors.StripeAuthenticationError,
+    );
   });
 });
 
@@ -154,19 +190,28 @@ describe("the functions' Stripe boundary", () => {
   });
 
   it("maps Stripe failures to safe callable errors", async () => {
-    const missing = await sdk.checkout.sessions.retrieve("cs_test_missing").catch((error: unknown) => error);
+    const missing = await sdk.checkout.sessions
+      .retrieve("cs_test_missing")
+      .catch((error: unknown) => error);
     expect(providerError(missing, "retrieve", "No such checkout session.")).toMatchObject({
       code: "not-found",
       message: "No such checkout session.",
     });
-    const badParam = await sdk.billingPortal.sessions.create({ customer: "cus_missing" }).catch((error: unknown) => error);
+    const badParam = await sdk.billingPortal.sessions
+      .create({ customer: "cus_missing" })
+      .catch((error: unknown) => error);
     expect(providerError(badParam, "portal")).toMatchObject({ code: "internal" });
     const unreachable = stripeClient(settings({ stripeApiUrl: "http://127.0.0.1:9" }));
-    const down = await unreachable.customers.retrieve("cus_x", { maxNetworkRetries: 0 }).catch((error: unknown) => error);
+    const down = await unreachable.customers
+      .retrieve("cus_x", { maxNetworkRetries: 0 })
+      .catch((error: unknown) => error);
     expect(down).toBeInstanceOf(Stripe.errors.StripeConnectionError);
     expect(providerError(down, "retrieve")).toMatchObject({ code: "unavailable" });
     const internal = providerError(new Error("boom"), "x");
-    expect(internal).toMatchObject({ code: "internal", message: "The payment could not be set up; try again later." });
+    expect(internal).toMatchObject({
+      code: "internal",
+      message: "The payment could not be set up; try again later.",
+    });
     // An error that is already a callable error passes through unchanged.
     expect(providerError(internal, "y")).toBe(internal);
   });
@@ -181,9 +226,11 @@ describe("the functions' Stripe boundary", () => {
     });
     const payload = JSON.stringify(await control().completeSession(session.id));
     const header = sdk.webhooks.generateTestHeaderString({ payload, secret: "whsec_unit" });
-    expect(sdk.webhooks.constructEvent(payload, header, "whsec_unit").type).toBe("checkout.session.completed");
-    expect(() => sdk.webhooks.constructEvent(payload.replace("700", "701"), header, "whsec_unit")).toThrow(
-      Stripe.errors.StripeSignatureVerificationError,
+    expect(sdk.webhooks.constructEvent(payload, header, "whsec_unit").type).toBe(
+      "checkout.session.completed",
     );
+    expect(() =>
+      sdk.webhooks.constructEvent(payload.replace("700", "701"), header, "whsec_unit"),
+    ).toThrow(Stripe.errors.StripeSignatureVerificationError);
   });
 });

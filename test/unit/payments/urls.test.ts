@@ -6,7 +6,13 @@ import {
   stripeEndpoint,
 } from "../../../functions/src/payments/urls";
 
-const ALLOWED = ["http://localhost:5173", "https://app.example.com", " https://shop.example.com:8443/ ", "not a url", "ftp://files.example.com"];
+const ALLOWED = [
+  "http://localhost:5173",
+  "https://app.example.com",
+  " https://shop.example.com:8443/ ",
+  "not a url",
+  "ftp://files.example.com",
+];
 
 describe("normalizeOrigins", () => {
   it("keeps http(s) origins only, trimmed and without paths", () => {
@@ -37,7 +43,10 @@ describe("checkReturnUrl", () => {
   });
 
   it("requires the session id placeholder on success URLs only", () => {
-    expect(success("https://app.example.com/done")).toEqual({ ok: false, reason: "must contain {CHECKOUT_SESSION_ID}" });
+    expect(success("https://app.example.com/done")).toEqual({
+      ok: false,
+      reason: "must contain {CHECKOUT_SESSION_ID}",
+    });
     expect(success("https://app.example.com/done?id=%7BCHECKOUT_SESSION_ID%7D").ok).toBe(false);
     expect(checkReturnUrl("https://app.example.com/done", "cancel", ALLOWED).ok).toBe(true);
   });
@@ -60,7 +69,10 @@ describe("checkReturnUrl", () => {
 
   it("refuses non-URLs, other schemes, credentials and overlong URLs", () => {
     expect(success("")).toEqual({ ok: false, reason: "is empty" });
-    expect(success("/relative?s={CHECKOUT_SESSION_ID}")).toEqual({ ok: false, reason: "is not an absolute URL" });
+    expect(success("/relative?s={CHECKOUT_SESSION_ID}")).toEqual({
+      ok: false,
+      reason: "is not an absolute URL",
+    });
     expect(success("javascript:alert(1)//{CHECKOUT_SESSION_ID}")).toEqual({
       ok: false,
       reason: "must be an http or https URL",
@@ -70,7 +82,10 @@ describe("checkReturnUrl", () => {
       reason: "must not contain credentials",
     });
     const long = `https://app.example.com/?s={CHECKOUT_SESSION_ID}&pad=${"x".repeat(MAX_RETURN_URL_LENGTH)}`;
-    expect(success(long)).toEqual({ ok: false, reason: `is longer than ${MAX_RETURN_URL_LENGTH} characters` });
+    expect(success(long)).toEqual({
+      ok: false,
+      reason: `is longer than ${MAX_RETURN_URL_LENGTH} characters`,
+    });
   });
 
   it("refuses everything when the allow-list is empty", () => {
@@ -80,14 +95,37 @@ describe("checkReturnUrl", () => {
 
 describe("stripeEndpoint", () => {
   it("splits STRIPE_API_URL into the SDK's protocol, host and port", () => {
-    expect(stripeEndpoint("https://api.stripe.com")).toEqual({ protocol: "https", host: "api.stripe.com", port: 443 });
-    expect(stripeEndpoint("http://127.0.0.1:12111")).toEqual({ protocol: "http", host: "127.0.0.1", port: 12111 });
-    expect(stripeEndpoint(" http://localhost/ ")).toEqual({ protocol: "http", host: "localhost", port: 80 });
-    expect(stripeEndpoint("http://[::1]:9000")).toEqual({ protocol: "http", host: "::1", port: 9000 });
+    expect(stripeEndpoint("https://api.stripe.com")).toEqual({
+      protocol: "https",
+      host: "api.stripe.com",
+      port: 443,
+    });
+    expect(stripeEndpoint("http://127.0.0.1:12111")).toEqual({
+      protocol: "http",
+      host: "127.0.0.1",
+      port: 12111,
+    });
+    expect(stripeEndpoint(" http://localhost/ ")).toEqual({
+      protocol: "http",
+      host: "localhost",
+      port: 80,
+    });
+    expect(stripeEndpoint("http://[::1]:9000")).toEqual({
+      protocol: "http",
+      host: "::1",
+      port: 9000,
+    });
   });
 
   it("refuses what the SDK could not use as an origin", () => {
-    for (const url of ["", "api.stripe.com", "ftp://api.stripe.com", "https://api.stripe.com/v1", "https://k@api.stripe.com", "https://api.stripe.com?x=1"]) {
+    for (const url of [
+      "",
+      "api.stripe.com",
+      "ftp://api.stripe.com",
+      "https://api.stripe.com/v1",
+      "https://k@api.stripe.com",
+      "https://api.stripe.com?x=1",
+    ]) {
       expect(stripeEndpoint(url), url).toBeNull();
     }
   });

@@ -31,20 +31,42 @@ describe("character stats", () => {
   it("sums shards and averages ratings", () => {
     const stats = characterStatsFromShards(
       [
-        { conversations: 2, messages: 10, ratingCount: 1, ratingSum: 5, lastActiveAtMs: now - 1000 },
+        {
+          conversations: 2,
+          messages: 10,
+          ratingCount: 1,
+          ratingSum: 5,
+          lastActiveAtMs: now - 1000,
+        },
         { conversations: 1, messages: 5, ratingCount: 2, ratingSum: 6, lastActiveAtMs: now - 5000 },
       ],
       now,
     );
-    expect(stats).toMatchObject({ conversations: 3, messages: 15, ratingCount: 3, ratingSum: 11, ratingAverage: 3.67, lastActiveAt: now - 1000 });
+    expect(stats).toMatchObject({
+      conversations: 3,
+      messages: 15,
+      ratingCount: 3,
+      ratingSum: 11,
+      ratingAverage: 3.67,
+      lastActiveAt: now - 1000,
+    });
   });
 
   it("ranks activity higher, and lets it fade with a 7-day half-life", () => {
-    const base = { conversations: 100, messages: 1000, ratingCount: 10, ratingSum: 45, ratingAverage: 4.5 };
+    const base = {
+      conversations: 100,
+      messages: 1000,
+      ratingCount: 10,
+      ratingSum: 45,
+      ratingAverage: 4.5,
+    };
     const fresh = popularityScore({ ...base, lastActiveAt: now }, now);
     const weekOld = popularityScore({ ...base, lastActiveAt: now - 7 * 86_400_000 }, now);
     expect(weekOld).toBeCloseTo(fresh / 2, 2);
-    const quiet = popularityScore({ ...base, conversations: 1, messages: 2, lastActiveAt: now }, now);
+    const quiet = popularityScore(
+      { ...base, conversations: 1, messages: 2, lastActiveAt: now },
+      now,
+    );
     expect(quiet).toBeLessThan(fresh);
   });
 });

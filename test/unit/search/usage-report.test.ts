@@ -26,11 +26,17 @@ describe("AI usage report", () => {
     expect(report.total).toMatchObject({ replies: 7, promptTokens: 700, costUsd: 0.007 });
     expect(report.days["2026-11-21"]?.replies).toBe(3);
     expect(report.users.map((u) => u.id)).toEqual(["bob", "alice"]);
-    expect(report.characters).toEqual([{ id: "luna", totals: expect.objectContaining({ replies: 7 }) }]);
+    expect(report.characters).toEqual([
+      { id: "luna", totals: expect.objectContaining({ replies: 7 }) },
+    ]);
   });
 
   it("accepts day ranges of up to 31 days, in order", () => {
-    expect(dayRange("2026-02-27", "2026-03-01")).toEqual(["2026-02-27", "2026-02-28", "2026-03-01"]);
+    expect(dayRange("2026-02-27", "2026-03-01")).toEqual([
+      "2026-02-27",
+      "2026-02-28",
+      "2026-03-01",
+    ]);
     expect(dayRange("2026-03-01", "2026-02-27")).toBeNull();
     expect(dayRange("2026-01-01", "2026-03-01")).toBeNull();
     expect(dayRange("not-a-day", "2026-03-01")).toBeNull();

@@ -10,7 +10,11 @@ const PUBLIC_CALLABLES = new Set(["getPaymentsConfig", "mediaStatus"]);
 interface Endpoint {
   callableTrigger?: object;
   httpsTrigger?: object;
-  eventTrigger?: { eventType: string; eventFilterPathPatterns?: Record<string, string>; eventFilters?: Record<string, string> };
+  eventTrigger?: {
+    eventType: string;
+    eventFilterPathPatterns?: Record<string, string>;
+    eventFilters?: Record<string, string>;
+  };
   scheduleTrigger?: { schedule: string };
   blockingTrigger?: object;
 }
@@ -21,7 +25,11 @@ function endpointOf(value: unknown): Endpoint | null {
   return endpoint && typeof endpoint === "object" ? endpoint : null;
 }
 
-const entries = Object.entries(exported).map(([name, value]) => ({ name, value, endpoint: endpointOf(value) }));
+const entries = Object.entries(exported).map(([name, value]) => ({
+  name,
+  value,
+  endpoint: endpointOf(value),
+}));
 const callables = entries.filter((entry) => entry.endpoint?.callableTrigger);
 
 describe("index.ts wiring", () => {
@@ -34,15 +42,24 @@ describe("index.ts wiring", () => {
     it(`${name} refuses an anonymous caller`, async () => {
       const run: unknown = Reflect.get(value as object, "run");
       expect(typeof run).toBe("function");
-      const call = (run as (request: object) => Promise<unknown>)({ data: {}, rawRequest: {}, acceptsStreaming: false });
-      await expect(call).rejects.toMatchObject({ code: "unauthenticated", httpErrorCode: { status: 401 } });
+      const call = (run as (request: object) => Promise<unknown>)({
+        data: {},
+        rawRequest: {},
+        acceptsStreaming: false,
+      });
+      await expect(call).rejects.toMatchObject({
+        code: "unauthenticated",
+        httpErrorCode: { status: 401 },
+      });
     });
   }
 
   it("listens for new messages and profile writes where the handlers expect them", () => {
     const reply = endpointOf(exported.onMessageCreatedReply);
     expect(reply?.eventTrigger?.eventType).toBe("google.cloud.firestore.document.v1.created");
-    expect(reply?.eventTrigger?.eventFilterPathPatterns?.document).toBe("conversations/{convId}/messages/{messageId}");
+    expect(reply?.eventTrigger?.eventFilterPathPatterns?.document).toBe(
+      "conversations/{convId}/messages/{messageId}",
+    );
     const mirror = endpointOf(exported.onProfileWritten);
     expect(mirror?.eventTrigger?.eventFilterPathPatterns?.document).toBe("users/{uid}");
     expect(endpointOf(exported.sweepReplies)?.scheduleTrigger?.schedule).toBe("every 5 minutes");

@@ -55,7 +55,9 @@ export function cardFieldName(path: IssuePath): string {
     const [index, entryField, ...entryRest] = rest;
     const entryKey = String(entryField ?? "");
     const base = `character_book.entries[${index}]`;
-    return entryField === undefined ? base : join(join(base, [ENTRY_FIELDS[entryKey] ?? entryKey]), entryRest);
+    return entryField === undefined
+      ? base
+      : join(join(base, [ENTRY_FIELDS[entryKey] ?? entryKey]), entryRest);
   }
   return join(AI_FIELDS[key] ?? `${OURS}.ai.${key}`, rest);
 }

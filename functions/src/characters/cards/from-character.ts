@@ -44,7 +44,9 @@ function splitExtensions(extensions: Record<string, unknown>): {
   if (raw === undefined) return { own, v3: {} };
   const result = v3ExtrasSchema.safeParse(raw, { reportInput: true });
   if (!result.success) {
-    throw cardErrorFrom(result.error, (path) => formatPath(["extensions", CARRIED_V3_KEY, ...path]));
+    throw cardErrorFrom(result.error, (path) =>
+      formatPath(["extensions", CARRIED_V3_KEY, ...path]),
+    );
   }
   return { own, v3: result.data };
 }
@@ -77,7 +79,8 @@ export function characterToCardV2(input: CharacterInput): CardJson {
   // V2 has no place for these; they ride in an extension of ours so a V2 export loses nothing.
   const carried: Record<string, unknown> = { ...v3 };
   if (profile.nickname !== "") carried.nickname = profile.nickname;
-  if (profile.groupOnlyGreetings.length > 0) carried.group_only_greetings = profile.groupOnlyGreetings;
+  if (profile.groupOnlyGreetings.length > 0)
+    carried.group_only_greetings = profile.groupOnlyGreetings;
   const extensions: Record<string, unknown> = { ...own, [AICHAT_KEY]: aichatOf(input) };
   if (Object.keys(carried).length > 0) extensions[CARRIED_V3_KEY] = carried;
   return {

@@ -9,7 +9,9 @@ export type IssuePath = readonly PropertyKey[];
 /** `["character_book", "entries", 3, "content"]` -> `character_book.entries[3].content`. */
 export function formatPath(path: IssuePath): string {
   return path
-    .map((part, i) => (typeof part === "number" ? `[${part}]` : `${i === 0 ? "" : "."}${String(part)}`))
+    .map((part, i) =>
+      typeof part === "number" ? `[${part}]` : `${i === 0 ? "" : "."}${String(part)}`,
+    )
     .join("");
 }
 
@@ -33,7 +35,9 @@ export function describeIssue(issue: Issue): string {
   switch (issue.code) {
     case "invalid_type":
       // Callers parse with `reportInput: true`, so a missing field has no input.
-      return issue.input === undefined ? "is missing" : `should be ${EXPECTED[issue.expected] ?? issue.expected}`;
+      return issue.input === undefined
+        ? "is missing"
+        : `should be ${EXPECTED[issue.expected] ?? issue.expected}`;
     case "too_big":
       return issue.origin === "string" || issue.origin === "array"
         ? `is too long (at most ${limit(issue.origin, issue.maximum)})`
@@ -60,5 +64,7 @@ export function cardErrorFrom(
   const issue = error.issues[0];
   if (issue === undefined) return new CardError("the card is not valid");
   const field = rename(issue.path);
-  return field === "" ? new CardError(`the card ${describeIssue(issue)}`) : fieldError(field, describeIssue(issue));
+  return field === ""
+    ? new CardError(`the card ${describeIssue(issue)}`)
+    : fieldError(field, describeIssue(issue));
 }

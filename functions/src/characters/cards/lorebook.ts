@@ -38,7 +38,10 @@ function keptFields(source: Record<string, unknown>, mapped: ReadonlySet<string>
   return kept;
 }
 
-export function entryFromCard(entry: CardEntry, index: number): z.input<typeof knowledgeEntrySchema> {
+export function entryFromCard(
+  entry: CardEntry,
+  index: number,
+): z.input<typeof knowledgeEntrySchema> {
   return {
     // Entries need an id of ours; one from the entry's position stays the same on re-import.
     id: entry.id == null ? `entry-${index}` : String(entry.id),

@@ -21,7 +21,8 @@ const SPECS: Record<string, CardVersion> = { chara_card_v2: 2, chara_card_v3: 3 
 
 function validate<S extends z.ZodType>(schema: S, value: unknown, prefix: IssuePath): z.output<S> {
   const result = schema.safeParse(value, { reportInput: true });
-  if (!result.success) throw cardErrorFrom(result.error, (path) => formatPath([...prefix, ...path]));
+  if (!result.success)
+    throw cardErrorFrom(result.error, (path) => formatPath([...prefix, ...path]));
   return result.data;
 }
 
@@ -32,7 +33,10 @@ function takeCarriedV3(extensions: Record<string, unknown>): {
 } {
   const { [CARRIED_V3_KEY]: raw, ...rest } = extensions;
   if (raw === undefined) return { extensions: rest, carried: {} };
-  return { extensions: rest, carried: validate(carriedV3Schema, raw, ["extensions", CARRIED_V3_KEY]) };
+  return {
+    extensions: rest,
+    carried: validate(carriedV3Schema, raw, ["extensions", CARRIED_V3_KEY]),
+  };
 }
 
 function fromV1(value: unknown): CardData {
@@ -113,7 +117,10 @@ export function normalizeCard(value: unknown): CharacterCard {
   if (typeof spec !== "string") throw fieldError("spec", "should be text");
   const version = SPECS[spec];
   if (version === undefined) {
-    throw fieldError("spec", `"${spec.slice(0, 40)}" is not a card format this app reads (chara_card_v2 or chara_card_v3)`);
+    throw fieldError(
+      "spec",
+      `"${spec.slice(0, 40)}" is not a card format this app reads (chara_card_v2 or chara_card_v3)`,
+    );
   }
   // Card fields are named without the `data.` in reasons, as the specs name them.
   if (!isPlainObject(value.data)) throw fieldError("data", "should be an object");

@@ -30,7 +30,14 @@ export function placeholderColour(seed: string): Rgb {
   const c = (1 - Math.abs(2 * l - 1)) * s;
   const x = c * (1 - Math.abs(((hue / 60) % 2) - 1));
   const m = l - c / 2;
-  const sectors: Rgb[] = [[c, x, 0], [x, c, 0], [0, c, x], [0, x, c], [x, 0, c], [c, 0, x]];
+  const sectors: Rgb[] = [
+    [c, x, 0],
+    [x, c, 0],
+    [0, c, x],
+    [0, x, c],
+    [x, 0, c],
+    [c, 0, x],
+  ];
   const [r, g, b] = sectors[Math.floor(hue / 60)];
   const channel = (v: number) => Math.round((v + m) * 255);
   return [channel(r), channel(g), channel(b)];

@@ -2,7 +2,12 @@
 // The mapping is documented in docs/character-cards.md. Pure: no Firebase imports.
 import type { z } from "zod";
 import { characterInputSchema, type CharacterInput } from "../model";
-import { AICHAT_KEY, CARRIED_V3_KEY, aichatExtensionSchema, type AichatExtension } from "./aichat-extension";
+import {
+  AICHAT_KEY,
+  CARRIED_V3_KEY,
+  aichatExtensionSchema,
+  type AichatExtension,
+} from "./aichat-extension";
 import { V3_EXTRA_KEYS, type CardData, type CharacterCard } from "./card-schema";
 import { cardFieldName } from "./field-names";
 import { cardErrorFrom, formatPath } from "./issues";
@@ -45,7 +50,10 @@ function storedExtensions(data: CardData): Record<string, unknown> {
   return Object.keys(v3).length === 0 ? extensions : { ...extensions, [CARRIED_V3_KEY]: v3 };
 }
 
-export function cardToCharacter(card: CharacterCard, options: ImportOptions = {}): ImportedCharacter {
+export function cardToCharacter(
+  card: CharacterCard,
+  options: ImportOptions = {},
+): ImportedCharacter {
   const { data } = card;
   const ours = readAichat(data.extensions);
   const candidate: z.input<typeof characterInputSchema> = {
@@ -79,5 +87,7 @@ export function cardToCharacter(card: CharacterCard, options: ImportOptions = {}
   };
   const result = characterInputSchema.safeParse(candidate, { reportInput: true });
   if (!result.success) throw cardErrorFrom(result.error, cardFieldName);
-  return card.image === undefined ? { input: result.data } : { input: result.data, avatarPng: card.image };
+  return card.image === undefined
+    ? { input: result.data }
+    : { input: result.data, avatarPng: card.image };
 }

@@ -25,7 +25,10 @@ function escapeRegExp(text: string): string {
 export function keyMatches(key: string, text: string): boolean {
   const trimmed = key.trim();
   if (trimmed === "") return false;
-  const pattern = new RegExp(`(?<![\\p{L}\\p{N}_])${escapeRegExp(trimmed)}(?![\\p{L}\\p{N}_])`, "iu");
+  const pattern = new RegExp(
+    `(?<![\\p{L}\\p{N}_])${escapeRegExp(trimmed)}(?![\\p{L}\\p{N}_])`,
+    "iu",
+  );
   return pattern.test(text);
 }
 

@@ -9,9 +9,7 @@ export const moderationResultSchema = z.object({
 });
 export type ModerationResult = z.infer<typeof moderationResultSchema>;
 
-export type ModerationDecision =
-  | { allowed: true }
-  | { allowed: false; categories: string[] };
+export type ModerationDecision = { allowed: true } | { allowed: false; categories: string[] };
 
 export function moderationDecision(result: {
   flagged: boolean;
@@ -45,8 +43,7 @@ export function blockedMessage(stage: "input" | "output"): { code: string; messa
 }
 
 export type ModerationInputPart =
-  | { type: "text"; text: string }
-  | { type: "image_url"; image_url: { url: string } };
+  { type: "text"; text: string } | { type: "image_url"; image_url: { url: string } };
 
 /** The moderation request input for a message: its text, plus its image when there is one. */
 export function moderationInput(text: string, imageUrl?: string): string | ModerationInputPart[] {

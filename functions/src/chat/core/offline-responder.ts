@@ -42,7 +42,10 @@ function firstSentence(text: string): string {
 }
 
 function echo(text: string): string {
-  const words = text.trim().split(/\s+/).filter((word) => word !== "");
+  const words = text
+    .trim()
+    .split(/\s+/)
+    .filter((word) => word !== "");
   if (words.length === 0) return "";
   const head = words.slice(0, ECHO_WORDS).join(" ");
   return words.length > ECHO_WORDS ? `${head}...` : head;

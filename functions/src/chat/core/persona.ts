@@ -73,7 +73,9 @@ export function describePersonality(personality: Personality): string[] {
   }
   lines.push(`Tone: ${personality.tone}.`);
   const scales: LevelName[] = ["formality", "humor", "empathy", "creativity", "confidence"];
-  lines.push(`Manner: ${scales.map((scale) => describeLevel(scale, personality[scale])).join("; ")}.`);
+  lines.push(
+    `Manner: ${scales.map((scale) => describeLevel(scale, personality[scale])).join("; ")}.`,
+  );
   return lines;
 }
 
@@ -100,12 +102,16 @@ function joinSections(parts: readonly string[]): string {
 }
 
 function characterText(profile: CharacterProfile, ai: AiSettings, names: Names): string {
-  if (ai.systemPromptOverride.trim() !== "") return fillPlaceholders(ai.systemPromptOverride, names);
+  if (ai.systemPromptOverride.trim() !== "")
+    return fillPlaceholders(ai.systemPromptOverride, names);
   return joinSections([
     section("Description", fillPlaceholders(profile.description, names)),
     section(
       "Personality",
-      [fillPlaceholders(profile.personalitySummary, names), ...describePersonality(profile.personality)]
+      [
+        fillPlaceholders(profile.personalitySummary, names),
+        ...describePersonality(profile.personality),
+      ]
         .filter((line) => line.trim() !== "")
         .join("\n"),
     ),
@@ -119,7 +125,8 @@ function restrictionsText(topics: readonly string[], names: Names, notice?: stri
     `Never discuss, describe or give information about these topics: ${topics.join("; ")}.`,
     `If ${names.user} raises one of them, decline briefly and in character, then steer the conversation elsewhere.`,
   ];
-  if (notice && notice.trim() !== "") lines.push(`When declining, make this clear: ${notice.trim()}`);
+  if (notice && notice.trim() !== "")
+    lines.push(`When declining, make this clear: ${notice.trim()}`);
   return section("Restricted topics", lines.join("\n"));
 }
 

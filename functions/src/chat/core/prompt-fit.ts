@@ -129,10 +129,14 @@ function shrinkText(
     if (target <= 0) {
       current = "";
     } else if (keep === "end") {
-      const piece = keepLastTokens(original, target, model).replace(/^\uFFFD+/, "").trimStart();
+      const piece = keepLastTokens(original, target, model)
+        .replace(/^\uFFFD+/, "")
+        .trimStart();
       current = `${CUT_MARK}${piece}`;
     } else {
-      const piece = keepFirstTokens(original, target, model).replace(/\uFFFD+$/, "").trimEnd();
+      const piece = keepFirstTokens(original, target, model)
+        .replace(/\uFFFD+$/, "")
+        .trimEnd();
       current = `${piece}${CUT_MARK}`;
     }
     excess = overWith(current);

@@ -19,7 +19,12 @@ export type ErrorKind =
   | "aborted"
   | "unknown";
 
-const RETRYABLE_KINDS: readonly ErrorKind[] = ["timeout", "connection", "rate_limited", "server_error"];
+const RETRYABLE_KINDS: readonly ErrorKind[] = [
+  "timeout",
+  "connection",
+  "rate_limited",
+  "server_error",
+];
 
 /** 429, 5xx (and 408), timeouts and dropped connections are worth another try; 4xx are not. */
 export function isRetryable(statusOrKind: number | ErrorKind): boolean {
