@@ -75,13 +75,3 @@ export const TRAIT_DESCRIPTIONS: Record<Trait, string> = {
   self_discipline: "persistent and focused",
   deliberation: "thinks carefully before acting",
 };
-
-export function traitDomain(trait: Trait): TraitDomain {
-  for (const [domain, traits] of Object.entries(TRAIT_DOMAINS) as [
-    TraitDomain,
-    readonly Trait[],
-  ][]) {
-    if (traits.includes(trait)) return domain;
-  }
-  throw new Error(`unknown trait ${trait}`);
-}
