@@ -10,7 +10,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
-import sharp from "../functions/node_modules/sharp";
+import sharp from "../functions/node_modules/sharp/lib/index.js";
 import { makeVariants } from "../functions/src/media/variants";
 import { VARIANT_SPECS } from "../functions/src/media/variant-specs";
 
