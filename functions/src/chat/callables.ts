@@ -6,7 +6,7 @@ import { z } from "zod";
 import { enforceRateLimit } from "../limits/rate-limit";
 import { parseInput, requireAuth, type Caller } from "../shared/callable";
 import { db } from "../shared/firebase";
-import { isPremiumAt } from "../identity/profile";
+import { chatNameOf, isPremiumProfile } from "../identity/profiles";
 import { writeNewConversation } from "./conversation";
 import { generateReplySafely } from "./generate";
 import { queryKeywords } from "./search-keywords";
@@ -131,11 +131,7 @@ export async function regenerateReply(request: CallableRequest<unknown>) {
     if (!["complete", "stopped", "failed", "blocked"].includes(reply.data.status)) {
       throw new HttpsError("failed-precondition", "This message was not answered; send a new one.");
     }
-    const premiumUntil: unknown = userSnap.get("premiumUntil");
-    const premium = isPremiumAt(
-      premiumUntil instanceof Timestamp ? premiumUntil.toMillis() : null,
-      Date.now(),
-    );
+    const premium = isPremiumProfile(userSnap, Date.now());
     tx.update(replyRef, {
       status: "generating",
       versions: FieldValue.arrayUnion({
@@ -150,12 +146,7 @@ export async function regenerateReply(request: CallableRequest<unknown>) {
       lease: { owner, expiresAtMs: Date.now() + 90_000 },
       updatedAt: FieldValue.serverTimestamp(),
     });
-    const displayName: unknown = userSnap.get("displayName");
-    return {
-      message: message.data,
-      premium,
-      userName: typeof displayName === "string" && displayName ? displayName : "friend",
-    };
+    return { message: message.data, premium, userName: chatNameOf(userSnap) };
   });
   const outcome = await generateReplySafely({
     convId: input.conversationId,

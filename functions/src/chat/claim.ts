@@ -4,7 +4,7 @@
 import { FieldValue, Timestamp, type Transaction } from "firebase-admin/firestore";
 import { readSettings } from "../config";
 import { characterProfileSchema } from "../characters/model";
-import { isPremiumAt } from "../identity/profile";
+import { chatNameOf, isPremiumProfile } from "../identity/profiles";
 import { checkRateLimitIn } from "../limits/rate-limit";
 import { FREE_QUOTA, quotaDecision } from "../limits/policy";
 import { parseUsage, usageRef } from "../limits/usage";
@@ -82,13 +82,8 @@ export async function claimReply(
       );
       if (decision.action === "skip") return { action: "skip", reason: decision.reason };
 
-      const premiumUntil: unknown = userSnap.get("premiumUntil");
-      const premium = isPremiumAt(
-        premiumUntil instanceof Timestamp ? premiumUntil.toMillis() : null,
-        nowMs,
-      );
-      const displayName: unknown = userSnap.get("displayName");
-      const userName = typeof displayName === "string" && displayName ? displayName : "friend";
+      const premium = isPremiumProfile(userSnap, nowMs);
+      const userName = chatNameOf(userSnap);
 
       if (decision.action === "fail") {
         if (existing?.success && existing.data.quotaCharged) {

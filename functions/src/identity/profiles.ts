@@ -1,9 +1,15 @@
 // Creating and reading users/{uid} with the Admin SDK.
-import { FieldValue, Timestamp, type Transaction } from "firebase-admin/firestore";
+import {
+  FieldValue,
+  Timestamp,
+  type DocumentSnapshot,
+  type Transaction,
+} from "firebase-admin/firestore";
 import { db } from "../shared/firebase";
 import { zodConverter } from "../shared/converter";
 import {
   initialDisplayName,
+  isPremiumAt,
   publicProjection,
   userProfileSchema,
   type UserProfile,
@@ -68,4 +74,21 @@ export async function ensureProfileIn(tx: Transaction, account: NewAccount): Pro
 
 export async function ensureProfile(account: NewAccount): Promise<UserProfile> {
   return db().runTransaction((tx) => ensureProfileIn(tx, account));
+}
+
+/** users/{uid}.premiumUntil in milliseconds, or null when absent or not a timestamp. */
+export function premiumUntilMs(profile: DocumentSnapshot): number | null {
+  const until: unknown = profile.get("premiumUntil");
+  return until instanceof Timestamp ? until.toMillis() : null;
+}
+
+/** Premium is active iff its expiry is in the future: no job needs to run on time. */
+export function isPremiumProfile(profile: DocumentSnapshot, nowMs: number): boolean {
+  return isPremiumAt(premiumUntilMs(profile), nowMs);
+}
+
+/** How the character addresses the user. */
+export function chatNameOf(profile: DocumentSnapshot): string {
+  const displayName: unknown = profile.get("displayName");
+  return typeof displayName === "string" && displayName ? displayName : "friend";
 }

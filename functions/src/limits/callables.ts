@@ -1,8 +1,8 @@
 // What a user has used and has left (the spec's GET /api/auth/usage).
-import { Timestamp } from "firebase-admin/firestore";
 import type { CallableRequest } from "firebase-functions/v2/https";
 import { z } from "zod";
 import { isPremiumAt } from "../identity/profile";
+import { premiumUntilMs } from "../identity/profiles";
 import { parseInput, requireAuth } from "../shared/callable";
 import { db } from "../shared/firebase";
 import { FREE_QUOTA, remaining } from "./policy";
@@ -27,8 +27,7 @@ export async function getUsage(request: CallableRequest<unknown>) {
           .get()
           .then((page) => page.docs),
   ]);
-  const premiumUntil: unknown = profile.get("premiumUntil");
-  const untilMs = premiumUntil instanceof Timestamp ? premiumUntil.toMillis() : null;
+  const untilMs = premiumUntilMs(profile);
   const premium = isPremiumAt(untilMs, Date.now());
   return {
     premium,

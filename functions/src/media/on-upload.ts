@@ -10,12 +10,12 @@
 // network errors) release the lease and throw, so the platform retries, at most
 // MAX_PROCESS_ATTEMPTS times in all.
 import { randomUUID } from "node:crypto";
-import { Timestamp, type DocumentReference, type Transaction } from "firebase-admin/firestore";
+import type { DocumentReference, Transaction } from "firebase-admin/firestore";
 import { logger } from "firebase-functions/v2";
 import { z } from "zod";
 import { readSettings, type Settings } from "../config";
 import { ProviderError } from "../chat/provider";
-import { isPremiumAt } from "../identity/profile";
+import { isPremiumProfile } from "../identity/profiles";
 import { checkRateLimitIn } from "../limits/rate-limit";
 import { RATE_LIMITS } from "../limits/policy";
 import { adminStorage, db, FieldValue } from "../shared/firebase";
@@ -327,8 +327,7 @@ async function checkUploadLimit(
 ): Promise<string | null> {
   const profile = await tx.get(db().collection("users").doc(uid));
   if (profile.get("rateLimitExempt") === true) return null;
-  const until: unknown = profile.get("premiumUntil");
-  const premium = isPremiumAt(until instanceof Timestamp ? until.toMillis() : null, nowMs);
+  const premium = isPremiumProfile(profile, nowMs);
   const bucket = uploadBucket(premium);
   const check = await checkRateLimitIn(tx, uid, bucket, nowMs);
   if (!check.decision.allowed)
