@@ -10,15 +10,10 @@ import {
 import type { ClientApp } from "./client";
 import { waitForDoc } from "./wait-for";
 import type { User } from "firebase/auth";
+import { TERMINAL_STATUSES } from "../../functions/src/chat/core/reply-state";
 
-export const FINAL_STATUSES = [
-  "complete",
-  "blocked",
-  "failed",
-  "stopped",
-  "limit_reached",
-  "rate_limited",
-];
+/** The statuses a reply ends in, as the reply state machine defines them. */
+export const FINAL_STATUSES: readonly string[] = TERMINAL_STATUSES;
 
 export function conversationIdFor(uid: string, characterId: string): string {
   return `${uid}_${characterId}`;

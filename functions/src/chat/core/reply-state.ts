@@ -14,15 +14,6 @@ export const REPLY_STATUSES = [
 ] as const;
 export type ReplyStatus = (typeof REPLY_STATUSES)[number];
 
-export const TERMINAL_STATUSES: readonly ReplyStatus[] = [
-  "complete",
-  "blocked",
-  "failed",
-  "stopped",
-  "limit_reached",
-  "rate_limited",
-];
-
 const TRANSITIONS: Record<ReplyStatus, readonly ReplyStatus[]> = {
   // Quota and rate checks, input moderation and a user's stop all happen before generation.
   pending: ["generating", "blocked", "failed", "stopped", "limit_reached", "rate_limited"],
@@ -35,6 +26,11 @@ const TRANSITIONS: Record<ReplyStatus, readonly ReplyStatus[]> = {
   limit_reached: [],
   rate_limited: [],
 };
+
+/** The statuses a reply ends in: those with no way out. */
+export const TERMINAL_STATUSES: readonly ReplyStatus[] = REPLY_STATUSES.filter(
+  (status) => TRANSITIONS[status].length === 0,
+);
 
 export function isTerminal(status: ReplyStatus): boolean {
   return TERMINAL_STATUSES.includes(status);
