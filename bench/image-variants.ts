@@ -5,13 +5,25 @@
 // from other work on the machine falls on both. Every case runs twice: on all cores, and
 // pinned to one core with `taskset`, which is closer to a function with 1 vCPU or less
 // (Cloud Functions gives 1 vCPU at 2 GiB, 0.583 at 1 GiB).
+//
+// A third kind of child times makeVariants' two stages one at a time: the single decode and
+// each variant's encode. From those it prints a lower bound for any method that makes the
+// same four files: the 1200 px variant needs a decode and then its own WebP encode, both
+// single-threaded (libjpeg, libwebp), so no method finishes before decode + that encode, and
+// none before all the work divided by the cores. Dividing the straightforward method's time
+// by that bound gives the best speed-up any method could reach on that machine.
 // Run: npx tsx bench/image-variants.ts
 import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import sharp from "../functions/node_modules/sharp/lib/index.js";
-import { makeVariants } from "../functions/src/media/variants";
+import {
+  decodeIntermediate,
+  encodeVariant,
+  makeVariants,
+  type RawImage,
+} from "../functions/src/media/variants";
 import { VARIANT_SPECS } from "../functions/src/media/variant-specs";
 
 const METHODS = ["straightforward", "makeVariants"] as const;
@@ -35,6 +47,12 @@ interface ChildResult {
   peakRssMb: number;
   /** Peak RSS after loading modules and the file, before any image work. */
   idleRssMb: number;
+}
+
+/** CPU milliseconds of each timed run of the one decode, and of each variant's encode. */
+interface StageTimes {
+  decodeMs: number[];
+  encodeMs: number[][];
 }
 
 async function straightforward(original: Buffer): Promise<Buffer[]> {
@@ -68,6 +86,43 @@ async function runChild(method: Method, file: string): Promise<ChildResult> {
     cpuMs.push((cpu.user + cpu.system) / 1000);
   }
   return { wallMs, cpuMs, peakRssMb: maxRssMb(), idleRssMb };
+}
+
+async function timeStages(file: string): Promise<StageTimes> {
+  const original = readFileSync(file);
+  const { autoOrient } = await sharp(original).metadata();
+  const decode = () => decodeIntermediate(original, Number.MAX_SAFE_INTEGER, autoOrient);
+  const decodeMs = await cpuTimes(decode);
+  const image: RawImage = await decode();
+  const encodeMs: number[][] = [];
+  for (const spec of VARIANT_SPECS) encodeMs.push(await cpuTimes(() => encodeVariant(image, spec)));
+  return { decodeMs, encodeMs };
+}
+
+/**
+ * CPU time, not wall time: each stage runs on one thread, so its CPU time is what it takes
+ * when nothing else wants the core, and other work on the machine does not inflate it.
+ */
+async function cpuTimes(work: () => Promise<unknown>): Promise<number[]> {
+  for (let i = 0; i < WARM_UPS; i++) await work();
+  const times: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const before = process.cpuUsage();
+    await work();
+    const cpu = process.cpuUsage(before);
+    times.push((cpu.user + cpu.system) / 1000);
+  }
+  return times;
+}
+
+/** No method making the same files can be faster than this on `cores` cores. */
+function lowerBoundMs(children: StageTimes[], cores: number): number {
+  const decodeMs = median(children.flatMap((child) => child.decodeMs));
+  const encodeMs = VARIANT_SPECS.map((_, at) =>
+    median(children.flatMap((child) => child.encodeMs[at] ?? [])),
+  );
+  const allWork = decodeMs + encodeMs.reduce((sum, ms) => sum + ms, 0);
+  return Math.max(decodeMs + Math.max(...encodeMs), allWork / cores);
 }
 
 function maxRssMb(): number {
@@ -129,19 +184,34 @@ function isChildResult(value: unknown): value is ChildResult {
   );
 }
 
+function isStageTimes(value: unknown): value is StageTimes {
+  if (typeof value !== "object" || value === null) return false;
+  const fields = Object.fromEntries(Object.entries(value));
+  return Array.isArray(fields.decodeMs) && Array.isArray(fields.encodeMs);
+}
+
 function measureInChild(method: Method, file: string, oneCore: boolean): Promise<ChildResult> {
+  return inChild(method, file, oneCore, isChildResult);
+}
+
+function inChild<T>(
+  kind: Method | "stages",
+  file: string,
+  oneCore: boolean,
+  isExpected: (message: unknown) => message is T,
+): Promise<T> {
   const script = process.argv[1] ?? "";
-  const node = [process.execPath, ...process.execArgv, script, "--child", method, file];
+  const node = [process.execPath, ...process.execArgv, script, "--child", kind, file];
   const [command = "", ...args] = oneCore ? ["taskset", "-c", "0", ...node] : node;
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { stdio: ["ignore", "inherit", "inherit", "ipc"] });
     child.once("message", (message) => {
-      if (isChildResult(message)) resolve(message);
-      else reject(new Error(`unexpected message from ${method} child`));
+      if (isExpected(message)) resolve(message);
+      else reject(new Error(`unexpected message from ${kind} child`));
     });
     child.once("error", reject);
     child.once("exit", (code) => {
-      if (code !== 0) reject(new Error(`${method} child exited with ${code}`));
+      if (code !== 0) reject(new Error(`${kind} child exited with ${code}`));
     });
   });
 }
@@ -161,20 +231,36 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), "image-variants-bench-"));
   try {
     const rows: string[][] = [];
+    const boundRows: string[][] = [];
     const idleRssMb: number[] = [];
     for (const image of IMAGES) {
       const file = join(dir, `${rows.length}.jpg`);
       const jpeg = await image.make();
       writeFileSync(file, jpeg);
       const label = `${image.label} (${(jpeg.length / 1e6).toFixed(1)} MB JPEG)`;
+      const stages: StageTimes[] = [];
       for (const oneCore of coreSettings) {
         const children: Record<Method, ChildResult[]> = { straightforward: [], makeVariants: [] };
         for (let round = 0; round < ROUNDS; round++) {
           for (const method of METHODS) {
             children[method].push(await measureInChild(method, file, oneCore));
           }
+          // Stages are timed on one core, in turn with the methods, so noise falls on all.
+          if (!oneCore) stages.push(await inChild("stages", file, canPin, isStageTimes));
         }
         const baseline = summarise(children.straightforward);
+        const cores = oneCore ? 1 : availableParallelism();
+        const bound = lowerBoundMs(stages, cores);
+        const pipeline = summarise(children.makeVariants);
+        boundRows.push([
+          image.label,
+          String(cores),
+          baseline.wallMs.toFixed(0),
+          bound.toFixed(0),
+          `${(baseline.wallMs / bound).toFixed(2)}x`,
+          pipeline.wallMs.toFixed(0),
+          `${(baseline.wallMs / pipeline.wallMs).toFixed(2)}x`,
+        ]);
         for (const method of METHODS) {
           const result = summarise(children[method]);
           idleRssMb.push(...result.idleRssMb);
@@ -204,6 +290,23 @@ async function main(): Promise<void> {
         ` ${Math.min(...idleRssMb).toFixed(0)}-${Math.max(...idleRssMb).toFixed(0)} MB` +
         ` (node, tsx, sharp, the JPEG read).`,
     );
+    console.log("\nLower bound for any method that makes the same four files:");
+    printTable(
+      [
+        "image",
+        "cores",
+        "straightforward ms",
+        "lower bound ms",
+        "best possible speed-up",
+        "makeVariants ms",
+        "makeVariants speed-up",
+      ],
+      boundRows,
+    );
+    console.log(
+      "Lower bound = max(decode + longest encode, (decode + every encode) / cores), from the" +
+        " median CPU time of makeVariants' stages, each run on its own on one core.",
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -220,7 +323,9 @@ function printTable(header: string[], rows: string[][]): void {
 }
 
 const [flag, method, file] = process.argv.slice(2);
-if (flag === "--child") {
+if (flag === "--child" && method === "stages" && file !== undefined) {
+  void timeStages(file).then((result) => process.send?.(result));
+} else if (flag === "--child") {
   const chosen = METHODS.find((m) => m === method);
   if (chosen === undefined || file === undefined) throw new Error(`bad child arguments: ${method}`);
   void runChild(chosen, file).then((result) => process.send?.(result));

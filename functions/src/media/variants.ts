@@ -134,14 +134,16 @@ async function readHeader(input: Buffer): Promise<sharp.Metadata> {
   }
 }
 
-interface RawImage {
+/** Decoded, rotated sRGB pixels, just big enough for every variant. */
+export interface RawImage {
   pixels: Buffer;
   width: number;
   height: number;
   channels: sharp.Channels;
 }
 
-async function decodeIntermediate(
+/** Stage 1 of makeVariants; exported so the benchmark can time each stage on its own. */
+export async function decodeIntermediate(
   input: Buffer,
   maxPixels: number,
   displayed: { width: number; height: number },
@@ -210,7 +212,8 @@ async function encodeAll(image: RawImage): Promise<Variant[]> {
   return VARIANT_SPECS.flatMap((spec) => found.get(spec.name) ?? []);
 }
 
-async function encodeVariant(image: RawImage, spec: VariantSpec): Promise<Variant> {
+/** Stage 2 of makeVariants, once per variant; exported for the benchmark like stage 1. */
+export async function encodeVariant(image: RawImage, spec: VariantSpec): Promise<Variant> {
   const { data, info } = await sharp(image.pixels, {
     raw: { width: image.width, height: image.height, channels: image.channels },
   })
