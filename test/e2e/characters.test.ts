@@ -373,6 +373,19 @@ describe("admin management (callables)", () => {
     await db()
       .doc(`conversations/${fan.user.uid}_brief`)
       .set({ userId: fan.user.uid, characterId: "brief" });
+    // Records the upload trigger writes for character files (it needs Storage, so they are
+    // written here directly).
+    const galleryRecord = (characterId: string) => ({
+      path: `characters/${characterId}/gallery/photo.jpg`,
+      bucket: "demo-bucket",
+      generation: "1",
+      characterId,
+      scope: "gallery",
+      kind: "image",
+      status: "ready",
+    });
+    await db().doc("media/brief-photo").set(galleryRecord("brief"));
+    await db().doc("media/other-photo").set(galleryRecord("other"));
 
     await expect(admin.call("deleteCharacter", { id: "brief" })).resolves.toEqual({
       id: "brief",
@@ -381,9 +394,15 @@ describe("admin management (callables)", () => {
     expect((await db().doc("characters/brief").get()).exists).toBe(false);
     expect(await db().doc("characters/brief").listCollections()).toEqual([]);
     expect((await db().doc(`conversations/${fan.user.uid}_brief`).get()).exists).toBe(true);
+    expect((await db().doc("media/brief-photo").get()).exists).toBe(false);
+    expect((await db().doc("media/other-photo").get()).exists).toBe(true);
+    // A deletion cut short after the character went leaves records behind; calling again
+    // answers not-found and still finishes the cleanup.
+    await db().doc("media/brief-left-over").set(galleryRecord("brief"));
     expect(await callError(admin.call("deleteCharacter", { id: "brief" }))).toMatchObject({
       code: "functions/not-found",
     });
+    expect((await db().doc("media/brief-left-over").get()).exists).toBe(false);
     const audit = await db().collection("auditLog").where("action", "==", "deleteCharacter").get();
     expect(audit.docs[0]?.get("before")).toEqual({ name: "Brief", published: true });
     // The ratings' deletion events find the character gone and recreate nothing.

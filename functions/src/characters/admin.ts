@@ -8,6 +8,7 @@ import { logger } from "firebase-functions/v2";
 import { HttpsError, type CallableRequest } from "firebase-functions/v2/https";
 import { z } from "zod";
 import { parseInput, requireAdmin, type Caller } from "../shared/callable";
+import { deleteMatching } from "../shared/delete-matching";
 import { db } from "../shared/firebase";
 import { deleteStoragePrefix, mediaBucket, storageReachable } from "../shared/storage";
 import {
@@ -239,10 +240,14 @@ export async function deleteCharacter(request: CallableRequest<unknown>) {
     });
     return true;
   });
-  // Also when the document is already gone: a deletion interrupted here left its subcollections.
+  // Also when the document is already gone: a deletion interrupted after the transaction left
+  // its subcollections, files and media records, and calling again finishes the job.
   await db().recursiveDelete(ref);
-  if (!found) throw new HttpsError("not-found", "No such character.");
   await deleteStoragePrefix(`characters/${id}/`);
+  // Records go after the files they describe, so a failure in between never leaves a file
+  // without its record.
+  await deleteMatching(db().collection("media").where("characterId", "==", id));
+  if (!found) throw new HttpsError("not-found", "No such character.");
   return { id, deleted: true };
 }
 

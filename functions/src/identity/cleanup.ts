@@ -1,6 +1,7 @@
 // Everything a user owns, removed without leaving orphans. Idempotent: running it again
 // after a partial failure finishes the job.
 import { logger } from "firebase-functions/v2";
+import { deleteMatching } from "../shared/delete-matching";
 import { db } from "../shared/firebase";
 import { deleteStoragePrefix } from "../shared/storage";
 
@@ -10,18 +11,6 @@ export interface RemovedCounts {
   views: number;
   mediaRecords: number;
   usernames: number;
-}
-
-async function deleteQueryDocs(query: FirebaseFirestore.Query): Promise<number> {
-  let removed = 0;
-  for (;;) {
-    const page = await query.limit(400).get();
-    if (page.empty) return removed;
-    const batch = db().batch();
-    for (const doc of page.docs) batch.delete(doc.ref);
-    await batch.commit();
-    removed += page.size;
-  }
 }
 
 export async function deleteUserData(uid: string): Promise<RemovedCounts> {
@@ -35,17 +24,15 @@ export async function deleteUserData(uid: string): Promise<RemovedCounts> {
   for (const conversation of conversations.docs) await firestore.recursiveDelete(conversation.ref);
 
   // Ratings go through the rating trigger, which takes them out of the character's average.
-  const ratings = await deleteQueryDocs(
+  const ratings = await deleteMatching(
     firestore.collectionGroup("ratings").where("uid", "==", uid),
   );
   // View markers are personal data; the counts they produced stay (views did happen).
-  const views = await deleteQueryDocs(firestore.collectionGroup("views").where("uid", "==", uid));
-  const mediaRecords = await deleteQueryDocs(
+  const views = await deleteMatching(firestore.collectionGroup("views").where("uid", "==", uid));
+  const mediaRecords = await deleteMatching(
     firestore.collection("media").where("ownerUid", "==", uid),
   );
-  const usernames = await deleteQueryDocs(
-    firestore.collection("usernames").where("uid", "==", uid),
-  );
+  const usernames = await deleteMatching(firestore.collection("usernames").where("uid", "==", uid));
   await deleteStoragePrefix(`user-content/${uid}/`).catch((error: unknown) => {
     logger.error("could not delete the user's uploaded files", { uid, error: String(error) });
     throw error;
