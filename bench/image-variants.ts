@@ -6,9 +6,9 @@
 // pinned to one core with `taskset`, which is closer to a function with 1 vCPU or less
 // (Cloud Functions gives 1 vCPU at 2 GiB, 0.583 at 1 GiB).
 //
-// A third kind of child times makeVariants' two stages one at a time: the single decode and
-// each variant's encode. From those it prints a lower bound for any method that makes the
-// same four files: the 1200 px variant needs a decode and then its own WebP encode, both
+// The makeVariants children also time its two stages one at a time after each timed run:
+// the single decode and each variant's encode. From those it prints a lower bound for any
+// method that makes the same four files: the 1200 px variant needs a decode and then its own WebP encode, both
 // single-threaded (libjpeg, libwebp), so no method finishes before decode + that encode, and
 // none before all the work divided by the cores. Dividing the straightforward method's time
 // by that bound gives the best speed-up any method could reach on that machine.
@@ -47,9 +47,11 @@ interface ChildResult {
   peakRssMb: number;
   /** Peak RSS after loading modules and the file, before any image work. */
   idleRssMb: number;
+  /** makeVariants children only. */
+  stages?: StageTimes;
 }
 
-/** CPU milliseconds of each timed run of the one decode, and of each variant's encode. */
+/** CPU milliseconds of the one decode, and of each variant's encode, per timed run. */
 interface StageTimes {
   decodeMs: number[];
   encodeMs: number[][];
@@ -77,42 +79,41 @@ async function runChild(method: Method, file: string): Promise<ChildResult> {
   for (let i = 0; i < WARM_UPS; i++) await once();
   const wallMs: number[] = [];
   const cpuMs: number[] = [];
+  const stages: StageTimes = { decodeMs: [], encodeMs: VARIANT_SPECS.map(() => []) };
   for (let i = 0; i < RUNS; i++) {
     const cpuBefore = process.cpuUsage();
     const start = performance.now();
     await once();
     wallMs.push(performance.now() - start);
-    const cpu = process.cpuUsage(cpuBefore);
-    cpuMs.push((cpu.user + cpu.system) / 1000);
+    cpuMs.push(cpuMsSince(cpuBefore));
+    // Right after each run, so that whatever else the machine does falls on both alike.
+    if (method === "makeVariants") await timeStages(original, stages);
   }
-  return { wallMs, cpuMs, peakRssMb: maxRssMb(), idleRssMb };
-}
-
-async function timeStages(file: string): Promise<StageTimes> {
-  const original = readFileSync(file);
-  const { autoOrient } = await sharp(original).metadata();
-  const decode = () => decodeIntermediate(original, Number.MAX_SAFE_INTEGER, autoOrient);
-  const decodeMs = await cpuTimes(decode);
-  const image: RawImage = await decode();
-  const encodeMs: number[][] = [];
-  for (const spec of VARIANT_SPECS) encodeMs.push(await cpuTimes(() => encodeVariant(image, spec)));
-  return { decodeMs, encodeMs };
+  const result: ChildResult = { wallMs, cpuMs, peakRssMb: maxRssMb(), idleRssMb };
+  if (method === "makeVariants") result.stages = stages;
+  return result;
 }
 
 /**
  * CPU time, not wall time: each stage runs on one thread, so its CPU time is what it takes
- * when nothing else wants the core, and other work on the machine does not inflate it.
+ * when nothing else wants the core.
  */
-async function cpuTimes(work: () => Promise<unknown>): Promise<number[]> {
-  for (let i = 0; i < WARM_UPS; i++) await work();
-  const times: number[] = [];
-  for (let i = 0; i < RUNS; i++) {
-    const before = process.cpuUsage();
-    await work();
-    const cpu = process.cpuUsage(before);
-    times.push((cpu.user + cpu.system) / 1000);
+async function timeStages(original: Buffer, into: StageTimes): Promise<void> {
+  const { autoOrient } = await sharp(original).metadata();
+  const decodeStart = process.cpuUsage();
+  const image: RawImage = await decodeIntermediate(original, Number.MAX_SAFE_INTEGER, autoOrient);
+  into.decodeMs.push(cpuMsSince(decodeStart));
+  for (const [at, spec] of VARIANT_SPECS.entries()) {
+    const encodeStart = process.cpuUsage();
+    await encodeVariant(image, spec);
+    into.encodeMs[at]?.push(cpuMsSince(encodeStart));
   }
-  return times;
+}
+
+/** User + system CPU milliseconds of this process since `before`. */
+function cpuMsSince(before: NodeJS.CpuUsage): number {
+  const cpu = process.cpuUsage(before);
+  return (cpu.user + cpu.system) / 1000;
 }
 
 /** No method making the same files can be faster than this on `cores` cores. */
@@ -184,34 +185,19 @@ function isChildResult(value: unknown): value is ChildResult {
   );
 }
 
-function isStageTimes(value: unknown): value is StageTimes {
-  if (typeof value !== "object" || value === null) return false;
-  const fields = Object.fromEntries(Object.entries(value));
-  return Array.isArray(fields.decodeMs) && Array.isArray(fields.encodeMs);
-}
-
 function measureInChild(method: Method, file: string, oneCore: boolean): Promise<ChildResult> {
-  return inChild(method, file, oneCore, isChildResult);
-}
-
-function inChild<T>(
-  kind: Method | "stages",
-  file: string,
-  oneCore: boolean,
-  isExpected: (message: unknown) => message is T,
-): Promise<T> {
   const script = process.argv[1] ?? "";
-  const node = [process.execPath, ...process.execArgv, script, "--child", kind, file];
+  const node = [process.execPath, ...process.execArgv, script, "--child", method, file];
   const [command = "", ...args] = oneCore ? ["taskset", "-c", "0", ...node] : node;
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { stdio: ["ignore", "inherit", "inherit", "ipc"] });
     child.once("message", (message) => {
-      if (isExpected(message)) resolve(message);
-      else reject(new Error(`unexpected message from ${kind} child`));
+      if (isChildResult(message)) resolve(message);
+      else reject(new Error(`unexpected message from ${method} child`));
     });
     child.once("error", reject);
     child.once("exit", (code) => {
-      if (code !== 0) reject(new Error(`${kind} child exited with ${code}`));
+      if (code !== 0) reject(new Error(`${method} child exited with ${code}`));
     });
   });
 }
@@ -238,18 +224,16 @@ async function main(): Promise<void> {
       const jpeg = await image.make();
       writeFileSync(file, jpeg);
       const label = `${image.label} (${(jpeg.length / 1e6).toFixed(1)} MB JPEG)`;
-      const stages: StageTimes[] = [];
       for (const oneCore of coreSettings) {
         const children: Record<Method, ChildResult[]> = { straightforward: [], makeVariants: [] };
         for (let round = 0; round < ROUNDS; round++) {
           for (const method of METHODS) {
             children[method].push(await measureInChild(method, file, oneCore));
           }
-          // Stages are timed on one core, in turn with the methods, so noise falls on all.
-          if (!oneCore) stages.push(await inChild("stages", file, canPin, isStageTimes));
         }
         const baseline = summarise(children.straightforward);
         const cores = oneCore ? 1 : availableParallelism();
+        const stages = children.makeVariants.flatMap((child) => child.stages ?? []);
         const bound = lowerBoundMs(stages, cores);
         const pipeline = summarise(children.makeVariants);
         boundRows.push([
@@ -305,7 +289,7 @@ async function main(): Promise<void> {
     );
     console.log(
       "Lower bound = max(decode + longest encode, (decode + every encode) / cores), from the" +
-        " median CPU time of makeVariants' stages, each run on its own on one core.",
+        " median CPU time of makeVariants' stages, each run on its own after each timed run.",
     );
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -323,9 +307,7 @@ function printTable(header: string[], rows: string[][]): void {
 }
 
 const [flag, method, file] = process.argv.slice(2);
-if (flag === "--child" && method === "stages" && file !== undefined) {
-  void timeStages(file).then((result) => process.send?.(result));
-} else if (flag === "--child") {
+if (flag === "--child") {
   const chosen = METHODS.find((m) => m === method);
   if (chosen === undefined || file === undefined) throw new Error(`bad child arguments: ${method}`);
   void runChild(chosen, file).then((result) => process.send?.(result));
