@@ -4,7 +4,7 @@
 // it, the pixels are auto-rotated from EXIF and reduced to an intermediate just big enough
 // for every variant (normally the 1200 px "large" one), kept as raw sRGB bytes, and each
 // variant is resized and encoded from those bytes. Decoding the original once per variant
-// instead costs 1.4-1.9x the CPU time (bench/image-variants.ts, docs/media.md).
+// instead costs 1.2-1.8x the CPU time (bench/image-variants.ts, docs/media.md).
 //
 // Outputs carry no metadata: sharp drops EXIF (GPS, camera), XMP, IPTC and ICC unless told
 // to keep them. Colours stay right because pixels are converted to sRGB first (CMYK and
