@@ -1,4 +1,4 @@
-// The model provider: any OpenAI-compatible endpoint through the `openai` SDK, with our own
+// The model provider: an OpenAI-compatible endpoint through the `openai` SDK, with our own
 // retries (backoff with jitter on 429, 5xx and timeouts), or the offline responder when no
 // key is configured.
 import OpenAI from "openai";

@@ -3,7 +3,7 @@
 // facts a decision needs (readNeeds) and passes them in.
 //
 // Areas (anything else is nobody's to read through the client):
-//   user-content/{uid}/avatars/{file}          profile pictures: any signed-in user
+//   user-content/{uid}/avatars/{file}          profile pictures: every signed-in user
 //   user-content/{uid}/...                     the user's uploads: owner, admins
 //   characters/{id}/avatar/...                 signed-in users when the character is
 //                                              published; admins always
