@@ -13,14 +13,7 @@ import {
   newGalleryItem,
   removeGalleryItemInput,
 } from "./gallery-model";
-import {
-  auditDoc,
-  characterDoc,
-  galleryItemDoc,
-  markProcessed,
-  processedEventDoc,
-  viewShardDoc,
-} from "./store";
+import { applyOnce, auditDoc, characterDoc, galleryItemDoc, viewShardDoc } from "./store";
 
 export async function addGalleryItem(request: CallableRequest<unknown>) {
   const admin = requireAdmin(request);
@@ -95,14 +88,9 @@ export async function countGalleryView(
   nowMs = Date.now(),
 ): Promise<ViewOutcome> {
   const item = galleryItemDoc(event.characterId, event.itemId);
-  const marker = processedEventDoc("view", event.eventId);
-  return db().runTransaction(async (tx) => {
-    if ((await tx.get(marker)).exists) return "duplicate";
+  return applyOnce("view", event.eventId, nowMs, async (tx) => {
     const snapshot = await tx.get(item);
-    if (!snapshot.exists) {
-      markProcessed(tx, marker, "view", "no-item", nowMs);
-      return "no-item";
-    }
+    if (!snapshot.exists) return "no-item";
     const refresh = viewCountRefreshDue(snapshot.get("viewCountRefreshedAtMs"), nowMs);
     const shards = refresh ? await tx.get(item.collection("viewShards")) : null;
     tx.set(
@@ -114,7 +102,6 @@ export async function countGalleryView(
       const viewCount = sumViewShards(shards.docs.map((shard) => shard.data())) + 1;
       tx.update(item, { viewCount, viewCountRefreshedAtMs: nowMs });
     }
-    markProcessed(tx, marker, "view", "counted", nowMs);
     return "counted";
   });
 }

@@ -2,11 +2,10 @@
 // this trigger applies each write's delta to a stat shard and refreshes the character's stats,
 // in one transaction with a marker keyed by the event id, so a redelivered event counts once.
 import { FieldValue } from "firebase-admin/firestore";
-import { db } from "../shared/firebase";
 import { STAT_SHARDS, statShardRef } from "../chat/stats";
 import { deltaAsShard, isNoChange, pickShard, ratingDelta } from "./counters";
 import { statsIn, writeStatsIn } from "./rollup";
-import { markProcessed, processedEventDoc } from "./store";
+import { applyOnce } from "./store";
 
 export interface RatingEvent {
   eventId: string;
@@ -23,20 +22,12 @@ export async function applyRatingEvent(
   nowMs = Date.now(),
 ): Promise<RatingOutcome> {
   const delta = ratingDelta(event.before, event.after);
-  const marker = processedEventDoc("rating", event.eventId);
-  return db().runTransaction(async (tx) => {
-    if ((await tx.get(marker)).exists) return "duplicate";
-    if (isNoChange(delta)) {
-      markProcessed(tx, marker, "rating", "unchanged", nowMs);
-      return "unchanged";
-    }
+  return applyOnce("rating", event.eventId, nowMs, async (tx) => {
+    if (isNoChange(delta)) return "unchanged";
     // The shards already hold every earlier delta; this one is added as it is written.
     const stats = await statsIn(tx, event.characterId, nowMs, [deltaAsShard(delta)]);
-    if (!stats) {
-      // Deleting a character deletes its ratings; their events find it gone and change nothing.
-      markProcessed(tx, marker, "rating", "no-character", nowMs);
-      return "no-character";
-    }
+    // Deleting a character deletes its ratings; their events find it gone and change nothing.
+    if (!stats) return "no-character";
     tx.set(
       statShardRef(event.characterId, pickShard(STAT_SHARDS, Math.random())),
       {
@@ -46,7 +37,6 @@ export async function applyRatingEvent(
       { merge: true },
     );
     writeStatsIn(tx, event.characterId, stats);
-    markProcessed(tx, marker, "rating", "applied", nowMs);
     return "applied";
   });
 }

@@ -54,22 +54,27 @@ export function auditDoc() {
 /** Markers outlive any redelivery by far; a TTL policy on expireAt removes them. */
 export const PROCESSED_EVENT_TTL_MS = 7 * 86_400_000;
 
-export function processedEventDoc(trigger: string, eventId: string) {
-  return db().collection("processedEvents").doc(`${trigger}_${eventId}`);
-}
-
-/** Records, in the transaction that applies it, that an event has been handled. */
-export function markProcessed(
-  tx: Transaction,
-  marker: DocumentReference,
+/**
+ * Runs `apply` in a transaction at most once per event. A marker keyed by the trigger and the
+ * event id is created in the same transaction and records the outcome, so a redelivered
+ * event finds it and answers "duplicate" without applying anything.
+ */
+export function applyOnce<Outcome extends string>(
   trigger: string,
-  effect: string,
+  eventId: string,
   nowMs: number,
-): void {
-  tx.create(marker, {
-    trigger,
-    effect,
-    at: FieldValue.serverTimestamp(),
-    expireAt: Timestamp.fromMillis(nowMs + PROCESSED_EVENT_TTL_MS),
+  apply: (tx: Transaction) => Promise<Outcome>,
+): Promise<Outcome | "duplicate"> {
+  const marker = db().collection("processedEvents").doc(`${trigger}_${eventId}`);
+  return db().runTransaction(async (tx) => {
+    if ((await tx.get(marker)).exists) return "duplicate";
+    const outcome = await apply(tx);
+    tx.create(marker, {
+      trigger,
+      effect: outcome,
+      at: FieldValue.serverTimestamp(),
+      expireAt: Timestamp.fromMillis(nowMs + PROCESSED_EVENT_TTL_MS),
+    });
+    return outcome;
   });
 }
