@@ -7,6 +7,7 @@ import { FieldValue, type QuerySnapshot, type Transaction } from "firebase-admin
 import { logger } from "firebase-functions/v2";
 import { HttpsError, type CallableRequest } from "firebase-functions/v2/https";
 import { z } from "zod";
+import { recordAudit, type AuditEntry } from "../shared/audit";
 import { parseInput, requireAdmin, type Caller } from "../shared/callable";
 import { deleteMatching } from "../shared/delete-matching";
 import { db } from "../shared/firebase";
@@ -45,7 +46,7 @@ import {
   type CharacterInput,
   type CharacterProfile,
 } from "./model";
-import { aiSettingsDoc, aiSettingsRef, auditDoc, characterDoc, characterProfileRef } from "./store";
+import { aiSettingsDoc, aiSettingsRef, characterDoc, characterProfileRef } from "./store";
 
 // ---- create -----------------------------------------------------------------------------
 
@@ -73,7 +74,7 @@ async function createCharacterWithId(
   admin: Caller,
   explicitId: string | undefined,
   input: CharacterInput,
-  audit: Record<string, unknown>,
+  audit: Pick<AuditEntry, "action"> & Record<string, unknown>,
 ): Promise<string> {
   const candidates = explicitId
     ? [explicitId]
@@ -88,11 +89,10 @@ async function createCharacterWithId(
         ]);
         if (existing.exists) throw new IdTaken();
         createIn(tx, id, input, leftovers);
-        tx.create(auditDoc(), {
+        recordAudit(tx, {
           ...audit,
           actorUid: admin.uid,
           characterId: id,
-          at: FieldValue.serverTimestamp(),
         });
       });
       return id;
@@ -163,12 +163,11 @@ async function patchCharacter(
       tx.update(characterDoc(id), { ...merged.profile, updatedAt: FieldValue.serverTimestamp() });
     }
     if (merged.ai && aiChanges && aiChanges.fields.length > 0) tx.set(aiSettingsDoc(id), merged.ai);
-    tx.create(auditDoc(), {
+    recordAudit(tx, {
       action,
       actorUid: admin.uid,
       characterId: id,
       ...changes,
-      at: FieldValue.serverTimestamp(),
     });
     return changes;
   });
@@ -203,13 +202,12 @@ export async function setCharacterPublished(request: CallableRequest<unknown>) {
     const before = snapshot.get("published") === true;
     if (before === published) return;
     tx.update(characterDoc(id), { published, updatedAt: FieldValue.serverTimestamp() });
-    tx.create(auditDoc(), {
+    recordAudit(tx, {
       action: "setCharacterPublished",
       actorUid: admin.uid,
       characterId: id,
       before: { published: before },
       after: { published },
-      at: FieldValue.serverTimestamp(),
     });
   });
   return { id, published };
@@ -231,12 +229,11 @@ export async function deleteCharacter(request: CallableRequest<unknown>) {
     const snapshot = await tx.get(ref);
     if (!snapshot.exists) return false;
     tx.delete(ref);
-    tx.create(auditDoc(), {
+    recordAudit(tx, {
       action: "deleteCharacter",
       actorUid: admin.uid,
       characterId: id,
       before: { name: String(snapshot.get("name")), published: snapshot.get("published") === true },
-      at: FieldValue.serverTimestamp(),
     });
     return true;
   });

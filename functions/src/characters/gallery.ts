@@ -5,6 +5,7 @@
 import { FieldValue, type DocumentReference } from "firebase-admin/firestore";
 import { HttpsError, type CallableRequest } from "firebase-functions/v2/https";
 import { parseInput, requireAdmin } from "../shared/callable";
+import { recordAudit } from "../shared/audit";
 import { db } from "../shared/firebase";
 import { VIEW_SHARDS, pickShard, sumViewShards, viewCountRefreshDue } from "./counters";
 import {
@@ -13,7 +14,7 @@ import {
   newGalleryItem,
   removeGalleryItemInput,
 } from "./gallery-model";
-import { applyOnce, auditDoc, characterDoc, galleryItemDoc, viewShardDoc } from "./store";
+import { applyOnce, characterDoc, galleryItemDoc, viewShardDoc } from "./store";
 
 export async function addGalleryItem(request: CallableRequest<unknown>) {
   const admin = requireAdmin(request);
@@ -30,7 +31,7 @@ export async function addGalleryItem(request: CallableRequest<unknown>) {
     if (itemSnap.exists)
       throw new HttpsError("already-exists", "That gallery folder already has an item.");
     tx.create(item, { ...fields, createdAt: FieldValue.serverTimestamp() });
-    tx.create(auditDoc(), {
+    recordAudit(tx, {
       action: "addGalleryItem",
       actorUid: admin.uid,
       characterId: input.characterId,
@@ -40,7 +41,6 @@ export async function addGalleryItem(request: CallableRequest<unknown>) {
         storagePath: fields.storagePath,
         premiumOnly: fields.premiumOnly,
       },
-      at: FieldValue.serverTimestamp(),
     });
   });
   return { characterId: input.characterId, itemId: item.id };
@@ -55,7 +55,7 @@ export async function removeGalleryItem(request: CallableRequest<unknown>) {
     const snapshot = await tx.get(item);
     if (!snapshot.exists) return false;
     tx.delete(item);
-    tx.create(auditDoc(), {
+    recordAudit(tx, {
       action: "removeGalleryItem",
       actorUid: admin.uid,
       characterId,
@@ -65,7 +65,6 @@ export async function removeGalleryItem(request: CallableRequest<unknown>) {
         storagePath: String(snapshot.get("storagePath")),
         premiumOnly: snapshot.get("premiumOnly") === true,
       },
-      at: FieldValue.serverTimestamp(),
     });
     return true;
   });

@@ -45,10 +45,6 @@ export function viewShardDoc(item: DocumentReference, shard: number) {
   return item.collection("viewShards").doc(String(shard));
 }
 
-export function auditDoc() {
-  return db().collection("auditLog").doc();
-}
-
 // ---- processed-event markers ------------------------------------------------------------
 
 /** Markers outlive any redelivery by far; a TTL policy on expireAt removes them. */

@@ -3,6 +3,7 @@
 import { FieldValue, Timestamp } from "firebase-admin/firestore";
 import { HttpsError, type CallableRequest } from "firebase-functions/v2/https";
 import { z } from "zod";
+import { recordAudit } from "../shared/audit";
 import { parseInput, requireAdmin } from "../shared/callable";
 import { adminAuth, db } from "../shared/firebase";
 import { ROLES } from "./profile";
@@ -33,13 +34,12 @@ export async function setUserRole(request: CallableRequest<unknown>) {
     const profile = (await tx.get(profileRef(uid))).data();
     if (!profile) throw new HttpsError("not-found", "That user has no profile.");
     tx.update(userDoc(uid), { role, updatedAt: FieldValue.serverTimestamp() });
-    tx.create(db().collection("auditLog").doc(), {
+    recordAudit(tx, {
       action: "setRole",
       actorUid: admin.uid,
       targetUid: uid,
       before: { role: profile.role },
       after: { role },
-      at: FieldValue.serverTimestamp(),
     });
   });
   return { uid, role };
@@ -66,13 +66,12 @@ export async function setPremium(request: CallableRequest<unknown>) {
       after = input.premiumUntil === null ? null : Timestamp.fromDate(new Date(input.premiumUntil));
     }
     tx.update(userDoc(input.uid), { premiumUntil: after, updatedAt: FieldValue.serverTimestamp() });
-    tx.create(db().collection("auditLog").doc(), {
+    recordAudit(tx, {
       action: "setPremium",
       actorUid: admin.uid,
       targetUid: input.uid,
       before: { premiumUntil: before },
       after: { premiumUntil: after },
-      at: FieldValue.serverTimestamp(),
     });
     return after;
   });
@@ -95,13 +94,12 @@ export async function setRateLimitExempt(request: CallableRequest<unknown>) {
       rateLimitExempt: input.exempt,
       updatedAt: FieldValue.serverTimestamp(),
     });
-    tx.create(db().collection("auditLog").doc(), {
+    recordAudit(tx, {
       action: "setRateLimitExempt",
       actorUid: admin.uid,
       targetUid: input.uid,
       before: { rateLimitExempt: snapshot.get("rateLimitExempt") === true },
       after: { rateLimitExempt: input.exempt },
-      at: FieldValue.serverTimestamp(),
     });
   });
   return input;

@@ -1,0 +1,15 @@
+// auditLog/{id}: one entry per admin change, created in the transaction that makes the change
+// so the log and the data never disagree. Only functions write it (see firestore.rules).
+import type { Transaction } from "firebase-admin/firestore";
+import { db, FieldValue } from "./firebase";
+
+export interface AuditEntry {
+  action: string;
+  actorUid: string;
+  /** What was changed (characterId, targetUid, ...) and its before/after values. */
+  [field: string]: unknown;
+}
+
+export function recordAudit(tx: Transaction, entry: AuditEntry): void {
+  tx.create(db().collection("auditLog").doc(), { ...entry, at: FieldValue.serverTimestamp() });
+}
