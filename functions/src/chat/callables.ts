@@ -6,7 +6,7 @@ import { z } from "zod";
 import { enforceRateLimit } from "../limits/rate-limit";
 import { parseInput, requireAuth, type Caller } from "../shared/callable";
 import { db } from "../shared/firebase";
-import { chatNameOf, isPremiumProfile } from "../identity/profiles";
+import { chatNameOf, isPremiumProfile, userDoc } from "../identity/profiles";
 import { writeNewConversation } from "./conversation";
 import { generateReplySafely } from "./generate";
 import { queryKeywords } from "./search-keywords";
@@ -111,7 +111,7 @@ export async function regenerateReply(request: CallableRequest<unknown>) {
     const [messageSnap, replySnap, userSnap, latest] = await Promise.all([
       tx.get(messageRef),
       tx.get(replyRef),
-      tx.get(db().collection("users").doc(caller.uid)),
+      tx.get(userDoc(caller.uid)),
       tx.get(
         messagesRef(input.conversationId)
           .where("role", "==", "user")

@@ -2,9 +2,8 @@
 import type { CallableRequest } from "firebase-functions/v2/https";
 import { z } from "zod";
 import { isPremiumAt } from "../identity/profile";
-import { premiumUntilMs } from "../identity/profiles";
+import { premiumUntilMs, userDoc } from "../identity/profiles";
 import { parseInput, requireAuth } from "../shared/callable";
-import { db } from "../shared/firebase";
 import { FREE_QUOTA, remaining } from "./policy";
 import { parseUsage } from "./usage";
 
@@ -13,7 +12,7 @@ const input = z.strictObject({ characterId: z.string().min(1).max(128).optional(
 export async function getUsage(request: CallableRequest<unknown>) {
   const caller = requireAuth(request);
   const { characterId } = parseInput(input, request.data);
-  const user = db().collection("users").doc(caller.uid);
+  const user = userDoc(caller.uid);
   const [profile, usageDocs] = await Promise.all([
     user.get(),
     characterId

@@ -3,13 +3,14 @@
 import type { Transaction } from "firebase-admin/firestore";
 import { HttpsError } from "firebase-functions/v2/https";
 import { z } from "zod";
+import { userDoc } from "../identity/profiles";
 import { db } from "../shared/firebase";
 import { RATE_LIMITS, slidingWindow, type RateBucket, type WindowDecision } from "./policy";
 
 const windowDocSchema = z.object({ hits: z.array(z.number()).default([]) });
 
 export function rateLimitRef(uid: string, bucket: RateBucket) {
-  return db().collection("users").doc(uid).collection("rateLimits").doc(bucket);
+  return userDoc(uid).collection("rateLimits").doc(bucket);
 }
 
 /** Reads the window (a transaction read) and returns the decision plus its write. */

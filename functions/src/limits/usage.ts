@@ -1,6 +1,6 @@
 // users/{uid}/usage/{characterId}: free-tier counts per character, written only here.
 import { z } from "zod";
-import { db } from "../shared/firebase";
+import { userDoc } from "../identity/profiles";
 import { ZERO_USAGE, type UsageCounts } from "./policy";
 
 export const usageSchema = z.object({
@@ -10,7 +10,7 @@ export const usageSchema = z.object({
 });
 
 export function usageRef(uid: string, characterId: string) {
-  return db().collection("users").doc(uid).collection("usage").doc(characterId);
+  return userDoc(uid).collection("usage").doc(characterId);
 }
 
 export function parseUsage(data: unknown): UsageCounts {

@@ -6,7 +6,7 @@ import { logger } from "firebase-functions/v2";
 import { HttpsError, type CallableRequest } from "firebase-functions/v2/https";
 import { z } from "zod";
 import { readSettings } from "../config";
-import { isPremiumProfile } from "../identity/profiles";
+import { isPremiumProfile, userDoc } from "../identity/profiles";
 import { RATE_LIMITS } from "../limits/policy";
 import { rateLimitRef } from "../limits/rate-limit";
 import { parseInput, requireAuth, type Caller } from "../shared/callable";
@@ -69,7 +69,7 @@ export function mediaStatus(request: MediaRequest) {
 }
 
 async function premiumOf(uid: string, nowMs: number) {
-  const profile = await db().collection("users").doc(uid).get();
+  const profile = await userDoc(uid).get();
   return {
     premium: isPremiumProfile(profile, nowMs),
     exempt: profile.get("rateLimitExempt") === true,

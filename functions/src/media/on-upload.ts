@@ -15,7 +15,7 @@ import { logger } from "firebase-functions/v2";
 import { z } from "zod";
 import { readSettings, type Settings } from "../config";
 import { ProviderError } from "../chat/provider";
-import { isPremiumProfile } from "../identity/profiles";
+import { isPremiumProfile, userDoc } from "../identity/profiles";
 import { checkRateLimitIn } from "../limits/rate-limit";
 import { RATE_LIMITS } from "../limits/policy";
 import { adminStorage, db, FieldValue } from "../shared/firebase";
@@ -325,7 +325,7 @@ async function checkUploadLimit(
   uid: string,
   nowMs: number,
 ): Promise<string | null> {
-  const profile = await tx.get(db().collection("users").doc(uid));
+  const profile = await tx.get(userDoc(uid));
   if (profile.get("rateLimitExempt") === true) return null;
   const premium = isPremiumProfile(profile, nowMs);
   const bucket = uploadBucket(premium);
