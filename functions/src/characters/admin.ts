@@ -8,7 +8,7 @@ import { logger } from "firebase-functions/v2";
 import { HttpsError, type CallableRequest } from "firebase-functions/v2/https";
 import { z } from "zod";
 import { recordAudit, type AuditEntry } from "../shared/audit";
-import { parseInput, requireAdmin, type Caller } from "../shared/callable";
+import { callableError, fail, parseInput, requireAdmin, type Caller } from "../shared/callable";
 import { deleteMatching } from "../shared/delete-matching";
 import { db } from "../shared/firebase";
 import { deleteStoragePrefix, mediaBucket, storageReachable } from "../shared/storage";
@@ -98,11 +98,10 @@ async function createCharacterWithId(
       return id;
     } catch (error) {
       if (!(error instanceof IdTaken)) throw error;
-      if (explicitId)
-        throw new HttpsError("already-exists", `A character with id "${id}" already exists.`);
+      if (explicitId) fail("character_exists", `A character with id "${id}" already exists.`);
     }
   }
-  throw new HttpsError("aborted", "Could not find a free id for this character; pass an id.");
+  fail("character_id_unavailable");
 }
 
 export async function createCharacter(request: CallableRequest<unknown>) {
@@ -126,7 +125,7 @@ async function readCharacterIn(
     tx.get(aiSettingsRef(id)),
   ]);
   const profile = profileSnap.data();
-  if (!profile) throw new HttpsError("not-found", "No such character.");
+  if (!profile) fail("character_not_found");
   return { profile, ai: aiSnap.data() ?? aiSettingsSchema.parse({}) };
 }
 
@@ -198,7 +197,7 @@ export async function setCharacterPublished(request: CallableRequest<unknown>) {
   const { id, published } = parseInput(setPublishedInput, request.data);
   await db().runTransaction(async (tx) => {
     const snapshot = await tx.get(characterDoc(id));
-    if (!snapshot.exists) throw new HttpsError("not-found", "No such character.");
+    if (!snapshot.exists) fail("character_not_found");
     const before = snapshot.get("published") === true;
     if (before === published) return;
     tx.update(characterDoc(id), { published, updatedAt: FieldValue.serverTimestamp() });
@@ -244,16 +243,14 @@ export async function deleteCharacter(request: CallableRequest<unknown>) {
   // Records go after the files they describe, so a failure in between never leaves a file
   // without its record.
   await deleteMatching(db().collection("media").where("characterId", "==", id));
-  if (!found) throw new HttpsError("not-found", "No such character.");
+  if (!found) fail("character_not_found");
   return { id, deleted: true };
 }
 
 // ---- character cards --------------------------------------------------------------------
 
 function cardRefusal(error: CardError): HttpsError {
-  return new HttpsError("invalid-argument", `card: ${error.reason}`, {
-    field: error.field ?? null,
-  });
+  return callableError("card_invalid", `card: ${error.reason}`, { field: error.field ?? null });
 }
 
 function readCard(input: {
@@ -262,7 +259,7 @@ function readCard(input: {
 }): CharacterCard {
   if (input.json !== undefined) return parseCardJson(input.json);
   const bytes = decodeBase64Bytes(input.pngBase64 ?? "");
-  if (!bytes) throw new HttpsError("invalid-argument", "pngBase64: is not valid base64");
+  if (!bytes) fail("invalid_input", "pngBase64: is not valid base64");
   return parseCardPng(bytes);
 }
 
@@ -346,7 +343,7 @@ export async function exportCharacterCard(request: CallableRequest<unknown>) {
     aiSettingsRef(id).get(),
   ]);
   const profile = profileSnap.data();
-  if (!profile) throw new HttpsError("not-found", "No such character.");
+  if (!profile) fail("character_not_found");
   const character: CharacterInput = { profile, ai: aiSnap.data() ?? aiSettingsSchema.parse({}) };
   if (format === "json") return { id, json: characterToCardV2Json(character) };
   const png = characterToCardPng(character, await avatarPng(profile));

@@ -3,8 +3,8 @@
 // VIEW_SHARDS shards, and refreshes the item's `viewCount` from the shards at most once a
 // minute so the item is never a hot document. The scheduled rollup catches up the rest.
 import { FieldValue, type DocumentReference } from "firebase-admin/firestore";
-import { HttpsError, type CallableRequest } from "firebase-functions/v2/https";
-import { parseInput, requireAdmin } from "../shared/callable";
+import type { CallableRequest } from "firebase-functions/v2/https";
+import { fail, parseInput, requireAdmin } from "../shared/callable";
 import { recordAudit } from "../shared/audit";
 import { db } from "../shared/firebase";
 import { VIEW_SHARDS, pickShard, sumViewShards, viewCountRefreshDue } from "./counters";
@@ -27,9 +27,8 @@ export async function addGalleryItem(request: CallableRequest<unknown>) {
   const fields = newGalleryItem(input);
   await db().runTransaction(async (tx) => {
     const [characterSnap, itemSnap] = await Promise.all([tx.get(character), tx.get(item)]);
-    if (!characterSnap.exists) throw new HttpsError("not-found", "No such character.");
-    if (itemSnap.exists)
-      throw new HttpsError("already-exists", "That gallery folder already has an item.");
+    if (!characterSnap.exists) fail("character_not_found");
+    if (itemSnap.exists) fail("gallery_folder_taken");
     tx.create(item, { ...fields, createdAt: FieldValue.serverTimestamp() });
     recordAudit(tx, {
       action: "addGalleryItem",
@@ -70,7 +69,7 @@ export async function removeGalleryItem(request: CallableRequest<unknown>) {
   });
   // Also when the item is already gone: a removal interrupted here left its subcollections.
   await db().recursiveDelete(item);
-  if (!found) throw new HttpsError("not-found", "No such gallery item.");
+  if (!found) fail("gallery_item_not_found");
   return { characterId, itemId, removed: true };
 }
 

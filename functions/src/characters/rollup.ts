@@ -3,9 +3,9 @@
 // ones (two rollups, or a rollup and a rating, serialise on the shards they read).
 import type { DocumentReference, Transaction } from "firebase-admin/firestore";
 import { logger } from "firebase-functions/v2";
-import { HttpsError, type CallableRequest } from "firebase-functions/v2/https";
+import type { CallableRequest } from "firebase-functions/v2/https";
 import { FieldValue, db } from "../shared/firebase";
-import { parseInput, requireAdmin } from "../shared/callable";
+import { fail, parseInput, requireAdmin } from "../shared/callable";
 import { characterRefInput } from "./admin-input";
 import { shardCountsFrom } from "./counters";
 import { refreshViewCount } from "./gallery";
@@ -116,6 +116,6 @@ export async function refreshCharacterStats(request: CallableRequest<unknown>) {
   requireAdmin(request);
   const { id } = parseInput(characterRefInput, request.data);
   const stats = await rollupCharacter(id);
-  if (!stats) throw new HttpsError("not-found", "No such character.");
+  if (!stats) fail("character_not_found");
   return { id, stats };
 }

@@ -1,12 +1,11 @@
 // The spec's /api/ai routes as callables: status, models, cost estimate, admin test
 // generation and usage statistics.
 import type { CallableRequest } from "firebase-functions/v2/https";
-import { HttpsError } from "firebase-functions/v2/https";
 import { z } from "zod";
 import { readSettings } from "../config";
 import { aiSettingsSchema, characterProfileSchema } from "../characters/model";
 import { enforceRateLimit } from "../limits/rate-limit";
-import { parseInput, requireAdmin, requireAuth } from "../shared/callable";
+import { fail, parseInput, requireAdmin, requireAuth } from "../shared/callable";
 import { describeFeatures } from "../shared/features";
 import { db } from "../shared/firebase";
 import { estimateCost as estimate } from "./core/cost-estimate";
@@ -74,7 +73,7 @@ export async function testGeneration(request: CallableRequest<unknown>) {
     character.get(),
     character.collection("private").doc("ai").get(),
   ]);
-  if (!profileSnap.exists) throw new HttpsError("not-found", "No such character.");
+  if (!profileSnap.exists) fail("character_not_found");
   const profile = characterProfileSchema.parse(stripServerFields(profileSnap.data()));
   const ai = aiSettingsSchema.parse(stripServerFields(aiSnap.data()));
   const settings = readSettings();
@@ -95,8 +94,7 @@ export async function testGeneration(request: CallableRequest<unknown>) {
       model,
     });
   } catch (error) {
-    if (error instanceof PromptBudgetError)
-      throw new HttpsError("failed-precondition", error.message);
+    if (error instanceof PromptBudgetError) fail("prompt_budget", error.message);
     throw error;
   }
   try {
@@ -113,7 +111,7 @@ export async function testGeneration(request: CallableRequest<unknown>) {
     };
   } catch (error) {
     if (error instanceof ProviderError)
-      throw new HttpsError("unavailable", `The model could not answer (${error.kind}).`);
+      fail("model_unavailable", `The model could not answer (${error.kind}).`);
     throw error;
   }
 }
@@ -129,8 +127,7 @@ export async function aiUsageStats(request: CallableRequest<unknown>) {
   requireAdmin(request);
   const input = parseInput(statsInput, request.data);
   const days = dayRange(input.from, input.to);
-  if (!days)
-    throw new HttpsError("invalid-argument", "to: must be on or after from, at most 31 days later");
+  if (!days) fail("invalid_input", "to: must be on or after from, at most 31 days later");
   const rows: UsageRow[] = [];
   for (const day of days) {
     const snapshot = await db().collection("aiUsageDaily").where("day", "==", day).get();

@@ -1,10 +1,10 @@
 // Conversation callables: start, stop, regenerate, pick a version, delete, search.
 import { randomUUID } from "node:crypto";
 import { FieldValue, Timestamp } from "firebase-admin/firestore";
-import { HttpsError, type CallableRequest } from "firebase-functions/v2/https";
+import type { CallableRequest } from "firebase-functions/v2/https";
 import { z } from "zod";
 import { enforceRateLimit } from "../limits/rate-limit";
-import { parseInput, requireAuth, type Caller } from "../shared/callable";
+import { fail, parseInput, requireAuth, type Caller } from "../shared/callable";
 import { db } from "../shared/firebase";
 import { chatNameOf, isPremiumProfile, userDoc } from "../identity/profiles";
 import { writeNewConversation } from "./conversation";
@@ -28,7 +28,7 @@ const idSchema = z
 async function ownConversation(caller: Caller, convId: string) {
   const snapshot = await conversationRef(convId).get();
   if (!snapshot.exists || snapshot.get("userId") !== caller.uid) {
-    throw new HttpsError("not-found", "No such conversation.");
+    fail("conversation_not_found");
   }
   return snapshot;
 }
@@ -43,7 +43,7 @@ export async function startConversation(request: CallableRequest<unknown>) {
       tx.get(db().collection("characters").doc(characterId)),
     ]);
     if (!character.exists || character.get("published") !== true) {
-      throw new HttpsError("not-found", "No such character.");
+      fail("character_not_found");
     }
     if (conversation.exists) {
       if (conversation.get("deleted") === true)
@@ -77,7 +77,7 @@ export async function stopReply(request: CallableRequest<unknown>) {
   const replyRef = messagesRef(input.conversationId).doc(replyIdFor(input.messageId));
   return db().runTransaction(async (tx) => {
     const reply = replySchema.safeParse((await tx.get(replyRef)).data());
-    if (!reply.success) throw new HttpsError("not-found", "No such reply.");
+    if (!reply.success) fail("reply_not_found");
     if (reply.data.status !== "generating") return { status: reply.data.status };
     if (reply.data.lease && reply.data.lease.expiresAtMs < Date.now()) {
       // Nobody is generating any more (the worker died): stop it here.
@@ -121,15 +121,15 @@ export async function regenerateReply(request: CallableRequest<unknown>) {
     ]);
     const message = userMessageSchema.safeParse(messageSnap.data());
     const reply = replySchema.safeParse(replySnap.data());
-    if (!message.success || !reply.success) throw new HttpsError("not-found", "No such reply.");
+    if (!message.success || !reply.success) fail("reply_not_found");
     if (latest.docs[0]?.id !== input.messageId) {
-      throw new HttpsError("failed-precondition", "Only the latest reply can be regenerated.");
+      fail("reply_not_latest");
     }
     if (reply.data.status === "generating" || reply.data.status === "pending") {
-      throw new HttpsError("failed-precondition", "This reply is still being written.");
+      fail("reply_in_progress");
     }
     if (!["complete", "stopped", "failed", "blocked"].includes(reply.data.status)) {
-      throw new HttpsError("failed-precondition", "This message was not answered; send a new one.");
+      fail("reply_not_answered");
     }
     const premium = isPremiumProfile(userSnap, Date.now());
     tx.update(replyRef, {
@@ -174,11 +174,10 @@ export async function selectReplyVersion(request: CallableRequest<unknown>) {
   await db().runTransaction(async (tx) => {
     const [replySnap, contextSnap] = await Promise.all([tx.get(replyRef), tx.get(context)]);
     const reply = replySchema.safeParse(replySnap.data());
-    if (!reply.success) throw new HttpsError("not-found", "No such reply.");
-    if (reply.data.status === "generating")
-      throw new HttpsError("failed-precondition", "This reply is still being written.");
+    if (!reply.success) fail("reply_not_found");
+    if (reply.data.status === "generating") fail("reply_in_progress");
     const chosen = reply.data.versions[input.version];
-    if (!chosen) throw new HttpsError("invalid-argument", "version: no such version");
+    if (!chosen) fail("version_not_found");
     const versions = [...reply.data.versions];
     versions[input.version] = {
       text: reply.data.text,

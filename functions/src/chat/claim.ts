@@ -3,6 +3,7 @@
 // reply already claimed and do nothing.
 import { FieldValue, Timestamp, type Transaction } from "firebase-admin/firestore";
 import { readSettings } from "../config";
+import { replyError, type ReplyErrorCode } from "../contract/errors";
 import { characterProfileSchema } from "../characters/model";
 import { chatNameOf, isPremiumProfile } from "../identity/profiles";
 import { checkRateLimitIn } from "../limits/rate-limit";
@@ -28,7 +29,7 @@ export type ClaimResult =
 
 interface Refusal {
   status: ReplyStatus;
-  code: string;
+  code: ReplyErrorCode;
   message: string;
   retryAt?: Timestamp;
 }
@@ -99,7 +100,7 @@ export async function claimReply(
           status: "failed",
           quotaCharged: false,
           lease: null,
-          error: { code: "reply_failed", message: "Something went wrong. Please try again." },
+          error: replyError("reply_failed"),
           updatedAt: FieldValue.serverTimestamp(),
         });
         return { action: "refused", status: "failed", code: "takes_exhausted" };
@@ -129,17 +130,9 @@ export async function claimReply(
       let refusal: Refusal | null = null;
       let commitRate: (() => void) | null = null;
       if (!userSnap.exists || userSnap.get("deactivated") === true) {
-        refusal = {
-          status: "failed",
-          code: "account_inactive",
-          message: "This account can't send messages right now.",
-        };
+        refusal = { status: "failed", ...replyError("account_inactive") };
       } else if (!characterSnap.exists || characterSnap.get("published") !== true) {
-        refusal = {
-          status: "failed",
-          code: "character_unavailable",
-          message: "This character is not available.",
-        };
+        refusal = { status: "failed", ...replyError("character_unavailable") };
       } else if (characterSnap.get("premiumOnly") === true && !premium) {
         refusal = {
           status: "limit_reached",

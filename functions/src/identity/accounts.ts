@@ -1,9 +1,9 @@
 // Account lifecycle: profile on sign-up, username claim and rename, deactivation, deletion.
 import { FieldValue } from "firebase-admin/firestore";
 import { logger } from "firebase-functions/v2";
-import { HttpsError, type CallableRequest } from "firebase-functions/v2/https";
+import type { CallableRequest } from "firebase-functions/v2/https";
 import { z } from "zod";
-import { requireAuth, parseInput } from "../shared/callable";
+import { fail, requireAuth, parseInput } from "../shared/callable";
 import { adminAuth, db } from "../shared/firebase";
 import { enforceRateLimit } from "../limits/rate-limit";
 import { deleteUserData } from "./cleanup";
@@ -62,19 +62,16 @@ async function setUsername(
       displayName: null,
     });
     if (taken.exists && holder !== caller.uid) {
-      throw new HttpsError("already-exists", `The username "${username}" is taken.`);
+      fail("username_taken", `The username "${username}" is taken.`);
     }
     if (profile.deactivated) {
-      throw new HttpsError("failed-precondition", "This account is deactivated.");
+      fail("account_inactive");
     }
     if (mode === "claim" && profile.username !== null && usernameKey(profile.username) !== key) {
-      throw new HttpsError(
-        "failed-precondition",
-        "You already have a username; use renameUsername to change it.",
-      );
+      fail("username_already_claimed");
     }
     if (mode === "rename" && profile.username === null) {
-      throw new HttpsError("failed-precondition", "You have no username yet; claim one first.");
+      fail("username_missing");
     }
     if (profile.username !== null && usernameKey(profile.username) !== key) {
       // Releases the old name in the same transaction that takes the new one.

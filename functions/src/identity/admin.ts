@@ -1,10 +1,10 @@
 // Admin-only account changes: roles and manual premium. Each change is written together
 // with its audit-log entry.
 import { FieldValue, Timestamp } from "firebase-admin/firestore";
-import { HttpsError, type CallableRequest } from "firebase-functions/v2/https";
+import type { CallableRequest } from "firebase-functions/v2/https";
 import { z } from "zod";
 import { recordAudit } from "../shared/audit";
-import { parseInput, requireAdmin } from "../shared/callable";
+import { fail, parseInput, requireAdmin } from "../shared/callable";
 import { adminAuth, db } from "../shared/firebase";
 import { ROLES } from "./profile";
 import { profileRef, userDoc } from "./profiles";
@@ -21,18 +21,18 @@ export async function setUserRole(request: CallableRequest<unknown>) {
   const admin = requireAdmin(request);
   const { uid, role } = parseInput(setRoleInput, request.data);
   if (uid === admin.uid && role !== "admin") {
-    throw new HttpsError("failed-precondition", "Admins cannot remove their own admin role.");
+    fail("own_admin_role");
   }
   const account = await adminAuth()
     .getUser(uid)
     .catch(() => {
-      throw new HttpsError("not-found", "No such user.");
+      fail("user_not_found");
     });
   // The claim is what rules and functions trust; the profile mirrors it for display.
   await adminAuth().setCustomUserClaims(uid, { ...account.customClaims, admin: role === "admin" });
   await db().runTransaction(async (tx) => {
     const profile = (await tx.get(profileRef(uid))).data();
-    if (!profile) throw new HttpsError("not-found", "That user has no profile.");
+    if (!profile) fail("user_not_found", "That user has no profile.");
     tx.update(userDoc(uid), { role, updatedAt: FieldValue.serverTimestamp() });
     recordAudit(tx, {
       action: "setRole",
@@ -56,7 +56,7 @@ export async function setPremium(request: CallableRequest<unknown>) {
   const input = parseInput(setPremiumInput, request.data);
   const premiumUntil = await db().runTransaction(async (tx) => {
     const profile = (await tx.get(profileRef(input.uid))).data();
-    if (!profile) throw new HttpsError("not-found", "No such user.");
+    if (!profile) fail("user_not_found");
     const before = profile.premiumUntil;
     let after: Timestamp | null;
     if ("addDays" in input) {
@@ -89,7 +89,7 @@ export async function setRateLimitExempt(request: CallableRequest<unknown>) {
   const input = parseInput(exemptInput, request.data);
   await db().runTransaction(async (tx) => {
     const snapshot = await tx.get(userDoc(input.uid));
-    if (!snapshot.exists) throw new HttpsError("not-found", "No such user.");
+    if (!snapshot.exists) fail("user_not_found");
     tx.update(userDoc(input.uid), {
       rateLimitExempt: input.exempt,
       updatedAt: FieldValue.serverTimestamp(),

@@ -1,11 +1,11 @@
 // Rate limits stored in Firestore (users/{uid}/rateLimits/{bucket}), checked in a
 // transaction, so every instance sees the same count.
 import type { Transaction } from "firebase-admin/firestore";
-import { HttpsError } from "firebase-functions/v2/https";
 import { z } from "zod";
 import { userDoc } from "../identity/profiles";
 import { db } from "../shared/firebase";
 import { RATE_LIMITS, slidingWindow, type RateBucket, type WindowDecision } from "./policy";
+import { fail } from "../shared/callable";
 
 const windowDocSchema = z.object({ hits: z.array(z.number()).default([]) });
 
@@ -49,10 +49,9 @@ export async function enforceRateLimit(
   });
   if (!decision.allowed) {
     const retryAfterSeconds = Math.ceil(decision.retryAfterMs / 1000);
-    throw new HttpsError(
-      "resource-exhausted",
-      `Too many requests; try again in ${retryAfterSeconds} s.`,
-      { retryAfterSeconds, retryAt: new Date(nowMs + decision.retryAfterMs).toISOString() },
-    );
+    fail("rate_limited", `Too many requests; try again in ${retryAfterSeconds} s.`, {
+      retryAfterSeconds,
+      retryAt: new Date(nowMs + decision.retryAfterMs).toISOString(),
+    });
   }
 }

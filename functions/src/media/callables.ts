@@ -3,13 +3,13 @@
 // trigger (on-upload.ts) records them in media/{id}.
 import { Timestamp } from "firebase-admin/firestore";
 import { logger } from "firebase-functions/v2";
-import { HttpsError, type CallableRequest } from "firebase-functions/v2/https";
+import type { CallableRequest } from "firebase-functions/v2/https";
 import { z } from "zod";
 import { readSettings } from "../config";
 import { isPremiumProfile, userDoc } from "../identity/profiles";
 import { RATE_LIMITS } from "../limits/policy";
 import { rateLimitRef } from "../limits/rate-limit";
-import { parseInput, requireAuth, type Caller } from "../shared/callable";
+import { fail, parseInput, requireAuth, type Caller } from "../shared/callable";
 import { describeFeatures, type FeatureState } from "../shared/features";
 import { adminStorage, db } from "../shared/firebase";
 import { storageReachable } from "../shared/storage";
@@ -139,7 +139,7 @@ export async function listMyMedia(request: MediaRequest) {
   if (input.startAfter !== undefined) {
     const cursor = await mediaRef(input.startAfter).get();
     if (!cursor.exists || cursor.get("ownerUid") !== caller.uid) {
-      throw new HttpsError("invalid-argument", "startAfter: not one of your media ids");
+      fail("invalid_input", "startAfter: not one of your media ids");
     }
     query = query.startAfter(cursor);
   }
@@ -167,14 +167,13 @@ export async function deleteMedia(request: MediaRequest) {
   const { mediaId } = parseInput(deleteInput, request.data);
   const ref = mediaRef(mediaId);
   const snapshot = await ref.get();
-  if (!snapshot.exists) throw new HttpsError("not-found", "No such media.");
+  if (!snapshot.exists) fail("media_not_found");
   const ownerUid: unknown = snapshot.get("ownerUid");
   if (!caller.isAdmin && ownerUid !== caller.uid) {
-    throw new HttpsError("permission-denied", "Only the owner or an admin can delete this.");
+    fail("media_not_owned", "Only the owner or an admin can delete this.");
   }
   const record = parseMediaRecord(snapshot.data());
-  if (record === null)
-    throw new HttpsError("failed-precondition", "This media record is malformed; ask an admin.");
+  if (record === null) fail("media_malformed");
 
   let objects: "deleted" | "kept-newer-upload" | "storage-unavailable" = "storage-unavailable";
   if (storageReachable()) objects = await deleteObjects(record);
@@ -283,7 +282,7 @@ export async function getSignedUrl(request: MediaRequest, signer: UrlSigner = ad
     { uid: caller.uid, isAdmin: caller.isAdmin },
     await readFacts(caller, input.path),
   );
-  if (!decision.allowed) throw new HttpsError("permission-denied", decision.reason);
+  if (!decision.allowed) fail("media_access_denied", decision.reason);
   const expiresAtMs = Date.now() + input.expiresInSeconds * 1000;
   let url: string;
   try {
@@ -291,16 +290,10 @@ export async function getSignedUrl(request: MediaRequest, signer: UrlSigner = ad
   } catch (error) {
     if (!storageReachable()) {
       logger.warn("no URL signed: Storage is not reachable here", { path: input.path });
-      throw new HttpsError(
-        "failed-precondition",
-        "Storage is not available here, so there is nothing to sign a URL for.",
-      );
+      fail("storage_unavailable");
     }
     logger.error("could not sign a URL", { path: input.path, error: String(error) });
-    throw new HttpsError(
-      "failed-precondition",
-      "URLs cannot be signed: the functions' service account needs permission to sign (see docs/media.md).",
-    );
+    fail("url_signing_unavailable");
   }
   return { url, path: input.path, expiresAt: new Date(expiresAtMs).toISOString() };
 }

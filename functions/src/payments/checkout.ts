@@ -2,13 +2,13 @@
 // page's check.
 import { Timestamp } from "firebase-admin/firestore";
 import { logger } from "firebase-functions/v2";
-import { HttpsError, type CallableRequest } from "firebase-functions/v2/https";
+import type { CallableRequest } from "firebase-functions/v2/https";
 import type Stripe from "stripe";
 import { z } from "zod";
 import { readSettings, type Settings } from "../config";
 import { ensureProfileIn, profileRef } from "../identity/profiles";
 import { enforceRateLimit } from "../limits/rate-limit";
-import { parseInput, requireAuth, type Caller } from "../shared/callable";
+import { fail, parseInput, requireAuth, type Caller } from "../shared/callable";
 import { describeFeatures } from "../shared/features";
 import { db } from "../shared/firebase";
 import { applyPaymentAction } from "./apply";
@@ -21,7 +21,7 @@ const urlField = z.string().min(1).max(MAX_RETURN_URL_LENGTH);
 
 function allowedUrl(settings: Settings, raw: string, kind: ReturnUrlKind, field: string): string {
   const check = checkReturnUrl(raw, kind, settings.checkoutReturnOrigins);
-  if (!check.ok) throw new HttpsError("invalid-argument", `${field}: ${check.reason}`, { field });
+  if (!check.ok) fail("invalid_input", `${field}: ${check.reason}`, { field });
   return check.url;
 }
 
@@ -69,8 +69,7 @@ export async function ensureStripeCustomer(stripe: Stripe, caller: Caller): Prom
       displayName: null,
     });
     const mapping = await tx.get(ref);
-    if (profile.deactivated)
-      throw new HttpsError("failed-precondition", "This account is deactivated.");
+    if (profile.deactivated) fail("account_inactive");
     const stored = mapping.data();
     if (stored?.customerId) return { customerId: stored.customerId, email: profile.email };
     if (!stored) {
@@ -154,7 +153,7 @@ export async function createCheckoutSession(
     });
   if (!session.url) {
     logger.error("stripe returned a checkout session without a URL", { sessionId: session.id });
-    throw new HttpsError("internal", "The payment could not be set up; try again later.");
+    fail("payment_setup_failed");
   }
   logger.info("checkout session created", { uid: caller.uid, sessionId: session.id, customerId });
   return { url: session.url, sessionId: session.id };
@@ -173,10 +172,7 @@ export async function createPortalSession(
   const returnUrl = allowedUrl(settings, input.returnUrl, "return", "returnUrl");
   const customerId = (await stripeCustomerRef(caller.uid).get()).data()?.customerId;
   if (!customerId) {
-    throw new HttpsError(
-      "failed-precondition",
-      "There is no payment history for this account yet.",
-    );
+    fail("payment_history_missing");
   }
   const session = await stripeClient(settings)
     .billingPortal.sessions.create({ customer: customerId, return_url: returnUrl })
@@ -216,7 +212,7 @@ export async function verifyCheckoutSession(
     });
   const owner = session.metadata?.uid ?? session.client_reference_id;
   if (owner !== caller.uid) {
-    throw new HttpsError("permission-denied", "This checkout session belongs to another account.");
+    fail("checkout_session_not_owned");
   }
 
   let status: CheckoutStatus = session.status === "expired" ? "expired" : "open";

@@ -4,27 +4,29 @@ import { logger } from "firebase-functions/v2";
 import { HttpsError } from "firebase-functions/v2/https";
 import Stripe from "stripe";
 import { readSettings, type Settings } from "../config";
+import { CALLABLE_ERRORS } from "../contract/errors";
 import { describeFeatures } from "../shared/features";
 import { stripeEndpoint } from "./urls";
+import { fail, callableError } from "../shared/callable";
 
 // The SDK class itself, for code outside functions/ (the tests) that must use the very same
 // package, e.g. to sign webhook payloads.
 export { Stripe };
 
-export const NOT_CONFIGURED = "Payments are not configured";
+export const NOT_CONFIGURED = CALLABLE_ERRORS.payments_not_configured.message;
 
 /** The settings, when payments can run; otherwise failed-precondition for the client. */
 export function requirePayments(settings: Settings = readSettings()): Settings {
   const stripe = describeFeatures(settings).stripe;
   if (!stripe.enabled) {
     logger.warn("payments called while disabled", { reason: stripe.reason });
-    throw new HttpsError("failed-precondition", NOT_CONFIGURED);
+    fail("payments_not_configured");
   }
   if (!stripeEndpoint(settings.stripeApiUrl)) {
     logger.error("STRIPE_API_URL is not an http(s) origin", {
       stripeApiUrl: settings.stripeApiUrl,
     });
-    throw new HttpsError("failed-precondition", NOT_CONFIGURED);
+    fail("payments_not_configured");
   }
   return settings;
 }
@@ -63,7 +65,7 @@ export function providerError(error: unknown, action: string, missing = "Not fou
   if (error instanceof HttpsError) return error;
   if (error instanceof Stripe.errors.StripeError) {
     if (error.statusCode === 404) {
-      return new HttpsError("not-found", missing);
+      return callableError("payment_object_not_found", missing);
     }
     logger.error("stripe call failed", {
       action,
@@ -78,9 +80,9 @@ export function providerError(error: unknown, action: string, missing = "Not fou
       error instanceof Stripe.errors.StripeRateLimitError ||
       (error.statusCode !== undefined && error.statusCode >= 500);
     return transient
-      ? new HttpsError("unavailable", "The payment provider is unavailable; try again shortly.")
-      : new HttpsError("internal", "The payment could not be set up; try again later.");
+      ? callableError("payment_provider_unavailable")
+      : callableError("payment_setup_failed");
   }
   logger.error("payment operation failed", { action, error: String(error) });
-  return new HttpsError("internal", "The payment could not be set up; try again later.");
+  return callableError("payment_setup_failed");
 }

@@ -1,6 +1,30 @@
 // The boundary of every callable: who is calling, and is the input well-formed.
 import { HttpsError, type CallableRequest } from "firebase-functions/v2/https";
 import type { z } from "zod";
+import { CALLABLE_ERRORS, type CallableErrorReason } from "../contract/errors";
+
+/**
+ * The error a callable answers with: the listed status and message for `reason` (or a more
+ * specific message), and `details.reason` so an app can tell errors apart without parsing
+ * messages.
+ */
+export function callableError(
+  reason: CallableErrorReason,
+  message?: string,
+  details: Record<string, unknown> = {},
+): HttpsError {
+  const listed = CALLABLE_ERRORS[reason];
+  return new HttpsError(listed.status, message ?? listed.message, { ...details, reason });
+}
+
+/** Throws `callableError(reason, message, details)`. */
+export function fail(
+  reason: CallableErrorReason,
+  message?: string,
+  details?: Record<string, unknown>,
+): never {
+  throw callableError(reason, message, details);
+}
 
 export interface Caller {
   uid: string;
@@ -10,7 +34,7 @@ export interface Caller {
 
 export function requireAuth(request: Pick<CallableRequest, "auth">): Caller {
   const auth = request.auth;
-  if (!auth) throw new HttpsError("unauthenticated", "Sign in to do this.");
+  if (!auth) fail("sign_in_required");
   const email = auth.token.email;
   return {
     uid: auth.uid,
@@ -21,7 +45,7 @@ export function requireAuth(request: Pick<CallableRequest, "auth">): Caller {
 
 export function requireAdmin(request: Pick<CallableRequest, "auth">): Caller {
   const caller = requireAuth(request);
-  if (!caller.isAdmin) throw new HttpsError("permission-denied", "Only admins can do this.");
+  if (!caller.isAdmin) fail("admin_only");
   return caller;
 }
 
@@ -41,7 +65,7 @@ export function parseInput<S extends z.ZodType>(schema: S, data: unknown): z.out
   if (result.success) return result.data;
   const issue = result.error.issues[0];
   const message = issue ? `${fieldName(issue.path)}: ${issue.message}` : "input is invalid";
-  throw new HttpsError("invalid-argument", message, {
+  fail("invalid_input", message, {
     issues: result.error.issues.slice(0, 10).map((each) => ({
       field: fieldName(each.path),
       message: each.message,

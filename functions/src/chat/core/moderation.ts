@@ -1,6 +1,7 @@
 // Turning a moderation result into a decision, and what the app shows when a message is held
 // back. The raw categories are kept for logs and admins, never shown as provider text.
 import { z } from "zod";
+import { replyError, type ReplyError } from "../../contract/errors";
 
 /** The part of an OpenAI moderation result this backend reads. */
 export const moderationResultSchema = z.object({
@@ -24,21 +25,11 @@ export function moderationDecision(result: {
   return { allowed: false, categories };
 }
 
-export const BLOCKED_INPUT = {
-  code: "message_blocked",
-  message:
-    "This message goes against our content guidelines, so it wasn't sent to the character. " +
-    "Try saying it another way.",
-} as const;
+export const BLOCKED_INPUT = replyError("message_blocked");
 
-export const BLOCKED_OUTPUT = {
-  code: "reply_blocked",
-  message:
-    "The character's reply was held back because it went against our content guidelines. " +
-    "Try steering the conversation in another direction.",
-} as const;
+export const BLOCKED_OUTPUT = replyError("reply_blocked");
 
-export function blockedMessage(stage: "input" | "output"): { code: string; message: string } {
+export function blockedMessage(stage: "input" | "output"): ReplyError {
   return stage === "input" ? BLOCKED_INPUT : BLOCKED_OUTPUT;
 }
 

@@ -1,5 +1,6 @@
 // Retrying calls to the model provider, and what the app shows when they fail for good.
 import { z } from "zod";
+import { replyError, type ReplyError } from "../../contract/errors";
 
 export const MAX_ATTEMPTS = 3;
 export const CALL_TIMEOUT_MS = 30_000;
@@ -96,57 +97,21 @@ export function backoffDelayMs(attempt: number, random: () => number = Math.rand
   return Math.min(ceiling, Math.floor(draw * ceiling));
 }
 
-export interface UserFacingFailure {
-  code: string;
-  message: string;
-}
+export type UserFacingFailure = ReplyError;
 
-// Shown in the app as is. Never include provider text: it can leak internals or prompts.
-const FAILURES: Record<ErrorKind, UserFacingFailure> = {
-  timeout: {
-    code: "reply_timeout",
-    message: "The reply took too long to arrive. Please try again in a moment.",
-  },
-  connection: {
-    code: "reply_unreachable",
-    message: "We couldn't reach the reply service. Please try again in a moment.",
-  },
-  rate_limited: {
-    code: "reply_busy",
-    message: "Lots of people are chatting right now. Please try again in a minute.",
-  },
-  quota_exceeded: {
-    code: "reply_unavailable",
-    message: "Replies are temporarily unavailable. Please try again later.",
-  },
-  server_error: {
-    code: "reply_service_error",
-    message: "Something went wrong on our side. Please try again in a moment.",
-  },
-  bad_request: {
-    code: "reply_not_possible",
-    message: "We couldn't create a reply to this message. Try rephrasing it.",
-  },
-  unauthorized: {
-    code: "reply_unavailable",
-    message: "Replies are temporarily unavailable. Please try again later.",
-  },
-  forbidden: {
-    code: "reply_unavailable",
-    message: "Replies are temporarily unavailable. Please try again later.",
-  },
-  not_found: {
-    code: "reply_unavailable",
-    message: "Replies are temporarily unavailable. Please try again later.",
-  },
-  aborted: {
-    code: "reply_stopped",
-    message: "The reply was stopped.",
-  },
-  unknown: {
-    code: "reply_failed",
-    message: "Something went wrong. Please try again.",
-  },
+// Shown in the app as is (contract/errors.ts). Never provider text: it can leak internals.
+const FAILURES: Record<ErrorKind, ReplyError> = {
+  timeout: replyError("reply_timeout"),
+  connection: replyError("reply_unreachable"),
+  rate_limited: replyError("reply_busy"),
+  quota_exceeded: replyError("reply_unavailable"),
+  server_error: replyError("reply_service_error"),
+  bad_request: replyError("reply_not_possible"),
+  unauthorized: replyError("reply_unavailable"),
+  forbidden: replyError("reply_unavailable"),
+  not_found: replyError("reply_unavailable"),
+  aborted: replyError("reply_stopped"),
+  unknown: replyError("reply_failed"),
 };
 
 export function userFacingFailure(kind: ErrorKind): UserFacingFailure {
