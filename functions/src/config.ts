@@ -1,7 +1,7 @@
 // Every setting the functions read, declared once. Values are read with `.value()` only at
 // run time (inside a handler), never at module load, so deploy-time discovery stays fast
 // and a missing key disables one feature instead of failing the deploy.
-import { defineInt, defineSecret, defineString } from "firebase-functions/params";
+import { defineBoolean, defineInt, defineSecret, defineString } from "firebase-functions/params";
 
 export const OPENAI_API_KEY = defineSecret("OPENAI_API_KEY");
 export const STRIPE_SECRET_KEY = defineSecret("STRIPE_SECRET_KEY");
@@ -25,6 +25,20 @@ export const OPENAI_MODERATION_MODEL = defineString("OPENAI_MODERATION_MODEL", {
 export const OPENAI_TTS_MODEL = defineString("OPENAI_TTS_MODEL", { default: "gpt-4o-mini-tts" });
 export const OPENAI_TRANSCRIBE_MODEL = defineString("OPENAI_TRANSCRIBE_MODEL", {
   default: "whisper-1",
+});
+export const OUTPUT_MODERATION = defineString("OUTPUT_MODERATION", {
+  default: "prefix",
+  description:
+    "prefix: every piece of a reply is moderated before anyone sees it (adds one moderation call before the first text); final: text streams as it is written and the complete reply is moderated at the end.",
+});
+export const PREMIUM_MESSAGES_PER_MINUTE = defineInt("PREMIUM_MESSAGES_PER_MINUTE", {
+  default: 30,
+  description:
+    "Messages (and regenerations) a premium user may send per minute; free users get 10.",
+});
+export const REQUIRE_VERIFIED_EMAIL = defineBoolean("REQUIRE_VERIFIED_EMAIL", {
+  default: false,
+  description: "Free replies only for accounts whose email address is verified.",
 });
 export const STRIPE_PUBLISHABLE_KEY = defineString("STRIPE_PUBLISHABLE_KEY", { default: "" });
 export const STRIPE_API_URL = defineString("STRIPE_API_URL", {
@@ -55,6 +69,9 @@ export interface Settings {
   moderationModel: string;
   ttsModel: string;
   transcribeModel: string;
+  outputModeration: "prefix" | "final";
+  premiumMessagesPerMinute: number;
+  requireVerifiedEmail: boolean;
   stripeSecretKey: string;
   stripeWebhookSecret: string;
   stripePublishableKey: string;
@@ -97,6 +114,9 @@ export function readSettings(): Settings {
     moderationModel: OPENAI_MODERATION_MODEL.value().trim(),
     ttsModel: OPENAI_TTS_MODEL.value().trim(),
     transcribeModel: OPENAI_TRANSCRIBE_MODEL.value().trim(),
+    outputModeration: OUTPUT_MODERATION.value().trim() === "final" ? "final" : "prefix",
+    premiumMessagesPerMinute: PREMIUM_MESSAGES_PER_MINUTE.value(),
+    requireVerifiedEmail: REQUIRE_VERIFIED_EMAIL.value(),
     get stripeSecretKey() {
       return STRIPE_SECRET_KEY.value().trim();
     },

@@ -5,11 +5,14 @@
 // Markers (in the last user message of a chat completion):
 //   [[flag]]           moderation flags any input containing it
 //   [[flag-output]]    the reply contains FLAGGED_OUTPUT_TOKEN, which moderation flags
+//   [[flag-output-at:N]] the same token, as the reply's word number N (0-based)
 //   [[fail:429x2]]     the first 2 calls with this exact text answer 429, later ones succeed
 //   [[fail:500]]       every call with this text answers 500
 //   [[hang]]           no answer at all until the client gives up or the double stops
 //   [[drop]]           a few chunks (streamed) or nothing (JSON), then the socket is destroyed
 //   [[pace:MS]]        MS milliseconds between streamed chunks (default 0)
+//   [[first:MS]]       MS milliseconds before the first streamed word (first-token latency)
+//   [[first-again:MS]] the same, but only from the second call with this exact text on
 //   [[words:N]]        the reply is exactly N words
 //   [[cached:N]]       usage reports N cached prompt tokens (at most the prompt tokens)
 // Usage counts are estimates (about 4 characters per token), not the real tokenizer.
@@ -99,6 +102,9 @@ function lastUserText(request: ChatRequest): string {
 
 interface Markers {
   flagOutput: boolean;
+  flagOutputAt: number | null;
+  firstMs: number;
+  firstAgainMs: number;
   fail: { status: number; times: number | "always" } | null;
   hang: boolean;
   drop: boolean;
@@ -112,8 +118,14 @@ function parseMarkers(text: string): Markers {
   const pace = /\[\[pace:(\d+)\]\]/.exec(text);
   const words = /\[\[words:(\d+)\]\]/.exec(text);
   const cached = /\[\[cached:(\d+)\]\]/.exec(text);
+  const flagAt = /\[\[flag-output-at:(\d+)\]\]/.exec(text);
+  const first = /\[\[first:(\d+)\]\]/.exec(text);
+  const firstAgain = /\[\[first-again:(\d+)\]\]/.exec(text);
   return {
     flagOutput: text.includes("[[flag-output]]"),
+    flagOutputAt: flagAt ? Number(flagAt[1]) : null,
+    firstMs: first ? Number(first[1]) : 0,
+    firstAgainMs: firstAgain ? Number(firstAgain[1]) : 0,
     fail: fail ? { status: Number(fail[1]), times: fail[2] ? Number(fail[2]) : "always" } : null,
     hang: text.includes("[[hang]]"),
     drop: text.includes("[[drop]]"),
@@ -151,6 +163,8 @@ function replyWords(request: ChatRequest, userText: string, markers: Markers): s
     }
     words = words.slice(0, markers.words);
   }
+  if (markers.flagOutputAt !== null)
+    words.splice(Math.min(markers.flagOutputAt, words.length), 0, FLAGGED_OUTPUT_TOKEN);
   return words;
 }
 
@@ -356,9 +370,25 @@ function readBody(request: IncomingMessage): Promise<Buffer> {
   });
 }
 
-export async function startFakeOpenAI(port: number): Promise<FakeOpenAI> {
+/** Latencies for every request of a server (benchmarks); markers override them per request. */
+export interface FakeLatency {
+  /** Before a moderation answer. */
+  moderationMs?: number;
+  /** Before the first streamed word. */
+  firstTokenMs?: number;
+  /** Between streamed words (1000 / tokens per second). */
+  tokenIntervalMs?: number;
+}
+
+export async function startFakeOpenAI(
+  port: number,
+  options: { latency?: FakeLatency } = {},
+): Promise<FakeOpenAI> {
+  const latency = options.latency ?? {};
   const records: RecordedRequest[] = [];
   const failures = new Map<string, number>();
+  /** Chat completions seen per exact user text (for [[first-again]]). */
+  const repeats = new Map<string, number>();
   const sleepers = new Set<() => void>();
   let stopped = false;
   let sequence = 0;
@@ -469,8 +499,14 @@ export async function startFakeOpenAI(port: number): Promise<FakeOpenAI> {
         finish_reason: null,
       },
     ]);
+    const calls = (repeats.get(userText) ?? 0) + 1;
+    repeats.set(userText, calls);
+    const firstMs =
+      (calls > 1 ? markers.firstAgainMs : 0) || markers.firstMs || (latency.firstTokenMs ?? 0);
+    const paceMs = markers.paceMs || (latency.tokenIntervalMs ?? 0);
     for (const [index, word] of words.entries()) {
-      if (markers.paceMs > 0) await sleep(markers.paceMs);
+      if (index === 0 && firstMs > 0) await sleep(firstMs);
+      else if (paceMs > 0) await sleep(paceMs);
       if (gone()) return;
       if (markers.drop && index === Math.min(3, Math.max(1, words.length - 1))) {
         // Let the chunks already written reach the client first: destroy() discards
@@ -488,7 +524,8 @@ export async function startFakeOpenAI(port: number): Promise<FakeOpenAI> {
     response.end("data: [DONE]\n\n");
   };
 
-  const moderation = (body: unknown, response: ServerResponse): void => {
+  const moderation = async (body: unknown, response: ServerResponse): Promise<void> => {
+    if (latency.moderationMs) await sleep(latency.moderationMs);
     const parsed = moderationRequestSchema.safeParse(body);
     if (!parsed.success) return sendError(response, 400, "Invalid moderation input.");
     const { input, model } = parsed.data;
@@ -547,6 +584,7 @@ export async function startFakeOpenAI(port: number): Promise<FakeOpenAI> {
       if (method === "DELETE") {
         records.length = 0;
         failures.clear();
+        repeats.clear();
         response.writeHead(204).end();
         return;
       }

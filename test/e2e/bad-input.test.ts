@@ -543,7 +543,8 @@ describe("bad input corpus", () => {
         "replyTo",
         "versions",
         "lease",
-        "quotaCharged",
+        "unit",
+        "answered",
         "transcript",
         "model",
       ].map((field) => ({ [field]: "forged" })),
@@ -668,8 +669,8 @@ describe("bad input corpus", () => {
     ).rejects.toMatchObject({ code: "permission-denied" });
     count("rules characters/*/ratings");
     for (const path of [
-      `users/${uid}/usage/luna`,
-      `users/${uid}/rateLimits/messages`,
+      `users/${uid}/quota/messages`,
+      `users/${uid}/rateLimits/checkout`,
       "characters/luna",
       "characters/luna/private/ai",
       "characters/luna/statShards/0",

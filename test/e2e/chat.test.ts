@@ -12,6 +12,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { onMessageCreated } from "../../functions/src/chat/on-message";
 import { fakeOpenAIControl } from "../doubles/fake-openai";
 import { callError, db } from "../helpers/admin";
+import { usedFree } from "../helpers/usage";
 import { conversationIdFor, replyRef, sendText, waitForFinalReply } from "../helpers/chat";
 import { createCharacter } from "../helpers/characters";
 import { closeAllClientApps, signUp } from "../helpers/client";
@@ -51,7 +52,8 @@ describe("the reply loop", () => {
       promptTokens: expect.any(Number),
       completionTokens: expect.any(Number),
     });
-    expect(reply.get("model")).toBe("gpt-4o-mini");
+    // The model is a private AI setting: it is not on the reply a user reads.
+    expect(reply.get("model")).toBeUndefined();
     expect(reply.get("costUsd")).toBeGreaterThan(0);
     expect(reply.get("latencyMs").total).toBeGreaterThan(0);
 
@@ -112,11 +114,10 @@ describe("the reply loop", () => {
     expect(reply.get("status")).toBe("complete");
     await onMessageCreated(event); // and one long after
     expect(await chatCompletionsFor(text)).toHaveLength(1);
-    const usage = await db().doc(`users/${client.user.uid}/usage/luna`).get();
-    expect(usage.get("text")).toBe(1);
+    expect(await usedFree(client.user.uid, "luna")).toBe(1);
   });
 
-  it("blocks flagged input with a friendly message, no model call, and no quota used", async () => {
+  it("blocks flagged input with a friendly message and no quota used", async () => {
     const client = await signUp("rude");
     const text = `something nasty [[flag]] ${Date.now()}`;
     const { messageId, conversationId } = await sendText(client, "luna", text);
@@ -124,8 +125,21 @@ describe("the reply loop", () => {
     expect(reply.get("status")).toBe("blocked");
     expect(reply.get("error").code).toBe("message_blocked");
     expect(reply.get("error").message).toMatch(/guidelines/);
-    expect(await chatCompletionsFor(text)).toHaveLength(0);
-    expect((await db().doc(`users/${client.user.uid}/usage/luna`).get()).get("text")).toBe(0);
+    expect(reply.get("text")).toBe("");
+    expect(await usedFree(client.user.uid, "luna")).toBe(0);
+  });
+
+  it("asks the model while the input is being moderated, and shows text only once it passed", async () => {
+    const client = await signUp("eager");
+    const text = `quick one [[words:5]] ${Date.now()}`;
+    const { messageId, conversationId } = await sendText(client, "luna", text);
+    await waitForFinalReply(client, conversationId, messageId);
+    const requests = await openAi.requests(text);
+    const moderation = requests.find((r) => r.path === "/v1/moderations");
+    const completion = requests.find((r) => r.path === "/v1/chat/completions");
+    // Both requests left before either answer was needed: the model did not wait.
+    expect(moderation && completion).toBeTruthy();
+    expect(Math.abs((completion?.atMs ?? 0) - (moderation?.atMs ?? 0))).toBeLessThan(200);
   });
 
   it("blocks a flagged reply after generation", async () => {
@@ -165,7 +179,7 @@ describe("the reply loop", () => {
       expect(reply.get("error").code).toBe(code);
       expect(reply.get("error").message).not.toMatch(/429|500|openai/i);
       expect(await chatCompletionsFor(text)).toHaveLength(3);
-      expect((await db().doc(`users/${client.user.uid}/usage/luna`).get()).get("text")).toBe(0);
+      expect(await usedFree(client.user.uid, "luna")).toBe(0);
     }, 60_000);
   }
 
@@ -188,7 +202,7 @@ describe("the reply loop", () => {
     expect(words).toBeGreaterThan(0);
     expect(words).toBeLessThan(80);
     // Text was delivered, so the unit stays used.
-    expect((await db().doc(`users/${client.user.uid}/usage/luna`).get()).get("text")).toBe(1);
+    expect(await usedFree(client.user.uid, "luna")).toBe(1);
   });
 
   it("regenerate keeps the previous version as an alternative the user can pick", async () => {
@@ -204,10 +218,13 @@ describe("the reply loop", () => {
     });
     const second = await getDoc(replyRef(client, conversationId, messageId));
     expect(second.get("versions")).toHaveLength(1);
-    expect(second.get("versions")[0].text).toBe(first.get("text"));
-    expect(second.get("attempt")).toBe(2);
+    expect(second.get("versions")[0]).toEqual({
+      text: first.get("text"),
+      status: "complete",
+      atMs: expect.any(Number),
+    });
     // No second unit of quota for a regeneration.
-    expect((await db().doc(`users/${client.user.uid}/usage/luna`).get()).get("text")).toBe(1);
+    expect(await usedFree(client.user.uid, "luna")).toBe(1);
     await client.call("selectReplyVersion", { conversationId, messageId, version: 0 });
     const picked = await getDoc(replyRef(client, conversationId, messageId));
     expect(picked.get("text")).toBe(first.get("text"));
@@ -287,6 +304,6 @@ describe("the reply loop", () => {
         .size,
     ).toBe(0);
     // Usage is not reset by deleting the conversation.
-    expect((await db().doc(`users/${client.user.uid}/usage/luna`).get()).get("text")).toBe(1);
+    expect(await usedFree(client.user.uid, "luna")).toBe(1);
   });
 });

@@ -2,6 +2,7 @@
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
 import { sweepStaleReplies } from "../../functions/src/chat/sweep";
 import { db } from "../helpers/admin";
+import { usedFree } from "../helpers/usage";
 import { replyRef, sendText, waitForFinalReply } from "../helpers/chat";
 import { createCharacter } from "../helpers/characters";
 import { closeAllClientApps, signUp } from "../helpers/client";
@@ -45,7 +46,7 @@ describe("provider and runtime faults", () => {
     expect(reply.get("status")).toBe("failed");
     expect(reply.get("error").code).toBe("reply_unreachable");
     expect(await replyDocs(conversationId, messageId)).toHaveLength(1);
-    expect((await db().doc(`users/${client.user.uid}/usage/luna`).get()).get("text")).toBe(0);
+    expect(await usedFree(client.user.uid, "luna")).toBe(0);
     survived.push("stream dropped");
   });
 
@@ -80,11 +81,11 @@ describe("provider and runtime faults", () => {
     expect(settled.get("status")).toBe("complete");
     expect(settled.get("text")).toBe(reply.get("text"));
     expect(await replyDocs(conversationId, messageId)).toHaveLength(1);
-    expect((await db().doc(`users/${client.user.uid}/usage/luna`).get()).get("text")).toBe(1);
+    expect(await usedFree(client.user.uid, "luna")).toBe(1);
     survived.push("worker killed mid-reply");
   }, 60_000);
 
-  it("a reply whose every take died ends failed, and its quota unit comes back", async () => {
+  it("a reply whose every try died ends failed, and its quota unit comes back", async () => {
     const client = await signUp("cursed");
     const { conversationId, messageId } = await sendText(
       client,
@@ -97,8 +98,12 @@ describe("provider and runtime faults", () => {
       .doc(conversationId)
       .collection("messages")
       .doc(`${messageId}_reply`);
+    // As if the first take had never delivered: three tries, each worker killed.
     await ref.update({
       status: "generating",
+      text: "",
+      answered: false,
+      unit: { charged: true, deliveredSinceCharge: false },
       attempt: 3,
       lease: { owner: "dead-worker", expiresAtMs: Date.now() - 1 },
     });
@@ -107,7 +112,7 @@ describe("provider and runtime faults", () => {
     const reply = await ref.get();
     expect(reply.get("status")).toBe("failed");
     expect(await replyDocs(conversationId, messageId)).toHaveLength(1);
-    expect((await db().doc(`users/${client.user.uid}/usage/luna`).get()).get("text")).toBe(0);
+    expect(await usedFree(client.user.uid, "luna")).toBe(0);
     survived.push("every take died");
   });
 });

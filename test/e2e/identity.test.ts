@@ -1,6 +1,7 @@
 import { doc, getDoc, serverTimestamp, updateDoc } from "firebase/firestore";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { adminAuth, callError, db, signUpAdmin, waitUntil } from "../helpers/admin";
+import { setUsage, usedFree } from "../helpers/usage";
 import { closeAllClientApps, newClientApp, signUp } from "../helpers/client";
 import { clearAuth, clearFirestore } from "../helpers/emulator-data";
 import { waitForDoc } from "../helpers/wait-for";
@@ -242,7 +243,7 @@ describe("account deletion", () => {
       }
       await batch.commit();
     }
-    await firestore.doc(`users/${uid}/usage/luna`).set({ text: 12, audio: 0, media: 0 });
+    await setUsage(uid, "luna", { text: 12 });
     await firestore
       .collection("media")
       .doc("m1")
@@ -256,7 +257,7 @@ describe("account deletion", () => {
     expect(result).toMatchObject({ deleted: true, conversations: 1 });
 
     expect((await firestore.collection("users").doc(uid).get()).exists).toBe(false);
-    expect((await firestore.doc(`users/${uid}/usage/luna`).get()).exists).toBe(false);
+    expect(await usedFree(uid, "luna")).toBe(0);
     expect((await firestore.collection("publicProfiles").doc(uid).get()).exists).toBe(false);
     expect((await firestore.collection("usernames").doc("leaving_soon").get()).exists).toBe(false);
     expect((await conversation.get()).exists).toBe(false);

@@ -1,7 +1,8 @@
 import { signInWithEmailAndPassword } from "firebase/auth";
 import { doc, setDoc } from "firebase/firestore";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { callError, db, signUpAdmin } from "../helpers/admin";
+import { callError, signUpAdmin } from "../helpers/admin";
+import { setUsage, usedFree } from "../helpers/usage";
 import { sendText, waitForFinalReply } from "../helpers/chat";
 import { createCharacter } from "../helpers/characters";
 import { closeAllClientApps, newClientApp, signUp } from "../helpers/client";
@@ -58,7 +59,7 @@ describe("free tier under concurrency", () => {
         code: "limit_reached",
         upgrade: { priceCents: 700, currency: "usd", days: 15, callable: "createCheckoutSession" },
       });
-      expect((await db().doc(`users/${owner.user.uid}/usage/luna`).get()).get("text")).toBe(30);
+      expect(await usedFree(owner.user.uid, "luna")).toBe(30);
       await Promise.all(phones.map((phone) => phone.close()));
     }
     console.log(
@@ -88,7 +89,7 @@ describe("rate limit", () => {
     }
     expect(statuses).toEqual([...Array<string>(10).fill("complete"), "rate_limited"]);
     // A rate-limited message costs no quota.
-    expect((await db().doc(`users/${client.user.uid}/usage/luna`).get()).get("text")).toBe(10);
+    expect(await usedFree(client.user.uid, "luna")).toBe(10);
   }, 120_000);
 
   it("limits auth callables and reports the retry time", async () => {
@@ -104,7 +105,7 @@ describe("rate limit", () => {
 describe("premium and the quota", () => {
   it("buying premium lifts the limit on the next message; expiry brings it back", async () => {
     const client = await signUp("upgrader");
-    await db().doc(`users/${client.user.uid}/usage/luna`).set({ text: 30, audio: 0, media: 0 });
+    await setUsage(client.user.uid, "luna", { text: 30 });
     const first = await sendText(client, "luna", "before premium [[words:2]]");
     expect(
       (await waitForFinalReply(client, first.conversationId, first.messageId)).get("status"),
@@ -155,17 +156,17 @@ describe("premium and the quota", () => {
 describe("forging usage", () => {
   it("a client cannot write or reset its usage, and deleting the conversation resets nothing", async () => {
     const client = await signUp("forger");
-    await expect(
-      setDoc(doc(client.db, "users", client.user.uid, "usage", "luna"), { text: 0 }),
-    ).rejects.toMatchObject({
-      code: "permission-denied",
-    });
+    for (const data of [{ characters: { luna: { text: 0 } } }, { hits: [] }]) {
+      await expect(
+        setDoc(doc(client.db, "users", client.user.uid, "quota", "messages"), data),
+      ).rejects.toMatchObject({ code: "permission-denied" });
+    }
     const { conversationId, messageId } = await sendText(client, "luna", "one [[words:2]]");
     await waitForFinalReply(client, conversationId, messageId);
     await client.call("deleteConversation", { conversationId, hard: true });
     const again = await sendText(client, "luna", "two [[words:2]]");
     await waitForFinalReply(client, again.conversationId, again.messageId);
-    expect((await db().doc(`users/${client.user.uid}/usage/luna`).get()).get("text")).toBe(2);
+    expect(await usedFree(client.user.uid, "luna")).toBe(2);
     await expect(
       setDoc(
         doc(client.db, "users", client.user.uid),

@@ -10,10 +10,10 @@ import {
 import type { ClientApp } from "./client";
 import { waitForDoc } from "./wait-for";
 import type { User } from "firebase/auth";
-import { TERMINAL_STATUSES } from "../../functions/src/chat/core/reply-state";
+import { FINAL_STATUSES as REPLY_FINAL_STATUSES } from "../../functions/src/chat/core/reply-state";
 
 /** The statuses a reply ends in, as the reply state machine defines them. */
-export const FINAL_STATUSES: readonly string[] = TERMINAL_STATUSES;
+export const FINAL_STATUSES: readonly string[] = REPLY_FINAL_STATUSES;
 
 export function conversationIdFor(uid: string, characterId: string): string {
   return `${uid}_${characterId}`;

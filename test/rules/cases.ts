@@ -254,7 +254,7 @@ export const CASES: CollectionCase[] = [
       admin: [T, T, F, F, F],
     }),
   },
-  ownerReadOnly("users/usage", "usage"),
+  ownerReadOnly("users/quota", "quota"),
   ownerReadOnly("users/rateLimits", "rateLimits"),
   signedInReadable("publicProfiles", "publicProfiles/owner", {
     username: "owner",

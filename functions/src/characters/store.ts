@@ -37,8 +37,12 @@ export function aiSettingsRef(id: string) {
   return aiSettingsDoc(id).withConverter(zodConverter(storedAiSchema));
 }
 
+export function galleryCollection(characterId: string) {
+  return characterDoc(characterId).collection("gallery");
+}
+
 export function galleryItemDoc(characterId: string, itemId: string) {
-  return characterDoc(characterId).collection("gallery").doc(itemId);
+  return galleryCollection(characterId).doc(itemId);
 }
 
 export function viewShardDoc(item: DocumentReference, shard: number) {

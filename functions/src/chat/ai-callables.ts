@@ -4,16 +4,17 @@ import type { CallableRequest } from "firebase-functions/v2/https";
 import { z } from "zod";
 import { readSettings } from "../config";
 import { aiSettingsSchema, characterProfileSchema } from "../characters/model";
+import { aiSettingsDoc, characterDoc } from "../characters/store";
 import { enforceRateLimit } from "../limits/rate-limit";
 import { fail, parseInput, requireAdmin, requireAuth } from "../shared/callable";
 import { describeFeatures } from "../shared/features";
-import { db } from "../shared/firebase";
 import { estimateCost as estimate } from "./core/cost-estimate";
 import { costOf, knownModels } from "./core/models";
 import { offlineReply } from "./core/offline-responder";
 import { assemblePrompt, PromptBudgetError } from "./core/prompt";
-import { OFFLINE_MODEL, stripServerFields } from "./generate";
+import { OFFLINE_MODEL, stripServerFields } from "./prepare";
 import { complete, ProviderError } from "./provider";
+import { aiUsageOfDay } from "./store";
 import { dayRange, usageReport, type UsageRow } from "./usage-report";
 
 export function aiStatus(request: CallableRequest<unknown>) {
@@ -68,10 +69,9 @@ export async function testGeneration(request: CallableRequest<unknown>) {
   const admin = requireAdmin(request);
   const input = parseInput(testInput, request.data);
   await enforceRateLimit(admin.uid, "aiTest");
-  const character = db().collection("characters").doc(input.characterId);
   const [profileSnap, aiSnap] = await Promise.all([
-    character.get(),
-    character.collection("private").doc("ai").get(),
+    characterDoc(input.characterId).get(),
+    aiSettingsDoc(input.characterId).get(),
   ]);
   if (!profileSnap.exists) fail("character_not_found");
   const profile = characterProfileSchema.parse(stripServerFields(profileSnap.data()));
@@ -130,7 +130,7 @@ export async function aiUsageStats(request: CallableRequest<unknown>) {
   if (!days) fail("invalid_input", "to: must be on or after from, at most 31 days later");
   const rows: UsageRow[] = [];
   for (const day of days) {
-    const snapshot = await db().collection("aiUsageDaily").where("day", "==", day).get();
+    const snapshot = await aiUsageOfDay(day).get();
     for (const doc of snapshot.docs) {
       const row = usageRowSchema.safeParse(doc.data());
       if (row.success) rows.push(row.data);

@@ -1,5 +1,7 @@
-// Token and cost totals per day, per user and per character, for the admin usage view.
-// Daily totals for everyone and per character are sharded so a busy day is no hot document.
+// Token and cost totals per day, per user and per character, for the admin usage view: two
+// writes per reply. Totals for everyone are the sum of the character documents (usage-report.ts).
+// A character's daily document is sharded so a popular character is no hot document; a user's
+// is not (one user's replies are bounded by the per-minute limit).
 import { FieldValue, type Transaction } from "firebase-admin/firestore";
 import { db } from "../shared/firebase";
 import type { TokenUsage } from "./core/models";
@@ -25,7 +27,6 @@ export function recordAiUsage(
   };
   const collection = db().collection("aiUsageDaily");
   const scopes: [string, string, number][] = [
-    ["all", "all", shard],
     ["character", entry.characterId, shard],
     ["user", entry.uid, 0],
   ];

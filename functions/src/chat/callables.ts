@@ -3,16 +3,23 @@ import { randomUUID } from "node:crypto";
 import { FieldValue, Timestamp } from "firebase-admin/firestore";
 import type { CallableRequest } from "firebase-functions/v2/https";
 import { z } from "zod";
+import { characterDoc } from "../characters/store";
+import { requireActiveUser } from "../identity/active";
+import { settleUnit } from "../limits/policy";
 import { enforceRateLimit } from "../limits/rate-limit";
+import { messageMeterRef, parseMeter, writeMeter } from "../limits/store";
 import { fail, parseInput, requireAuth, type Caller } from "../shared/callable";
 import { db } from "../shared/firebase";
-import { chatNameOf, isPremiumProfile, userDoc } from "../identity/profiles";
+import { claimTake, type ClaimResult } from "./claim";
 import { writeNewConversation } from "./conversation";
 import { generateReplySafely } from "./generate";
+import { upgradeHint } from "./refusals";
 import { queryKeywords } from "./search-keywords";
 import {
+  contextRef,
   conversationId,
   conversationRef,
+  latestUserMessageQuery,
   messagesRef,
   replyIdFor,
   replySchema,
@@ -36,15 +43,16 @@ async function ownConversation(caller: Caller, convId: string) {
 export async function startConversation(request: CallableRequest<unknown>) {
   const caller = requireAuth(request);
   const { characterId } = parseInput(z.strictObject({ characterId: idSchema }), request.data);
+  await requireActiveUser(caller);
+  await enforceRateLimit(caller.uid, "startConversation");
   const convId = conversationId(caller.uid, characterId);
   const created = await db().runTransaction(async (tx) => {
-    const [conversation, character] = await Promise.all([
+    const [conversation, character, meterSnap] = await Promise.all([
       tx.get(conversationRef(convId)),
-      tx.get(db().collection("characters").doc(characterId)),
+      tx.get(characterDoc(characterId)),
+      tx.get(messageMeterRef(caller.uid)),
     ]);
-    if (!character.exists || character.get("published") !== true) {
-      fail("character_not_found");
-    }
+    if (!character.exists || character.get("published") !== true) fail("character_not_found");
     if (conversation.exists) {
       if (conversation.get("deleted") === true)
         tx.update(conversationRef(convId), { deleted: false, deletedAt: null });
@@ -61,7 +69,15 @@ export async function startConversation(request: CallableRequest<unknown>) {
     );
     const chosen =
       greetings.length > 0 ? greetings[Math.floor(Math.random() * greetings.length)] : "";
-    writeNewConversation(tx, convId, caller.uid, characterId, chosen, Date.now());
+    const counted = writeNewConversation(tx, {
+      convId,
+      uid: caller.uid,
+      characterId,
+      greeting: chosen,
+      greetingAtMs: Date.now(),
+      countStart: !parseMeter(meterSnap.data()).started[characterId],
+    });
+    if (counted) writeMeter(tx, caller.uid, { started: characterId });
     return true;
   });
   return { conversationId: convId, created };
@@ -69,24 +85,41 @@ export async function startConversation(request: CallableRequest<unknown>) {
 
 const replyTarget = z.strictObject({ conversationId: idSchema, messageId: idSchema });
 
-/** Stops a streaming reply; the partial text stays, status `stopped`. */
+/**
+ * Asks the worker to stop a streaming reply: answers `stopping`, and the reply reaches
+ * `stopped` (keeping the text written so far) when the worker has ended the stream. A
+ * reply whose worker died is stopped here at once.
+ */
 export async function stopReply(request: CallableRequest<unknown>) {
   const caller = requireAuth(request);
   const input = parseInput(replyTarget, request.data);
+  await requireActiveUser(caller);
   await ownConversation(caller, input.conversationId);
+  const messageRef = messagesRef(input.conversationId).doc(input.messageId);
   const replyRef = messagesRef(input.conversationId).doc(replyIdFor(input.messageId));
   return db().runTransaction(async (tx) => {
-    const reply = replySchema.safeParse((await tx.get(replyRef)).data());
-    if (!reply.success) fail("reply_not_found");
+    const [replySnap, messageSnap] = await Promise.all([tx.get(replyRef), tx.get(messageRef)]);
+    const reply = replySchema.safeParse(replySnap.data());
+    const message = userMessageSchema.safeParse(messageSnap.data());
+    if (!reply.success || !message.success) fail("reply_not_found");
     if (reply.data.status !== "generating") return { status: reply.data.status };
     if (reply.data.lease && reply.data.lease.expiresAtMs < Date.now()) {
-      // Nobody is generating any more (the worker died): stop it here.
+      // Nobody is generating any more (the worker died): stop it here, settling its unit
+      // as the worker would have.
+      const settled = settleUnit(reply.data.unit, reply.data.text.trim() !== "");
       tx.update(replyRef, {
         status: "stopped",
         lease: null,
         stopRequested: true,
+        unit: settled.unit,
+        answered: reply.data.answered || reply.data.text.trim() !== "",
         updatedAt: FieldValue.serverTimestamp(),
       });
+      if (settled.refund) {
+        writeMeter(tx, caller.uid, {
+          unit: { characterId: message.data.characterId, kind: message.data.type, delta: -1 },
+        });
+      }
       return { status: "stopped" };
     }
     // The generating worker watches this flag, ends the stream and finalizes.
@@ -95,69 +128,64 @@ export async function stopReply(request: CallableRequest<unknown>) {
   });
 }
 
+/** Why a regeneration was not started, as a callable error. */
+function regenerationRefused(decision: Exclude<ClaimResult, { action: "generate" }>): never {
+  if (decision.action === "skip") {
+    if (decision.reason === "in_progress") return fail("reply_in_progress");
+    if (decision.reason === "unreadable") return fail("reply_not_found");
+    return fail("reply_not_answered");
+  }
+  if (decision.action === "fail") return fail("reply_in_progress");
+  switch (decision.code) {
+    case "rate_limited": {
+      const retryAfterMs = decision.retryAfterMs ?? 60_000;
+      const retryAfterSeconds = Math.ceil(retryAfterMs / 1000);
+      return fail(
+        "rate_limited",
+        `You're sending messages quickly. Try again in ${retryAfterSeconds} s.`,
+        {
+          retryAfterSeconds,
+          retryAt: new Date(Date.now() + retryAfterMs).toISOString(),
+        },
+      );
+    }
+    case "limit_reached":
+    case "premium_required":
+      return fail(decision.code, undefined, { upgrade: upgradeHint() });
+    case "character_unavailable":
+    case "email_unverified":
+    case "account_inactive":
+      return fail(decision.code);
+    default:
+      return fail("reply_not_answered");
+  }
+}
+
 /**
- * Generates the last reply again. The previous text is kept in `versions`; the user's
- * quota is not charged again (the unit belongs to their message, which was already counted).
+ * Generates the latest reply again, as a new take: it passes the same checks a new message
+ * does (account, character, premium, free tier, per-minute limit; chat/core/take.ts). The
+ * previous text is kept in `versions`. The free-tier unit belongs to the user's message: a
+ * message that already holds one is not charged again.
  */
 export async function regenerateReply(request: CallableRequest<unknown>) {
   const caller = requireAuth(request);
   const input = parseInput(replyTarget, request.data);
   await ownConversation(caller, input.conversationId);
-  await enforceRateLimit(caller.uid, "regenerate");
-  const messageRef = messagesRef(input.conversationId).doc(input.messageId);
-  const replyRef = messagesRef(input.conversationId).doc(replyIdFor(input.messageId));
-  const owner = randomUUID();
-  const claimed = await db().runTransaction(async (tx) => {
-    const [messageSnap, replySnap, userSnap, latest] = await Promise.all([
-      tx.get(messageRef),
-      tx.get(replyRef),
-      tx.get(userDoc(caller.uid)),
-      tx.get(
-        messagesRef(input.conversationId)
-          .where("role", "==", "user")
-          .orderBy("createdAt", "desc")
-          .limit(1),
-      ),
-    ]);
-    const message = userMessageSchema.safeParse(messageSnap.data());
-    const reply = replySchema.safeParse(replySnap.data());
-    if (!message.success || !reply.success) fail("reply_not_found");
-    if (latest.docs[0]?.id !== input.messageId) {
-      fail("reply_not_latest");
-    }
-    if (reply.data.status === "generating" || reply.data.status === "pending") {
-      fail("reply_in_progress");
-    }
-    if (!["complete", "stopped", "failed", "blocked"].includes(reply.data.status)) {
-      fail("reply_not_answered");
-    }
-    const premium = isPremiumProfile(userSnap, Date.now());
-    tx.update(replyRef, {
-      status: "generating",
-      versions: FieldValue.arrayUnion({
-        text: reply.data.text,
-        status: reply.data.status,
-        model: typeof replySnap.get("model") === "string" ? String(replySnap.get("model")) : null,
-        atMs: Date.now(),
-      }),
-      text: "",
-      attempt: reply.data.attempt + 1,
-      stopRequested: false,
-      lease: { owner, expiresAtMs: Date.now() + 90_000 },
-      updatedAt: FieldValue.serverTimestamp(),
-    });
-    return { message: message.data, premium, userName: chatNameOf(userSnap) };
-  });
-  const outcome = await generateReplySafely({
+  const [messageSnap, latest] = await Promise.all([
+    messagesRef(input.conversationId).doc(input.messageId).get(),
+    latestUserMessageQuery(input.conversationId).get(),
+  ]);
+  const message = userMessageSchema.safeParse(messageSnap.data());
+  if (!message.success || message.data.userId !== caller.uid) fail("reply_not_found");
+  if (latest.docs[0]?.id !== input.messageId) fail("reply_not_latest");
+  const claim = await claimTake("regenerate", {
     convId: input.conversationId,
     messageId: input.messageId,
-    replyId: replyRef.id,
-    message: claimed.message,
-    owner,
-    premium: claimed.premium,
-    userName: claimed.userName,
-    startedAtMs: Date.now(),
+    message: message.data,
+    owner: randomUUID(),
   });
+  if (claim.action !== "generate") regenerationRefused(claim);
+  const outcome = await generateReplySafely(claim.job);
   return { status: outcome.status };
 }
 
@@ -170,7 +198,7 @@ export async function selectReplyVersion(request: CallableRequest<unknown>) {
   );
   await ownConversation(caller, input.conversationId);
   const replyRef = messagesRef(input.conversationId).doc(replyIdFor(input.messageId));
-  const context = conversationRef(input.conversationId).collection("context").doc("window");
+  const context = contextRef(input.conversationId);
   await db().runTransaction(async (tx) => {
     const [replySnap, contextSnap] = await Promise.all([tx.get(replyRef), tx.get(context)]);
     const reply = replySchema.safeParse(replySnap.data());
@@ -182,7 +210,6 @@ export async function selectReplyVersion(request: CallableRequest<unknown>) {
     versions[input.version] = {
       text: reply.data.text,
       status: reply.data.status,
-      model: null,
       atMs: Date.now(),
     };
     tx.update(replyRef, {
@@ -215,6 +242,7 @@ const deleteInput = z.strictObject({ conversationId: idSchema, hard: z.boolean()
 export async function deleteConversation(request: CallableRequest<unknown>) {
   const caller = requireAuth(request);
   const input = parseInput(deleteInput, request.data);
+  await requireActiveUser(caller);
   await ownConversation(caller, input.conversationId);
   if (input.hard) {
     await db().recursiveDelete(conversationRef(input.conversationId));

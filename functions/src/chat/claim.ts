@@ -1,254 +1,345 @@
-// Claiming a reply: one transaction decides, exactly once per user message, whether the
-// character answers (and charges the free tier), or why not. Duplicate deliveries find the
-// reply already claimed and do nothing.
+// Claiming a take of a reply: one transaction reads what the decision needs (the reply, the
+// user, the character, the conversation, the user's message meter), asks chat/core/take.ts,
+// and writes the outcome: a refusal, a failure, or a lease for a worker, with the free-tier
+// unit and the per-minute window charged in the same commit. Duplicate deliveries find the
+// reply claimed or finished and write nothing.
 import { FieldValue, Timestamp, type Transaction } from "firebase-admin/firestore";
-import { readSettings } from "../config";
-import { replyError, type ReplyErrorCode } from "../contract/errors";
-import { characterProfileSchema } from "../characters/model";
-import { chatNameOf, isPremiumProfile } from "../identity/profiles";
-import { checkRateLimitIn } from "../limits/rate-limit";
-import { FREE_QUOTA, quotaDecision } from "../limits/policy";
-import { parseUsage, usageRef } from "../limits/usage";
-import { db } from "../shared/firebase";
-import { decideClaim, DEFAULT_LEASE_MS, type ReplyStatus } from "./core/reply-state";
+import { readSettings, type Settings } from "../config";
+import { replyError, type ReplyError } from "../contract/errors";
+import { characterDoc } from "../characters/store";
+import { chatNameOf, isPremiumProfile, userDoc } from "../identity/profiles";
+import { chargedUnit, NO_UNIT, settleUnit } from "../limits/policy";
+import {
+  messageMeterRef,
+  parseMeter,
+  usageOf,
+  writeMeter,
+  type MeterChange,
+} from "../limits/store";
+import { adminAuth, db } from "../shared/firebase";
+import { decideTake, type ReplyState, type TakeDecision, type TakeRequest } from "./core/take";
+import { DEFAULT_LEASE_MS, DEFAULT_LEASE_RENEW_MS } from "./core/reply-state";
 import { writeNewConversation } from "./conversation";
-import { conversationRef, messagesRef, replyIdFor, replySchema, type UserMessage } from "./store";
+import type { LeaseTiming, ReplyJob } from "./job";
+import { refusalMessage, upgradeHint } from "./refusals";
+import { searchKeywords } from "./search-keywords";
+import {
+  conversationRef,
+  MAX_REPLY_VERSIONS,
+  messagesRef,
+  replyIdFor,
+  replySchema,
+  type StoredReply,
+  type UserMessage,
+} from "./store";
 
-export interface ClaimedReply {
-  action: "generate";
-  replyId: string;
-  attempt: number;
-  premium: boolean;
-  userName: string;
-}
+export const DEFAULT_TIMING: LeaseTiming = {
+  leaseMs: DEFAULT_LEASE_MS,
+  renewEveryMs: DEFAULT_LEASE_RENEW_MS,
+};
 
 export type ClaimResult =
-  | ClaimedReply
-  | { action: "skip"; reason: string }
-  | { action: "refused"; status: ReplyStatus; code: string };
+  { action: "generate"; job: ReplyJob } | Exclude<TakeDecision, { action: "generate" }>;
 
-interface Refusal {
-  status: ReplyStatus;
-  code: ReplyErrorCode;
-  message: string;
-  retryAt?: Timestamp;
+export interface ClaimTarget {
+  convId: string;
+  messageId: string;
+  message: UserMessage;
+  /** The new lease owner (a fresh id per worker). */
+  owner: string;
 }
 
-function upgradeHint() {
-  const settings = readSettings();
+export interface ClaimOptions {
+  nowMs?: number;
+  timing?: LeaseTiming;
+  settings?: Settings;
+}
+
+function replyState(reply: StoredReply): ReplyState {
   return {
-    priceCents: settings.premiumPriceCents,
-    currency: settings.premiumCurrency,
-    days: settings.premiumDays,
-    callable: "createCheckoutSession",
+    status: reply.status,
+    attempt: reply.attempt,
+    leaseExpiresAtMs: reply.lease?.expiresAtMs ?? null,
+    unit: reply.unit,
   };
 }
 
-const KIND_LABEL = {
-  text: "text messages",
-  audio: "voice messages",
-  media: "photo messages",
-} as const;
+async function emailVerified(uid: string): Promise<boolean> {
+  const user = await adminAuth()
+    .getUser(uid)
+    .catch(() => null);
+  return user?.emailVerified === true;
+}
 
-export async function claimReply(
-  convId: string,
-  messageId: string,
-  message: UserMessage,
-  owner: string,
-  nowMs = Date.now(),
+export async function claimTake(
+  request: TakeRequest,
+  target: ClaimTarget,
+  options: ClaimOptions = {},
 ): Promise<ClaimResult> {
-  const firestore = db();
+  const settings = options.settings ?? readSettings();
+  const timing = options.timing ?? DEFAULT_TIMING;
+  const { convId, messageId, message } = target;
   const replyRef = messagesRef(convId).doc(replyIdFor(messageId));
-  return firestore.runTransaction(
+  // Only read when it can matter: a new take of a free user, with the setting on.
+  const verified =
+    settings.requireVerifiedEmail && request !== "sweep"
+      ? await emailVerified(message.userId)
+      : true;
+  return db().runTransaction(
     async (tx: Transaction): Promise<ClaimResult> => {
-      // Reads first (a transaction reads everything before it writes).
-      const [replySnap, userSnap, characterSnap, usageSnap, conversationSnap] = await Promise.all([
+      const nowMs = options.nowMs ?? Date.now();
+      const [replySnap, userSnap, characterSnap, conversationSnap, meterSnap] = await Promise.all([
         tx.get(replyRef),
-        tx.get(firestore.collection("users").doc(message.userId)),
-        tx.get(firestore.collection("characters").doc(message.characterId)),
-        tx.get(usageRef(message.userId, message.characterId)),
+        tx.get(userDoc(message.userId)),
+        tx.get(characterDoc(message.characterId)),
         tx.get(conversationRef(convId)),
+        tx.get(messageMeterRef(message.userId)),
       ]);
-      const existing = replySnap.exists ? replySchema.safeParse(replySnap.data()) : null;
-      const decision = decideClaim(
-        existing?.success
-          ? {
-              status: existing.data.status,
-              attempt: existing.data.attempt,
-              ...(existing.data.lease ? { leaseExpiresAtMs: existing.data.lease.expiresAtMs } : {}),
-            }
-          : null,
-        nowMs,
-        DEFAULT_LEASE_MS,
-      );
-      if (decision.action === "skip") return { action: "skip", reason: decision.reason };
-
+      const parsedReply = replySnap.exists ? replySchema.safeParse(replySnap.data()) : null;
+      const reply = parsedReply === null ? null : parsedReply.success ? parsedReply.data : null;
+      const meter = parseMeter(meterSnap.data());
       const premium = isPremiumProfile(userSnap, nowMs);
-      const userName = chatNameOf(userSnap);
+      const decision = decideTake({
+        request,
+        reply: parsedReply === null ? null : reply ? replyState(reply) : "unreadable",
+        nowMs,
+        leaseMs: timing.leaseMs,
+        account: {
+          exists: userSnap.exists,
+          deactivated: userSnap.get("deactivated") === true,
+          premium,
+          rateLimitExempt: userSnap.get("rateLimitExempt") === true,
+          emailVerified: verified,
+        },
+        requireVerifiedEmail: settings.requireVerifiedEmail,
+        character: {
+          exists: characterSnap.exists,
+          published: characterSnap.get("published") === true,
+          premiumOnly: characterSnap.get("premiumOnly") === true,
+        },
+        kind: message.type,
+        usage: usageOf(meter, message.characterId),
+        recentMessageHits: meter.hits,
+        premiumMessagesPerMinute: settings.premiumMessagesPerMinute,
+      });
+      const characterName = String(characterSnap.get("name") ?? "") || "the character";
+
+      if (decision.action === "skip") return decision;
+
+      // What this claim changes on the meter, written once at the end.
+      const meterChange: MeterChange = {};
+      const commitMeter = () => {
+        if (meterChange.hits || meterChange.unit || meterChange.started)
+          writeMeter(tx, message.userId, meterChange);
+      };
 
       if (decision.action === "fail") {
-        if (existing?.success && existing.data.quotaCharged) {
-          // Nothing was delivered: the unit charged by the first take comes back.
-          const used = parseUsage(usageSnap.data())[message.type];
-          tx.set(
-            usageRef(message.userId, message.characterId),
-            { [message.type]: Math.max(0, used - 1) },
-            { merge: true },
-          );
-        }
+        // Every try died. The unit comes back unless a take delivered with it.
+        const settled = settleUnit(reply?.unit ?? NO_UNIT, false);
+        if (settled.refund)
+          meterChange.unit = { characterId: message.characterId, kind: message.type, delta: -1 };
         tx.update(replyRef, {
           status: "failed",
-          quotaCharged: false,
           lease: null,
-          error: replyError("reply_failed"),
+          unit: settled.unit,
+          error: replyError(decision.code),
           updatedAt: FieldValue.serverTimestamp(),
         });
-        return { action: "refused", status: "failed", code: "takes_exhausted" };
+        commitMeter();
+        return decision;
       }
-      if (decision.action === "retake") {
-        // The quota was charged by the first take; a retake only renews the lease.
+
+      if (decision.action === "refuse") {
+        if (decision.hits) meterChange.hits = decision.hits;
+        // A refused regeneration leaves the reply as it was; the callable says why.
+        if (request === "regenerate") {
+          commitMeter();
+          return decision;
+        }
+        const error = refusalError(decision, characterName, message, nowMs);
+        tx.set(replyRef, {
+          ...newReplyFields(target),
+          status: decision.status,
+          attempt: 1,
+          lease: null,
+          unit: { charged: false, deliveredSinceCharge: false },
+          answered: false,
+          userCounted: true,
+          error,
+        });
+        if (
+          countUserMessageNow(tx, target, conversationSnap.exists, characterSnap.get("greeting"), {
+            countStart: !meter.started[message.characterId],
+            nowMs,
+          })
+        )
+          meterChange.started = message.characterId;
+        indexUserMessage(tx, target);
+        commitMeter();
+        return decision;
+      }
+
+      // generate
+      const lease = { owner: target.owner, expiresAtMs: decision.leaseExpiresAtMs };
+      if (decision.hits) meterChange.hits = decision.hits;
+      if (decision.chargeUnit)
+        meterChange.unit = { characterId: message.characterId, kind: message.type, delta: 1 };
+      if (decision.kind === "retake") {
         tx.update(replyRef, {
           status: "generating",
           attempt: decision.attempt,
-          lease: { owner, expiresAtMs: decision.leaseExpiresAtMs },
+          lease,
           text: "",
           updatedAt: FieldValue.serverTimestamp(),
         });
-        return {
-          action: "generate",
-          replyId: replyRef.id,
-          attempt: decision.attempt,
-          premium,
-          userName,
-        };
-      }
-
-      const character = characterProfileSchema.partial().safeParse(characterSnap.data() ?? {});
-      const characterName = character.success
-        ? (character.data.name ?? "the character")
-        : "the character";
-      let refusal: Refusal | null = null;
-      let commitRate: (() => void) | null = null;
-      if (!userSnap.exists || userSnap.get("deactivated") === true) {
-        refusal = { status: "failed", ...replyError("account_inactive") };
-      } else if (!characterSnap.exists || characterSnap.get("published") !== true) {
-        refusal = { status: "failed", ...replyError("character_unavailable") };
-      } else if (characterSnap.get("premiumOnly") === true && !premium) {
-        refusal = {
-          status: "limit_reached",
-          code: "premium_required",
-          message: `${characterName} is for premium members. Go premium to chat.`,
-        };
-      } else {
-        const quota = quotaDecision(message.type, parseUsage(usageSnap.data()), premium);
-        if (!quota.allowed) {
-          refusal = {
-            status: "limit_reached",
-            code: "limit_reached",
-            message: `You've used your ${FREE_QUOTA[message.type]} free ${KIND_LABEL[message.type]} with ${characterName}. Go premium for unlimited messages.`,
-          };
-        } else if (!premium && userSnap.get("rateLimitExempt") !== true) {
-          const rate = await checkRateLimitIn(tx, message.userId, "messages", nowMs);
-          if (!rate.decision.allowed) {
-            const retryAt = Timestamp.fromMillis(nowMs + rate.decision.retryAfterMs);
-            refusal = {
-              status: "rate_limited",
-              code: "rate_limited",
-              message: `You're sending messages quickly. Try again in ${Math.ceil(rate.decision.retryAfterMs / 1000)} s.`,
-              retryAt,
-            };
-          } else {
-            commitRate = rate.commit;
-          }
-        }
-      }
-
-      const base = {
-        role: "assistant",
-        replyTo: messageId,
-        userId: message.userId,
-        characterId: message.characterId,
-        type: "text",
-        text: "",
-        versions: [],
-        stopRequested: false,
-        createdAt: FieldValue.serverTimestamp(),
-        updatedAt: FieldValue.serverTimestamp(),
-      };
-      if (refusal) {
-        tx.set(replyRef, {
-          ...base,
-          status: refusal.status,
+      } else if (decision.kind === "regenerate" && reply) {
+        tx.update(replyRef, {
+          status: "generating",
+          versions: keptVersions(reply, nowMs),
+          text: "",
+          type: "text",
           attempt: 1,
-          lease: null,
-          quotaCharged: false,
-          error: {
-            code: refusal.code,
-            message: refusal.message,
-            ...(refusal.retryAt ? { retryAt: refusal.retryAt } : {}),
-            ...(refusal.status === "limit_reached" ? { upgrade: upgradeHint() } : {}),
-          },
+          lease,
+          stopRequested: false,
+          error: null,
+          media: null,
+          audio: null,
+          ...(decision.chargeUnit ? { unit: chargedUnit() } : {}),
+          updatedAt: FieldValue.serverTimestamp(),
         });
-        return { action: "refused", status: refusal.status, code: refusal.code };
+      } else {
+        // The first take. A new conversation is created with the message counted in it;
+        // an existing one is updated once, when the reply ends (finalize.ts).
+        const created = !conversationSnap.exists;
+        if (
+          created &&
+          countUserMessageNow(tx, target, false, characterSnap.get("greeting"), {
+            countStart: !meter.started[message.characterId],
+            nowMs,
+          })
+        )
+          meterChange.started = message.characterId;
+        tx.set(replyRef, {
+          ...newReplyFields(target),
+          status: "generating",
+          attempt: 1,
+          lease,
+          unit: decision.chargeUnit
+            ? chargedUnit()
+            : { charged: false, deliveredSinceCharge: false },
+          answered: false,
+          userCounted: created,
+        });
+        indexUserMessage(tx, target);
       }
-
-      commitRate?.();
-      if (!premium) {
-        tx.set(
-          usageRef(message.userId, message.characterId),
-          { [message.type]: FieldValue.increment(1), updatedAt: FieldValue.serverTimestamp() },
-          { merge: true },
-        );
-      }
-      tx.set(replyRef, {
-        ...base,
-        status: "generating",
-        attempt: 1,
-        lease: { owner, expiresAtMs: decision.leaseExpiresAtMs },
-        // Free users' quota is charged here and refunded if the reply never delivers text.
-        quotaCharged: !premium,
-      });
-      writeConversationOnClaim(
-        tx,
-        convId,
-        message,
-        conversationSnap.exists,
-        characterSnap.get("greeting"),
-        nowMs,
-      );
-      return { action: "generate", replyId: replyRef.id, attempt: 1, premium, userName };
+      commitMeter();
+      return {
+        action: "generate",
+        job: {
+          convId,
+          messageId,
+          replyId: replyRef.id,
+          message,
+          owner: target.owner,
+          take: decision.kind,
+          premium,
+          userName: chatNameOf(userSnap),
+          character: characterSnap.data() ?? {},
+          startedAtMs: nowMs,
+          timing,
+        },
+      };
     },
     { maxAttempts: 30 },
   );
 }
 
-function writeConversationOnClaim(
-  tx: Transaction,
-  convId: string,
+function newReplyFields(target: ClaimTarget) {
+  return {
+    role: "assistant",
+    replyTo: target.messageId,
+    userId: target.message.userId,
+    characterId: target.message.characterId,
+    type: "text",
+    text: "",
+    versions: [],
+    stopRequested: false,
+    error: null,
+    createdAt: FieldValue.serverTimestamp(),
+    updatedAt: FieldValue.serverTimestamp(),
+  };
+}
+
+function refusalError(
+  decision: Extract<TakeDecision, { action: "refuse" }>,
+  characterName: string,
   message: UserMessage,
+  nowMs: number,
+): ReplyError & Record<string, unknown> {
+  const error: ReplyError & Record<string, unknown> = {
+    ...replyError(decision.code, refusalMessage(decision, characterName, message.type)),
+  };
+  if (decision.retryAfterMs !== undefined)
+    error.retryAt = Timestamp.fromMillis(nowMs + decision.retryAfterMs);
+  if (decision.status === "limit_reached") error.upgrade = upgradeHint();
+  return error;
+}
+
+/** The earlier versions once the current text joins them (only takes that delivered text). */
+function keptVersions(reply: StoredReply, nowMs: number) {
+  const versions = [...reply.versions];
+  if (reply.text.trim() !== "")
+    versions.push({ text: reply.text, status: reply.status, atMs: nowMs });
+  return versions.slice(-MAX_REPLY_VERSIONS);
+}
+
+/** Search keywords on the user's message: server-written, clients cannot set them. */
+function indexUserMessage(tx: Transaction, target: ClaimTarget): void {
+  const text = target.message.transcript ?? target.message.text;
+  if (text.trim() === "") return;
+  tx.update(messagesRef(target.convId).doc(target.messageId), {
+    keywords: searchKeywords(text),
+    indexedAt: FieldValue.serverTimestamp(),
+  });
+}
+
+/**
+ * Counts the user message in its conversation now: for a refused message (no reply will
+ * end it) and for the first message of a new conversation (which is created here). True
+ * when this started a conversation that counts toward the character's statistics.
+ */
+function countUserMessageNow(
+  tx: Transaction,
+  target: ClaimTarget,
   exists: boolean,
   greeting: unknown,
-  nowMs: number,
-): void {
+  options: { countStart: boolean; nowMs: number },
+): boolean {
+  const { message, convId } = target;
   const lastMessage = {
     role: "user",
     type: message.type,
     text: message.text.slice(0, 200),
     at: FieldValue.serverTimestamp(),
   };
-  const userCount = { [`counts.user.${message.type}`]: FieldValue.increment(1) };
   if (exists) {
     tx.update(conversationRef(convId), {
-      ...userCount,
+      [`counts.user.${message.type}`]: FieldValue.increment(1),
       lastMessage,
       deleted: false,
       updatedAt: FieldValue.serverTimestamp(),
     });
-    return;
+    return false;
   }
-  const greetingAtMs = message.createdAt ? message.createdAt.toMillis() - 1 : nowMs - 1;
-  writeNewConversation(tx, convId, message.userId, message.characterId, greeting, greetingAtMs, {
-    [message.type]: 1,
+  const greetingAtMs = message.createdAt ? message.createdAt.toMillis() - 1 : options.nowMs - 1;
+  return writeNewConversation(tx, {
+    convId,
+    uid: message.userId,
+    characterId: message.characterId,
+    greeting,
+    greetingAtMs,
+    userCounts: { [message.type]: 1 },
+    lastMessage,
+    countStart: options.countStart,
   });
-  tx.update(conversationRef(convId), { lastMessage });
 }

@@ -3,35 +3,48 @@ import { FieldValue, Timestamp, type Transaction } from "firebase-admin/firestor
 import { statShardRef } from "./stats";
 import { contextRef, conversationRef, messagesRef, type MessageType } from "./store";
 
-export function writeNewConversation(
-  tx: Transaction,
-  convId: string,
-  uid: string,
-  characterId: string,
-  greeting: unknown,
-  greetingAtMs: number,
-  userCounts: Partial<Record<MessageType, number>> = {},
-): void {
+export interface NewConversation {
+  convId: string;
+  uid: string;
+  characterId: string;
+  greeting: unknown;
+  greetingAtMs: number;
+  /** User messages already in it (the first message, when a message creates it). */
+  userCounts?: Partial<Record<MessageType, number>>;
+  /** The last message to show, when it is not the greeting. */
+  lastMessage?: Record<string, unknown>;
+  /**
+   * Count it in the character's `stats.conversations`: only the first conversation a user
+   * ever starts with a character counts (the caller knows from the user's meter), so
+   * deleting and starting again does not inflate the statistic.
+   */
+  countStart: boolean;
+}
+
+/** Writes the new conversation in `tx`; true when it counted toward the statistics. */
+export function writeNewConversation(tx: Transaction, conversation: NewConversation): boolean {
+  const { convId, uid, characterId, greeting, greetingAtMs } = conversation;
   const hasGreeting = typeof greeting === "string" && greeting.trim() !== "";
+  const greetingMessage = hasGreeting
+    ? {
+        role: "assistant",
+        type: "text",
+        text: greeting.slice(0, 200),
+        at: Timestamp.fromMillis(greetingAtMs),
+      }
+    : null;
   tx.set(conversationRef(convId), {
     userId: uid,
     characterId,
     counts: {
-      user: { text: 0, audio: 0, media: 0, ...userCounts },
+      user: { text: 0, audio: 0, media: 0, ...conversation.userCounts },
       assistant: hasGreeting ? 1 : 0,
     },
     tokens: { prompt: 0, completion: 0, cached: 0 },
     costUsd: 0,
     unread: 0,
     lastReadAt: null,
-    lastMessage: hasGreeting
-      ? {
-          role: "assistant",
-          type: "text",
-          text: greeting.slice(0, 200),
-          at: Timestamp.fromMillis(greetingAtMs),
-        }
-      : null,
+    lastMessage: conversation.lastMessage ?? greetingMessage,
     deleted: false,
     createdAt: FieldValue.serverTimestamp(),
     updatedAt: FieldValue.serverTimestamp(),
@@ -58,9 +71,12 @@ export function writeNewConversation(
       updatedAt: FieldValue.serverTimestamp(),
     });
   }
-  tx.set(
-    statShardRef(characterId),
-    { conversations: FieldValue.increment(1), lastActiveAtMs: Date.now() },
-    { merge: true },
-  );
+  if (conversation.countStart) {
+    tx.set(
+      statShardRef(characterId),
+      { conversations: FieldValue.increment(1), lastActiveAtMs: Date.now() },
+      { merge: true },
+    );
+  }
+  return conversation.countStart;
 }

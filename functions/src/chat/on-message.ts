@@ -1,12 +1,12 @@
 // The reply trigger: a user message written by a client becomes the character's reply.
 import { randomUUID } from "node:crypto";
 import { logger } from "firebase-functions/v2";
-import { FieldValue } from "../shared/firebase";
-import { claimReply } from "./claim";
-import { generateReplySafely } from "./generate";
-import { searchKeywords } from "./search-keywords";
+import { claimTake, type ClaimOptions } from "./claim";
+import { generateReplySafely, type GenerateResult } from "./generate";
+import { turnLog } from "./log";
+import type { StreamOptions } from "./stream";
 import { refreshSummaryIfDue } from "./summary";
-import { messagesRef, userMessageSchema } from "./store";
+import { replyIdFor, userMessageSchema } from "./store";
 
 export interface MessageEvent {
   convId: string;
@@ -14,60 +14,43 @@ export interface MessageEvent {
   data: Record<string, unknown> | undefined;
 }
 
-export async function onMessageCreated(event: MessageEvent): Promise<void> {
+export interface MessageHandlerOptions extends ClaimOptions {
+  stream?: StreamOptions;
+}
+
+export async function onMessageCreated(
+  event: MessageEvent,
+  options: MessageHandlerOptions = {},
+): Promise<GenerateResult | null> {
   // Replies and greetings live in the same collection: only user messages are answered.
-  if (event.data?.role !== "user") return;
+  if (event.data?.role !== "user") return null;
   const parsed = userMessageSchema.safeParse(event.data);
   if (!parsed.success) {
     logger.warn("ignoring a malformed user message", {
-      convId: event.convId,
+      conversationId: event.convId,
       messageId: event.messageId,
     });
-    return;
+    return null;
   }
   const message = parsed.data;
-  const startedAtMs = Date.now();
-  const owner = randomUUID();
-  const claim = await claimReply(event.convId, event.messageId, message, owner, startedAtMs);
+  const log = turnLog({ ...event, replyId: replyIdFor(event.messageId) });
+  const claim = await claimTake(
+    "message",
+    { convId: event.convId, messageId: event.messageId, message, owner: randomUUID() },
+    options,
+  );
   if (claim.action === "skip") {
-    logger.info("reply already claimed; duplicate delivery ignored", {
-      messageId: event.messageId,
-      reason: claim.reason,
-    });
-    return;
+    log.info("reply not claimed; duplicate delivery or live worker", { reason: claim.reason });
+    return null;
   }
-  // Search keywords on the user's message (server-written; clients cannot set them).
-  await messagesRef(event.convId)
-    .doc(event.messageId)
-    .update({
-      keywords: searchKeywords(message.transcript ?? message.text),
-      indexedAt: FieldValue.serverTimestamp(),
-    })
-    .catch((error: unknown) => logger.warn("could not index message", { error: String(error) }));
-  if (claim.action === "refused") {
-    logger.info("message not answered", {
-      messageId: event.messageId,
-      status: claim.status,
+  if (claim.action !== "generate") {
+    log.info("message not answered", {
+      outcome: claim.action,
       code: claim.code,
     });
-    return;
+    return null;
   }
-  const job = {
-    convId: event.convId,
-    messageId: event.messageId,
-    replyId: claim.replyId,
-    message,
-    owner,
-    premium: claim.premium,
-    userName: claim.userName,
-    startedAtMs,
-  };
-  const outcome = await generateReplySafely(job);
-  logger.info("reply finished", {
-    replyId: claim.replyId,
-    status: outcome.status,
-    ms: Date.now() - startedAtMs,
-  });
-  if (outcome.status === "complete")
-    await refreshSummaryIfDue(event.convId, message.characterId, claim.userName);
+  const result = await generateReplySafely(claim.job, options.settings, options.stream);
+  if (result.summaryDue) await refreshSummaryIfDue(claim.job);
+  return result;
 }

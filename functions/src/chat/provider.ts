@@ -1,7 +1,7 @@
 // The model provider: an OpenAI-compatible endpoint through the `openai` SDK, with our own
-// retries (backoff with jitter on 429, 5xx and timeouts), or the offline responder when no
-// key is configured.
-import OpenAI from "openai";
+// retries (backoff with jitter on 429, 5xx and timeouts; core/retry.ts). Every call the
+// product makes goes through here: chat completions, moderation, speech and transcription.
+import OpenAI, { toFile } from "openai";
 import { readSettings, type Settings } from "../config";
 import type { ChatMessage } from "./core/chat-message";
 import {
@@ -10,23 +10,8 @@ import {
   type ModerationDecision,
   type ModerationInputPart,
 } from "./core/moderation";
-import {
-  backoffDelayMs,
-  classifyError,
-  isRetryable,
-  MAX_ATTEMPTS,
-  type ErrorKind,
-} from "./core/retry";
+import { classifyError, ProviderError, withRetries } from "./core/retry";
 import type { TokenUsage } from "./core/models";
-
-export class ProviderError extends Error {
-  constructor(
-    readonly kind: ErrorKind,
-    readonly detail: string,
-  ) {
-    super(`provider call failed (${kind}): ${detail}`);
-  }
-}
 
 let cached: { key: string; client: OpenAI } | null = null;
 
@@ -48,6 +33,8 @@ export function openAiClient(settings: Settings = readSettings()): OpenAI {
   return cached.client;
 }
 
+export { ProviderError };
+
 export interface StreamOutcome {
   text: string;
   usage: TokenUsage | null;
@@ -63,15 +50,6 @@ export interface StreamRequest {
   temperature: number;
   maxTokens: number;
 }
-
-const sleep = (ms: number, signal: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener("abort", () => {
-      clearTimeout(timer);
-      resolve();
-    });
-  });
 
 async function streamOnce(
   client: OpenAI,
@@ -160,40 +138,66 @@ export async function streamCompletion(
   settings: Settings = readSettings(),
 ): Promise<StreamOutcome> {
   const client = openAiClient(settings);
-  for (let attempt = 1; ; attempt++) {
-    try {
-      const outcome = await streamOnce(client, request, settings.openAiTimeoutMs, onText, signal);
-      return { ...outcome, attempts: attempt };
-    } catch (error) {
-      const kind = error instanceof ProviderError ? error.kind : classifyError(error);
-      if (attempt >= MAX_ATTEMPTS || !isRetryable(kind) || signal.aborted) {
-        throw error instanceof ProviderError ? error : new ProviderError(kind, String(error));
-      }
-      onText("");
-      await sleep(backoffDelayMs(attempt), signal);
-    }
-  }
+  let attempts = 0;
+  const outcome = await withRetries(
+    (attempt) => {
+      attempts = attempt;
+      return streamOnce(client, request, settings.openAiTimeoutMs, onText, signal);
+    },
+    { signal, onRetry: () => onText("") },
+  );
+  return { ...outcome, attempts };
 }
 
-/** Moderates text with the moderation endpoint, retried like completions. */
+/** Moderates text (and images) with the moderation endpoint. */
 export async function moderate(
   input: string | ModerationInputPart[],
   settings: Settings = readSettings(),
+  signal?: AbortSignal,
 ): Promise<ModerationDecision> {
   const client = openAiClient(settings);
-  for (let attempt = 1; ; attempt++) {
-    try {
-      const response = await client.moderations.create({ model: settings.moderationModel, input });
-      const first = moderationResultSchema.parse(response.results[0]);
-      return moderationDecision(first);
-    } catch (error) {
-      const kind = classifyError(error);
-      if (attempt >= MAX_ATTEMPTS || !isRetryable(kind)) {
-        throw new ProviderError(kind, error instanceof Error ? error.message : String(error));
-      }
-      await new Promise((resolve) => setTimeout(resolve, backoffDelayMs(attempt)));
-    }
-  }
+  return withRetries(
+    async () => {
+      const response = await client.moderations.create(
+        { model: settings.moderationModel, input },
+        signal ? { signal } : {},
+      );
+      return moderationDecision(moderationResultSchema.parse(response.results[0]));
+    },
+    signal ? { signal } : {},
+  );
+}
+
+/** Text to speech: MP3 bytes of the text (at most 4000 characters are spoken). */
+export async function speak(text: string, settings: Settings = readSettings()): Promise<Buffer> {
+  const client = openAiClient(settings);
+  return withRetries(async () => {
+    const speech = await client.audio.speech.create({
+      model: settings.ttsModel,
+      voice: "alloy",
+      input: text.slice(0, 4000),
+      response_format: "mp3",
+    });
+    return Buffer.from(await speech.arrayBuffer());
+  });
+}
+
+/** Speech to text with the transcription endpoint. */
+export async function transcribe(
+  bytes: Buffer,
+  fileName: string,
+  contentType: string,
+  settings: Settings = readSettings(),
+): Promise<string> {
+  const client = openAiClient(settings);
+  return withRetries(async () => {
+    const file = await toFile(bytes, fileName, { type: contentType });
+    const result = await client.audio.transcriptions.create({
+      file,
+      model: settings.transcribeModel,
+    });
+    return result.text;
+  });
 }
 
 /** One non-streamed completion (summaries, admin test generation). */

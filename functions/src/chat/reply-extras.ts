@@ -1,8 +1,6 @@
 // Audio (text-to-speech) and media (a gallery item) replies around the generated text.
-import { logger } from "firebase-functions/v2";
 import type { Settings } from "../config";
-import type { CharacterProfile } from "../characters/model";
-import { db } from "../shared/firebase";
+import { galleryCollection } from "../characters/store";
 import { mediaBucket, storageReachable } from "../shared/storage";
 import {
   chooseReplyType,
@@ -10,8 +8,9 @@ import {
   type GalleryItem,
   type ReplyTypeChoice,
 } from "./core/reply-type";
-import { openAiClient } from "./provider";
-import type { GenerateJob } from "./generate";
+import type { ReplyJob } from "./job";
+import { errorFields, turnLog } from "./log";
+import { speak } from "./provider";
 
 export interface ReplyPlan extends ReplyTypeChoice {
   item?: GalleryItem & { path: string; variants: Record<string, string> };
@@ -39,22 +38,14 @@ function galleryItemFrom(id: string, data: Record<string, unknown>) {
   };
 }
 
-export async function chooseReply(
-  job: GenerateJob,
-  _profile: CharacterProfile,
-  settings: Settings,
-): Promise<ReplyPlan> {
+export async function chooseReply(job: ReplyJob, settings: Settings): Promise<ReplyPlan> {
   const requested = job.message.requestedReplyType;
   const wantsMedia =
     requested === "media" || (requested === undefined && PHOTO_WORDS.test(job.message.text));
   let items: ReturnType<typeof galleryItemFrom>[] = [];
   if (wantsMedia) {
     // Read the gallery only when a photo is wanted, and only what this user may receive.
-    let query = db()
-      .collection("characters")
-      .doc(job.message.characterId)
-      .collection("gallery")
-      .where("type", "==", "image");
+    let query = galleryCollection(job.message.characterId).where("type", "==", "image");
     if (!job.premium) query = query.where("premiumOnly", "==", false);
     const snapshot = await query.limit(50).get();
     items = snapshot.docs.map((doc) => galleryItemFrom(doc.id, doc.data()));
@@ -77,7 +68,7 @@ export async function chooseReply(
 }
 
 export async function attachReplyExtras(
-  job: GenerateJob,
+  job: ReplyJob,
   plan: ReplyPlan,
   text: string,
   settings: Settings,
@@ -99,13 +90,7 @@ export async function attachReplyExtras(
   }
   if (plan.type === "audio" && text.trim()) {
     try {
-      const speech = await openAiClient(settings).audio.speech.create({
-        model: settings.ttsModel,
-        voice: "alloy",
-        input: text.slice(0, 4000),
-        response_format: "mp3",
-      });
-      const bytes = Buffer.from(await speech.arrayBuffer());
+      const bytes = await speak(text, settings);
       const path = `conversations/${job.convId}/audio/${job.replyId}.mp3`;
       await mediaBucket()
         .file(path)
@@ -119,10 +104,7 @@ export async function attachReplyExtras(
       return { type: "audio", audio: { path, contentType: "audio/mpeg", bytes: bytes.length } };
     } catch (error) {
       // The text is still a good reply: deliver it and say why there is no audio.
-      logger.warn("text-to-speech failed; replying with text", {
-        replyId: job.replyId,
-        error: String(error),
-      });
+      turnLog(job).warn("text-to-speech failed; replying with text", errorFields(error));
     }
   }
   return { type: "text" };

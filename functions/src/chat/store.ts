@@ -32,6 +32,29 @@ export function contextRef(id: string) {
   return conversationRef(id).collection("context").doc("window");
 }
 
+/** Daily AI usage documents (chat/ai-usage.ts writes them). */
+export function aiUsageDailyCollection() {
+  return db().collection("aiUsageDaily");
+}
+
+export function aiUsageOfDay(day: string) {
+  return aiUsageDailyCollection().where("day", "==", day);
+}
+
+/** Replies still `generating` whose lease ran out: their worker died (chat/sweep.ts). */
+export function staleRepliesQuery(nowMs: number, limit: number) {
+  return db()
+    .collectionGroup("messages")
+    .where("status", "==", "generating")
+    .where("lease.expiresAtMs", "<", nowMs)
+    .limit(limit);
+}
+
+/** A user's conversations' latest user message (only the latest reply can be regenerated). */
+export function latestUserMessageQuery(convId: string) {
+  return messagesRef(convId).where("role", "==", "user").orderBy("createdAt", "desc").limit(1);
+}
+
 export const userMessageSchema = z.object({
   role: z.literal("user"),
   type: z.enum(MESSAGE_TYPES),
@@ -47,10 +70,10 @@ export const userMessageSchema = z.object({
 });
 export type UserMessage = z.infer<typeof userMessageSchema>;
 
+/** An earlier take of a reply that delivered text, kept so the user can swipe back to it. */
 export const replyVersionSchema = z.object({
   text: z.string(),
   status: z.enum(REPLY_STATUSES),
-  model: z.string().nullable(),
   atMs: z.number(),
 });
 export type ReplyVersion = z.infer<typeof replyVersionSchema>;
@@ -61,11 +84,22 @@ export const replySchema = z.object({
   status: z.enum(REPLY_STATUSES),
   text: z.string().default(""),
   type: z.enum(MESSAGE_TYPES).default("text"),
+  /** Tries of the current take (a retake after a crash is another try). */
   attempt: z.number().int().default(1),
   lease: z.object({ owner: z.string(), expiresAtMs: z.number() }).nullable().default(null),
   stopRequested: z.boolean().default(false),
-  quotaCharged: z.boolean().default(false),
-  /** Earlier generations of this reply, kept when it is regenerated. */
+  /** The free-tier unit the user message holds (limits/policy.ts MessageUnit). */
+  unit: z
+    .object({ charged: z.boolean(), deliveredSinceCharge: z.boolean() })
+    .default({ charged: false, deliveredSinceCharge: false }),
+  /** Some take of this message delivered text (statistics count a message once). */
+  answered: z.boolean().default(false),
+  /** The conversation's counts include the user message. */
+  userCounted: z.boolean().default(true),
+  /** Earlier takes that delivered text, oldest first (at most MAX_REPLY_VERSIONS). */
   versions: z.array(replyVersionSchema).default([]),
 });
+
+/** Regenerating keeps this many earlier versions; older ones are dropped. */
+export const MAX_REPLY_VERSIONS = 20;
 export type StoredReply = z.infer<typeof replySchema>;

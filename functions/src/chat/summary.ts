@@ -1,6 +1,6 @@
 // The rolling summary: every SUMMARY_EVERY_TURNS turns, older turns are folded into a short
-// summary with one model call, so long conversations keep their memory at a fixed cost.
-import { logger } from "firebase-functions/v2";
+// summary with one model call, so long conversations keep their memory at a fixed cost. The
+// finalizing transaction says when it is due, so an ordinary turn reads nothing for it.
 import { readSettings } from "../config";
 import { db } from "../shared/firebase";
 import {
@@ -9,50 +9,45 @@ import {
   summaryPrompt,
   turnsToFold,
 } from "./core/memory";
+import type { ReplyJob } from "./job";
+import { errorFields, turnLog } from "./log";
 import { complete } from "./provider";
 import { contextRef } from "./store";
 
-export async function refreshSummaryIfDue(
-  convId: string,
-  characterId: string,
-  userName: string,
-): Promise<void> {
+export async function refreshSummaryIfDue(job: ReplyJob): Promise<void> {
   const settings = readSettings();
   if (!settings.openAiApiKey) return; // the offline responder keeps no memory
-  const snapshot = await contextRef(convId).get();
+  const log = turnLog(job);
+  const snapshot = await contextRef(job.convId).get();
   const window = contextWindowSchema.safeParse(snapshot.data() ?? {});
   if (!window.success || !shouldRefreshSummary(window.data.turnsSinceSummary)) return;
   const previous =
     typeof snapshot.get("summary") === "string" ? String(snapshot.get("summary")) : "";
-  const character = await db().collection("characters").doc(characterId).get();
-  const name =
-    typeof character.get("name") === "string" ? String(character.get("name")) : "Character";
+  const name = typeof job.character.name === "string" ? job.character.name : "Character";
   const folded = turnsToFold(window.data);
   try {
     const result = await complete({
       model: settings.openAiModel,
-      messages: summaryPrompt(previous, folded, { char: name, user: userName }),
+      messages: summaryPrompt(previous, folded, { char: name, user: job.userName }),
       temperature: 0.2,
       maxTokens: 400,
     });
     const foldedIds = new Set(folded.map((turn) => turn.id));
     await db().runTransaction(async (tx) => {
       const current = contextWindowSchema.safeParse(
-        (await tx.get(contextRef(convId))).data() ?? {},
+        (await tx.get(contextRef(job.convId))).data() ?? {},
       );
       if (!current.success) return;
       // Turns added while summarising stay counted for the next refresh.
       const newer = current.data.turns.filter((turn) => !foldedIds.has(turn.id)).length;
       const sinceSummary = Math.min(current.data.turnsSinceSummary, newer);
-      tx.update(contextRef(convId), {
+      tx.update(contextRef(job.convId), {
         summary: result.text.trim(),
         turnsSinceSummary: sinceSummary,
       });
     });
+    log.info("summary refreshed", { foldedTurns: folded.length });
   } catch (error) {
-    logger.warn("summary refresh failed; will retry at the next turn", {
-      convId,
-      error: String(error),
-    });
+    log.warn("summary refresh failed; will retry at the next turn", errorFields(error));
   }
 }

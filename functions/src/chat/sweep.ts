@@ -3,21 +3,16 @@
 // ends in exactly one final state.
 import { logger } from "firebase-functions/v2";
 import { randomUUID } from "node:crypto";
-import { db } from "../shared/firebase";
-import { claimReply } from "./claim";
+import { claimTake, type ClaimOptions } from "./claim";
 import { generateReplySafely } from "./generate";
-import { userMessageSchema } from "./store";
+import { staleRepliesQuery, userMessageSchema } from "./store";
 
 export async function sweepStaleReplies(
   nowMs = Date.now(),
   limit = 20,
+  options: Omit<ClaimOptions, "nowMs"> = {},
 ): Promise<{ retaken: number; failed: number }> {
-  const stale = await db()
-    .collectionGroup("messages")
-    .where("status", "==", "generating")
-    .where("lease.expiresAtMs", "<", nowMs)
-    .limit(limit)
-    .get();
+  const stale = await staleRepliesQuery(nowMs, limit).get();
   let retaken = 0;
   let failed = 0;
   for (const reply of stale.docs) {
@@ -27,21 +22,15 @@ export async function sweepStaleReplies(
     if (typeof messageId !== "string" || !convId) continue;
     const message = userMessageSchema.safeParse((await messages.doc(messageId).get()).data());
     if (!message.success) continue;
-    const owner = randomUUID();
-    const claim = await claimReply(convId, messageId, message.data, owner, nowMs);
-    if (claim.action === "refused") failed++;
+    const claim = await claimTake(
+      "sweep",
+      { convId, messageId, message: message.data, owner: randomUUID() },
+      { ...options, nowMs },
+    );
+    if (claim.action === "fail") failed++;
     if (claim.action !== "generate") continue;
     retaken++;
-    await generateReplySafely({
-      convId,
-      messageId,
-      replyId: claim.replyId,
-      message: message.data,
-      owner,
-      premium: claim.premium,
-      userName: claim.userName,
-      startedAtMs: Date.now(),
-    });
+    await generateReplySafely(claim.job, options.settings);
   }
   if (retaken + failed > 0) logger.info("stale replies swept", { retaken, failed });
   return { retaken, failed };

@@ -157,6 +157,24 @@ export const CALLABLE_ERRORS = {
     message: "This message was not answered; send a new one.",
   },
   version_not_found: { status: "invalid-argument", message: "version: no such version" },
+  // A regeneration is a new take: the checks a new message passes (chat/core/take.ts).
+  character_unavailable: {
+    status: "failed-precondition",
+    message: "This character is not available.",
+  },
+  premium_required: {
+    status: "permission-denied",
+    message: "This character is for premium members. Go premium to chat.",
+  },
+  limit_reached: {
+    status: "resource-exhausted",
+    message:
+      "You've used your free messages with this character. Go premium for unlimited messages.",
+  },
+  email_unverified: {
+    status: "failed-precondition",
+    message: "Verify your email address to chat for free.",
+  },
   // AI.
   prompt_budget: {
     status: "failed-precondition",

@@ -5,38 +5,28 @@ import { isPremiumAt } from "../identity/profile";
 import { premiumUntilMs, userDoc } from "../identity/profiles";
 import { parseInput, requireAuth } from "../shared/callable";
 import { FREE_QUOTA, remaining } from "./policy";
-import { parseUsage } from "./usage";
+import { messageMeterRef, parseMeter, usageOf } from "./store";
 
 const input = z.strictObject({ characterId: z.string().min(1).max(128).optional() });
 
 export async function getUsage(request: CallableRequest<unknown>) {
   const caller = requireAuth(request);
   const { characterId } = parseInput(input, request.data);
-  const user = userDoc(caller.uid);
-  const [profile, usageDocs] = await Promise.all([
-    user.get(),
-    characterId
-      ? user
-          .collection("usage")
-          .doc(characterId)
-          .get()
-          .then((doc) => [doc])
-      : user
-          .collection("usage")
-          .get()
-          .then((page) => page.docs),
+  const [profile, meterSnap] = await Promise.all([
+    userDoc(caller.uid).get(),
+    messageMeterRef(caller.uid).get(),
   ]);
+  const meter = parseMeter(meterSnap.data());
   const untilMs = premiumUntilMs(profile);
   const premium = isPremiumAt(untilMs, Date.now());
+  const characterIds = characterId ? [characterId] : Object.keys(meter.characters).sort();
   return {
     premium,
     premiumUntil: untilMs && premium ? new Date(untilMs).toISOString() : null,
     limits: premium ? null : FREE_QUOTA,
-    characters: usageDocs
-      .filter((doc) => doc.exists)
-      .map((doc) => {
-        const used = parseUsage(doc.data());
-        return { characterId: doc.id, used, remaining: remaining(used, premium) };
-      }),
+    characters: characterIds.map((id) => {
+      const used = usageOf(meter, id);
+      return { characterId: id, used, remaining: remaining(used, premium) };
+    }),
   };
 }

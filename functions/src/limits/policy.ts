@@ -36,30 +36,80 @@ export function remaining(
   return { text: left("text"), audio: left("audio"), media: left("media") };
 }
 
+/**
+ * The free-tier unit a user message holds, as its reply document records it. The unit belongs
+ * to the message, not to a take: regenerating a delivered reply costs nothing more, and the
+ * unit is given back only if no take delivered text while it was held.
+ */
+export interface MessageUnit {
+  /** A free-tier unit is held for this message. */
+  charged: boolean;
+  /** Some take delivered text while the unit was held. */
+  deliveredSinceCharge: boolean;
+}
+
+export const NO_UNIT: MessageUnit = { charged: false, deliveredSinceCharge: false };
+
+/** Whether a take must charge a unit: a free user's take of a message that holds none. */
+export function takeNeedsUnit(unit: MessageUnit, premium: boolean): boolean {
+  return !premium && !unit.charged;
+}
+
+/** The unit once a take has charged it. */
+export function chargedUnit(): MessageUnit {
+  return { charged: true, deliveredSinceCharge: false };
+}
+
+/**
+ * The unit once a take has ended: a take that delivered text marks the held unit as spent;
+ * a take that delivered nothing gives the unit back unless an earlier take delivered with it.
+ */
+export function settleUnit(
+  unit: MessageUnit,
+  delivered: boolean,
+): { unit: MessageUnit; refund: boolean } {
+  if (!unit.charged) return { unit, refund: false };
+  if (delivered) return { unit: { charged: true, deliveredSinceCharge: true }, refund: false };
+  if (unit.deliveredSinceCharge) return { unit, refund: false };
+  return { unit: NO_UNIT, refund: true };
+}
+
 export interface RateLimit {
   /** Requests allowed per window. */
   limit: number;
   windowMs: number;
-  /** Premium users skip this limit. */
-  premiumExempt: boolean;
 }
 
 /**
- * Rate limits per the product spec (messages 10 a minute for free users; auth endpoints 5
- * per 15 minutes; uploads 20 an hour, 100 for premium), plus the callables that spend
- * money on every call.
+ * Messages (new messages and regenerations) per minute, by tier. Every message counts,
+ * whatever its outcome: a refused message costs a trigger run and a few reads, so refusals
+ * must be bounded too. Premium's limit is a setting (PREMIUM_MESSAGES_PER_MINUTE).
+ */
+export function messageRateLimit(premium: boolean, premiumPerMinute: number): RateLimit {
+  return premium
+    ? { limit: Math.max(1, premiumPerMinute), windowMs: 60_000 }
+    : { limit: FREE_MESSAGES_PER_MINUTE, windowMs: 60_000 };
+}
+
+export const FREE_MESSAGES_PER_MINUTE = 10;
+export const DEFAULT_PREMIUM_MESSAGES_PER_MINUTE = 30;
+
+/**
+ * Rate limits of callables, per the product spec (auth endpoints 5 per 15 minutes; uploads
+ * 20 an hour, 100 for premium), plus the callables that spend money or write on every call.
+ * Messages have their own tiered limit (messageRateLimit), kept with the free-tier counts.
  */
 export const RATE_LIMITS = {
-  messages: { limit: 10, windowMs: 60_000, premiumExempt: true },
-  auth: { limit: 5, windowMs: 15 * 60_000, premiumExempt: false },
+  auth: { limit: 5, windowMs: 15 * 60_000 },
   /** Availability checks run as the user types, so they get more room than claims. */
-  usernameCheck: { limit: 30, windowMs: 60_000, premiumExempt: false },
-  aiTest: { limit: 10, windowMs: 60_000, premiumExempt: false },
-  costEstimate: { limit: 30, windowMs: 60_000, premiumExempt: false },
-  checkout: { limit: 5, windowMs: 15 * 60_000, premiumExempt: false },
-  regenerate: { limit: 10, windowMs: 60_000, premiumExempt: false },
-  uploads: { limit: 20, windowMs: 60 * 60_000, premiumExempt: false },
-  uploadsPremium: { limit: 100, windowMs: 60 * 60_000, premiumExempt: false },
+  usernameCheck: { limit: 30, windowMs: 60_000 },
+  aiTest: { limit: 10, windowMs: 60_000 },
+  costEstimate: { limit: 30, windowMs: 60_000 },
+  checkout: { limit: 5, windowMs: 15 * 60_000 },
+  /** Each new conversation writes its documents and counts toward the character's stats. */
+  startConversation: { limit: 10, windowMs: 60_000 },
+  uploads: { limit: 20, windowMs: 60 * 60_000 },
+  uploadsPremium: { limit: 100, windowMs: 60 * 60_000 },
 } as const satisfies Record<string, RateLimit>;
 
 export type RateBucket = keyof typeof RATE_LIMITS;

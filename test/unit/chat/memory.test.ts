@@ -7,6 +7,7 @@ import {
   shouldRefreshSummary,
   summaryPrompt,
   turnsToFold,
+  upsertTurn,
   windowChars,
   type ContextWindow,
   type WindowTurn,
@@ -87,6 +88,41 @@ describe("appendTurn", () => {
 
   it("produces documents its own schema accepts", () => {
     expect(contextWindowSchema.parse(fill(5))).toEqual(fill(5));
+  });
+});
+
+describe("upsertTurn", () => {
+  it("appends a turn it does not hold", () => {
+    expect(upsertTurn(fill(3), turn(3))).toEqual(appendTurn(fill(3), turn(3)));
+  });
+
+  it("puts a regenerated reply's new text in place, keeping its position and time", () => {
+    const window = fill(4);
+    const updated = upsertTurn(window, { ...turn(1, "the new version"), atMs: 99_999 });
+    expect(updated.turns.map((each) => each.id)).toEqual(["m0", "m1", "m2", "m3"]);
+    expect(updated.turns[1]).toMatchObject({ text: "the new version", atMs: turn(1).atMs });
+    expect(updated.turnsSinceSummary).toBe(window.turnsSinceSummary);
+  });
+
+  it("keeps the size cap when the new text is longer", () => {
+    const limits = { maxTurns: 100, maxChars: 2_000 };
+    const window = fill(10, limits, () => "x".repeat(150));
+    const updated = upsertTurn(window, turn(9, "y".repeat(1_500)), limits);
+    expect(windowChars(updated)).toBeLessThanOrEqual(2_000);
+    expect(updated.turns.at(-1)?.text).toBe("y".repeat(1_500));
+  });
+
+  it("keeps diagnostics on the turn, which the schema accepts", () => {
+    const diagnostics = {
+      model: "gpt-4o-mini",
+      knowledge: ["k1"],
+      promptTokens: 10,
+      budget: 100,
+      includedTurns: 2,
+      droppedTurns: 0,
+    };
+    const updated = upsertTurn(fill(2), { ...turn(1), diagnostics });
+    expect(contextWindowSchema.parse(updated).turns[1]?.diagnostics).toEqual(diagnostics);
   });
 });
 

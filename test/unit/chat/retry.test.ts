@@ -3,11 +3,12 @@ import {
   BACKOFF_BASE_MS,
   BACKOFF_CAP_MS,
   backoffDelayMs,
-  CALL_TIMEOUT_MS,
   classifyError,
   isRetryable,
   MAX_ATTEMPTS,
+  ProviderError,
   userFacingFailure,
+  withRetries,
   type ErrorKind,
 } from "../../../functions/src/chat/core/retry";
 import { seededRandom } from "./character-fixture";
@@ -44,9 +45,8 @@ describe("isRetryable", () => {
     ]);
   });
 
-  it("has the agreed limits", () => {
+  it("has the agreed limit", () => {
     expect(MAX_ATTEMPTS).toBe(3);
-    expect(CALL_TIMEOUT_MS).toBe(30_000);
   });
 });
 
@@ -130,5 +130,72 @@ describe("userFacingFailure", () => {
     for (const kind of KINDS.filter((each) => isRetryable(each))) {
       expect(userFacingFailure(kind).message).toMatch(/try again/i);
     }
+  });
+});
+
+describe("withRetries", () => {
+  const instant = () => 0;
+  const status = (code: number) => Object.assign(new Error(`status ${code}`), { status: code });
+
+  it("retries transient failures and returns the first success", async () => {
+    const attempts: number[] = [];
+    const retried: ErrorKind[] = [];
+    const result = await withRetries(
+      (attempt) => {
+        attempts.push(attempt);
+        if (attempt < 3) return Promise.reject(status(attempt === 1 ? 429 : 503));
+        return Promise.resolve("ok");
+      },
+      { random: instant, onRetry: (_attempt, kind) => retried.push(kind) },
+    );
+    expect(result).toBe("ok");
+    expect(attempts).toEqual([1, 2, 3]);
+    expect(retried).toEqual(["rate_limited", "server_error"]);
+  });
+
+  it("gives up after MAX_ATTEMPTS with a classified ProviderError", async () => {
+    let calls = 0;
+    const failure = await withRetries(
+      () => {
+        calls++;
+        return Promise.reject(status(500));
+      },
+      { random: instant },
+    ).catch((error: unknown) => error);
+    expect(calls).toBe(MAX_ATTEMPTS);
+    expect(failure).toBeInstanceOf(ProviderError);
+    expect(failure).toMatchObject({ kind: "server_error" });
+  });
+
+  it("does not retry what waiting cannot fix", async () => {
+    let calls = 0;
+    const failure = await withRetries(
+      () => {
+        calls++;
+        return Promise.reject(status(400));
+      },
+      { random: instant },
+    ).catch((error: unknown) => error);
+    expect(calls).toBe(1);
+    expect(failure).toMatchObject({ kind: "bad_request" });
+  });
+
+  it("stops waiting and starts no further try once the signal aborts", async () => {
+    const controller = new AbortController();
+    let calls = 0;
+    const started = Date.now();
+    const pending = withRetries(
+      () => {
+        calls++;
+        return Promise.reject(status(503));
+      },
+      // A long backoff: the abort must cut it short.
+      { signal: controller.signal, random: () => 0.99 },
+    ).catch((error: unknown) => error);
+    setTimeout(() => controller.abort(), 20);
+    const failure = await pending;
+    expect(calls).toBe(1);
+    expect(Date.now() - started).toBeLessThan(400);
+    expect(failure).toMatchObject({ kind: "server_error" });
   });
 });

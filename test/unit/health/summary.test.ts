@@ -6,7 +6,7 @@ import {
   type DependencyCheck,
 } from "../../../functions/src/health/summary";
 import { describeFeatures } from "../../../functions/src/shared/features";
-import type { Settings } from "../../../functions/src/config";
+import { testSettings } from "../../helpers/settings";
 
 const ok = (name: string, required: boolean): DependencyCheck => ({ name, required, status: "ok" });
 
@@ -35,26 +35,7 @@ describe("health summary", () => {
   });
 });
 
-const settings = (overrides: Partial<Settings>): Settings => ({
-  openAiApiKey: "",
-  openAiBaseUrl: "https://api.openai.com/v1",
-  openAiModel: "gpt-4o-mini",
-  openAiTimeoutMs: 30000,
-  moderationModel: "omni-moderation-latest",
-  ttsModel: "gpt-4o-mini-tts",
-  transcribeModel: "whisper-1",
-  stripeSecretKey: "",
-  stripeWebhookSecret: "",
-  stripePublishableKey: "",
-  stripeApiUrl: "https://api.stripe.com",
-  stripePriceId: "",
-  premiumPriceCents: 700,
-  premiumCurrency: "usd",
-  premiumDays: 15,
-  checkoutReturnOrigins: [],
-  mediaBucket: "",
-  ...overrides,
-});
+const settings = testSettings;
 
 describe("feature switches", () => {
   it("reports each missing key as a disabled feature with a reason, not an error", () => {

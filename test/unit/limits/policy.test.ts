@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import {
+  FREE_MESSAGES_PER_MINUTE,
   FREE_QUOTA,
+  messageRateLimit,
   quotaDecision,
   RATE_LIMITS,
   remaining,
@@ -41,8 +43,28 @@ describe("free-tier quota", () => {
   });
 });
 
+describe("message rate limits", () => {
+  it("gives free users 10 a minute and premium users the setting's own limit", () => {
+    expect(messageRateLimit(false, 99)).toEqual({
+      limit: FREE_MESSAGES_PER_MINUTE,
+      windowMs: 60_000,
+    });
+    expect(FREE_MESSAGES_PER_MINUTE).toBe(10);
+    expect(messageRateLimit(true, 45)).toEqual({ limit: 45, windowMs: 60_000 });
+    expect(messageRateLimit(true, 0).limit).toBe(1);
+  });
+
+  it("bounds every callable that writes or spends per call", () => {
+    for (const rule of Object.values(RATE_LIMITS)) {
+      expect(rule.limit).toBeGreaterThan(0);
+      expect(rule.windowMs).toBeGreaterThan(0);
+    }
+    expect(RATE_LIMITS.startConversation).toEqual({ limit: 10, windowMs: 60_000 });
+  });
+});
+
 describe("sliding-window rate limit", () => {
-  const rule = RATE_LIMITS.messages;
+  const rule = messageRateLimit(false, 30);
 
   it("accepts 10 in a minute and refuses the 11th until the oldest leaves the window", () => {
     let hits: number[] = [];

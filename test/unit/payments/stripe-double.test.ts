@@ -2,6 +2,7 @@
 // Stripe boundary (configuration gate, client from settings, error mapping) against it.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Settings } from "../../../functions/src/config";
+import { testSettings } from "../../helpers/settings";
 import {
   NOT_CONFIGURED,
   providerError,
@@ -21,26 +22,17 @@ let sdk: Stripe;
 const control = () => fakeStripeControl(fake.url);
 
 function settings(overrides: Partial<Settings> = {}): Settings {
-  return {
-    openAiApiKey: "",
+  return testSettings({
     openAiBaseUrl: "http://127.0.0.1:1/v1",
-    openAiModel: "gpt-4o-mini",
     openAiTimeoutMs: 1000,
-    moderationModel: "omni-moderation-latest",
     ttsModel: "tts",
-    transcribeModel: "whisper-1",
     stripeSecretKey: "sk_test_unit",
     stripeWebhookSecret: "whsec_unit",
     stripePublishableKey: "pk_test_unit",
     stripeApiUrl: fake.url,
-    stripePriceId: "",
-    premiumPriceCents: 700,
-    premiumCurrency: "usd",
-    premiumDays: 15,
     checkoutReturnOrigins: ["http://localhost:5173"],
-    mediaBucket: "",
     ...overrides,
-  };
+  });
 }
 
 beforeAll(async () => {

@@ -8,12 +8,28 @@
 import { z } from "zod";
 import type { ChatMessage } from "./chat-message";
 
+/**
+ * How a reply was made: the model and which knowledge entries fired. Private AI settings
+ * show through these, so they are kept here (the context document, which only functions and
+ * admins read) and never on the reply document a user reads.
+ */
+export const replyDiagnosticsSchema = z.object({
+  model: z.string(),
+  knowledge: z.array(z.string()),
+  promptTokens: z.number(),
+  budget: z.number(),
+  includedTurns: z.number(),
+  droppedTurns: z.number(),
+});
+export type ReplyDiagnostics = z.infer<typeof replyDiagnosticsSchema>;
+
 export const windowTurnSchema = z.object({
   /** The message id: appending the same turn twice (a redelivered trigger) is a no-op. */
   id: z.string().min(1),
   role: z.enum(["user", "assistant"]),
   text: z.string(),
   atMs: z.number(),
+  diagnostics: replyDiagnosticsSchema.optional(),
 });
 export type WindowTurn = z.infer<typeof windowTurnSchema>;
 
@@ -43,6 +59,23 @@ export function windowChars(window: ContextWindow): number {
   return window.turns.reduce((sum, turn) => sum + turnChars(turn), 0);
 }
 
+/** A single turn larger than the whole cap keeps its beginning only. */
+function fitted(turn: WindowTurn, limits: WindowLimits): WindowTurn {
+  const room = Math.max(0, limits.maxChars - turn.id.length);
+  return turn.text.length > room ? { ...turn, text: turn.text.slice(0, room) } : turn;
+}
+
+/** Drops the oldest turns until both caps hold; the newest turn always stays. */
+function trimmed(turns: WindowTurn[], limits: WindowLimits): WindowTurn[] {
+  const kept = [...turns];
+  let chars = kept.reduce((sum, each) => sum + turnChars(each), 0);
+  while (kept.length > 1 && (kept.length > limits.maxTurns || chars > limits.maxChars)) {
+    const dropped = kept.shift();
+    if (dropped) chars -= turnChars(dropped);
+  }
+  return kept;
+}
+
 /** Appends a turn, then drops the oldest turns until both caps hold. */
 export function appendTurn(
   window: ContextWindow,
@@ -50,17 +83,27 @@ export function appendTurn(
   limits: WindowLimits = DEFAULT_WINDOW_LIMITS,
 ): ContextWindow {
   if (window.turns.some((existing) => existing.id === turn.id)) return window;
-  // A single turn larger than the whole cap keeps its beginning only.
-  const room = Math.max(0, limits.maxChars - turn.id.length);
-  const fitted = turn.text.length > room ? { ...turn, text: turn.text.slice(0, room) } : turn;
-  const turns = [...window.turns, fitted];
-  let chars = turns.reduce((sum, each) => sum + turnChars(each), 0);
-  // The newest turn always stays: it is the one the reply is about.
-  while (turns.length > 1 && (turns.length > limits.maxTurns || chars > limits.maxChars)) {
-    const dropped = turns.shift();
-    if (dropped) chars -= turnChars(dropped);
-  }
-  return { turns, turnsSinceSummary: window.turnsSinceSummary + 1 };
+  return {
+    turns: trimmed([...window.turns, fitted(turn, limits)], limits),
+    turnsSinceSummary: window.turnsSinceSummary + 1,
+  };
+}
+
+/**
+ * Puts a turn in the window: a new id is appended (appendTurn); a turn already there (a
+ * regenerated reply) takes the new text and diagnostics in place, keeping its time.
+ */
+export function upsertTurn(
+  window: ContextWindow,
+  turn: WindowTurn,
+  limits: WindowLimits = DEFAULT_WINDOW_LIMITS,
+): ContextWindow {
+  const index = window.turns.findIndex((existing) => existing.id === turn.id);
+  if (index === -1) return appendTurn(window, turn, limits);
+  const turns = window.turns.map((existing, at) =>
+    at === index ? { ...fitted(turn, limits), atMs: existing.atMs } : existing,
+  );
+  return { ...window, turns: trimmed(turns, limits) };
 }
 
 export function shouldRefreshSummary(

@@ -1,9 +1,10 @@
 // The life of a reply document, and who may work on it. Firestore triggers are delivered at
-// least once and a function instance can die mid-stream, so every delivery first decides,
-// inside a transaction, whether to start, take over or leave the reply alone.
+// least once, a function instance can die mid-stream, and a user may regenerate or stop a
+// reply at any moment, so every status change is checked against this table, and every take
+// (a first answer, a retake after a crash, a regeneration) is decided by `decideTake` in
+// chat/core/take.ts, inside the transaction that writes it.
 
 export const REPLY_STATUSES = [
-  "pending",
   "generating",
   "complete",
   "blocked",
@@ -14,26 +15,34 @@ export const REPLY_STATUSES = [
 ] as const;
 export type ReplyStatus = (typeof REPLY_STATUSES)[number];
 
+// A reply document is first written by the claim, already decided: `generating`, or one of
+// the refusals (`failed`, `limit_reached`, `rate_limited`); see chat/core/take.ts.
 const TRANSITIONS: Record<ReplyStatus, readonly ReplyStatus[]> = {
-  // Quota and rate checks, input moderation and a user's stop all happen before generation.
-  pending: ["generating", "blocked", "failed", "stopped", "limit_reached", "rate_limited"],
-  // generating -> generating is a lease renewal or a take-over after a crash.
+  // generating -> generating is a retake after a crash. Input moderation runs while the
+  // model starts, so a blocked input also ends a generating reply.
   generating: ["generating", "complete", "blocked", "failed", "stopped"],
-  complete: [],
-  blocked: [],
-  failed: [],
-  stopped: [],
+  // A delivered, stopped, failed or blocked reply may be generated again (regenerate).
+  complete: ["generating"],
+  blocked: ["generating"],
+  failed: ["generating"],
+  stopped: ["generating"],
+  // A refused message is not answered later: the user sends a new one.
   limit_reached: [],
   rate_limited: [],
 };
 
-/** The statuses a reply ends in: those with no way out. */
-export const TERMINAL_STATUSES: readonly ReplyStatus[] = REPLY_STATUSES.filter(
-  (status) => TRANSITIONS[status].length === 0,
+/** The statuses a reply rests in: no worker is on it. */
+export const FINAL_STATUSES: readonly ReplyStatus[] = REPLY_STATUSES.filter(
+  (status) => status !== "generating",
 );
 
-export function isTerminal(status: ReplyStatus): boolean {
-  return TERMINAL_STATUSES.includes(status);
+/** Final statuses a regeneration may start from. */
+export const REGENERABLE_STATUSES: readonly ReplyStatus[] = FINAL_STATUSES.filter((status) =>
+  TRANSITIONS[status].includes("generating"),
+);
+
+export function isFinal(status: ReplyStatus): boolean {
+  return FINAL_STATUSES.includes(status);
 }
 
 export function canTransition(from: ReplyStatus, to: ReplyStatus): boolean {
@@ -44,46 +53,16 @@ export function allowedTransitions(from: ReplyStatus): readonly ReplyStatus[] {
   return TRANSITIONS[from];
 }
 
-/** A reply is generated at most this many times (first take included) before it is failed. */
+/** A reply is generated at most this many times per take (first try included) before it fails. */
 export const MAX_TAKES = 3;
 
-/** How long a generating worker owns a reply without renewing; longer than one model call. */
+/** How long a generating worker owns a reply without renewing its lease. */
 export const DEFAULT_LEASE_MS = 90_000;
 
-export interface ExistingReply {
-  status: ReplyStatus;
-  leaseExpiresAtMs?: number;
-  /** Takes so far; a missing value on a generating reply counts as one. */
-  attempt?: number;
-}
+/** A streaming worker renews its lease this often, well inside the lease. */
+export const DEFAULT_LEASE_RENEW_MS = 30_000;
 
-export type ClaimDecision =
-  /** `leaseExpiresAtMs` is the lease to write with status `generating`. */
-  | { action: "start"; attempt: 1; leaseExpiresAtMs: number }
-  | { action: "retake"; attempt: number; leaseExpiresAtMs: number }
-  | { action: "skip"; reason: "finished" | "lease_active" }
-  /** Every take died mid-way: the caller writes status `failed`. */
-  | { action: "fail"; reason: "takes_exhausted"; attempt: number };
-
-export function decideClaim(
-  existing: ExistingReply | null,
-  nowMs: number,
-  leaseMs: number = DEFAULT_LEASE_MS,
-): ClaimDecision {
-  const leaseExpiresAtMs = leaseExpiry(nowMs, leaseMs);
-  if (existing === null || existing.status === "pending") {
-    return { action: "start", attempt: 1, leaseExpiresAtMs };
-  }
-  if (isTerminal(existing.status)) return { action: "skip", reason: "finished" };
-  // generating: a worker that set no lease cannot be waited for, so its lease counts as expired.
-  const currentLease = existing.leaseExpiresAtMs ?? Number.NEGATIVE_INFINITY;
-  if (currentLease > nowMs) return { action: "skip", reason: "lease_active" };
-  const attempt = (existing.attempt ?? 1) + 1;
-  if (attempt > MAX_TAKES) return { action: "fail", reason: "takes_exhausted", attempt };
-  return { action: "retake", attempt, leaseExpiresAtMs };
-}
-
-/** The lease to write with a start, a retake or a renewal. */
+/** The lease to write with a take or a renewal. */
 export function leaseExpiry(nowMs: number, leaseMs: number = DEFAULT_LEASE_MS): number {
   return nowMs + leaseMs;
 }

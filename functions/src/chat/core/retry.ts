@@ -3,7 +3,6 @@ import { z } from "zod";
 import { replyError, type ReplyError } from "../../contract/errors";
 
 export const MAX_ATTEMPTS = 3;
-export const CALL_TIMEOUT_MS = 30_000;
 export const BACKOFF_BASE_MS = 500;
 export const BACKOFF_CAP_MS = 8_000;
 
@@ -95,6 +94,68 @@ export function backoffDelayMs(attempt: number, random: () => number = Math.rand
   const ceiling = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** exponent);
   const draw = Math.min(Math.max(random(), 0), 1);
   return Math.min(ceiling, Math.floor(draw * ceiling));
+}
+
+/** A provider call that failed for good, classified; its detail is for logs only. */
+export class ProviderError extends Error {
+  constructor(
+    readonly kind: ErrorKind,
+    readonly detail: string,
+  ) {
+    super(`provider call failed (${kind}): ${detail}`);
+  }
+}
+
+export interface RetryOptions {
+  /** Aborting ends the wait before the next try, and no further try starts. */
+  signal?: AbortSignal;
+  maxAttempts?: number;
+  /** Called before each retry (after a failed try), e.g. to reset partial output. */
+  onRetry?: (attempt: number, kind: ErrorKind) => void;
+  random?: () => number;
+}
+
+function sleepUnlessAborted(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve();
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener("abort", done);
+  });
+}
+
+/**
+ * Calls `call` until it succeeds, a failure is not worth retrying, the attempts run out or
+ * the signal aborts; waits with full-jitter backoff between tries. What it throws is always
+ * a ProviderError. `call` gets the attempt number (1 for the first try).
+ */
+export async function withRetries<T>(
+  call: (attempt: number) => Promise<T>,
+  options: RetryOptions = {},
+): Promise<T> {
+  const maxAttempts = options.maxAttempts ?? MAX_ATTEMPTS;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await call(attempt);
+    } catch (error) {
+      const failure =
+        error instanceof ProviderError
+          ? error
+          : new ProviderError(
+              classifyError(error),
+              error instanceof Error ? error.message : String(error),
+            );
+      if (attempt >= maxAttempts || !isRetryable(failure.kind) || options.signal?.aborted)
+        throw failure;
+      options.onRetry?.(attempt, failure.kind);
+      await sleepUnlessAborted(backoffDelayMs(attempt, options.random), options.signal);
+      if (options.signal?.aborted) throw failure;
+    }
+  }
 }
 
 export type UserFacingFailure = ReplyError;
