@@ -1,7 +1,9 @@
 // Chat-turn benchmark: Firestore reads and writes per turn at conversation lengths 10, 100
-// and 1000, and latency from message write to first visible text and to `complete`, with a
-// fake provider that answers instantly. Run with `npm run bench:chat` (it starts Auth and
-// Firestore emulators and calls the reply handler directly, as the trigger would).
+// and 1000, for a free and a premium user, beside a re-creation of the Firestore pattern of
+// the Chatbot with Gemini extension (which reads the whole conversation every turn), and
+// latency from message write to first visible text and to `complete`, with a fake provider
+// that answers instantly. Run with `npm run bench:chat` (it starts Auth and Firestore
+// emulators and calls the reply handler directly, as the trigger would).
 import { installCounters, counts, resetCounts } from "./firestore-ops";
 import { startFakeOpenAI } from "../test/doubles/fake-openai";
 import { db, FieldValue, Timestamp } from "../functions/src/shared/firebase";
@@ -12,9 +14,11 @@ import {
   EMPTY_STATS,
 } from "../functions/src/characters/model";
 import { appendTurn, EMPTY_WINDOW, type ContextWindow } from "../functions/src/chat/core/memory";
+import { messageMeterRef } from "../functions/src/limits/store";
+import type { DocumentReference } from "firebase-admin/firestore";
 
 const LENGTHS = [10, 100, 1000];
-const TURNS_PER_LENGTH = Number(process.env.BENCH_TURNS ?? 40);
+const TURNS_PER_LENGTH = Number(process.env.BENCH_TURNS ?? 20);
 
 function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -72,29 +76,114 @@ async function prepareConversation(
   return convId;
 }
 
-async function main(): Promise<void> {
-  const fake = await startFakeOpenAI(Number(process.env.FAKE_OPENAI_PORT));
-  installCounters();
-  const uid = "bench-user";
-  const characterId = "bench-luna";
+async function createUser(uid: string, premium: boolean): Promise<void> {
   await db()
     .collection("users")
     .doc(uid)
     .set({
       uid,
-      email: "bench@example.test",
+      email: `${uid}@example.test`,
       username: null,
       displayName: "Bench",
       bio: "",
       avatarPath: null,
       preferences: {},
       role: "user",
-      // Premium: the benchmark measures the turn, not the free tier's end.
-      premiumUntil: Timestamp.fromMillis(Date.now() + 86_400_000),
+      premiumUntil: premium ? Timestamp.fromMillis(Date.now() + 86_400_000) : null,
       deactivated: false,
       createdAt: FieldValue.serverTimestamp(),
       updatedAt: FieldValue.serverTimestamp(),
     });
+}
+
+interface TurnFigures {
+  reads: number[];
+  writes: number[];
+  listenerReads: number[];
+  first: number[];
+  complete: number[];
+}
+
+async function ourTurns(uid: string, convId: string, characterId: string): Promise<TurnFigures> {
+  const figures: TurnFigures = {
+    reads: [],
+    writes: [],
+    listenerReads: [],
+    first: [],
+    complete: [],
+  };
+  for (let turn = 0; turn < TURNS_PER_LENGTH; turn++) {
+    // A fresh meter before each turn (not counted), so a free user keeps chatting: the
+    // turn still charges its unit and counts toward the per-minute window.
+    await messageMeterRef(uid).set({ characters: {}, hits: [] });
+    const messageRef = db().collection("conversations").doc(convId).collection("messages").doc();
+    const replyRef = messageRef.parent.doc(`${messageRef.id}_reply`);
+    const data = {
+      role: "user",
+      type: "text",
+      text: `bench turn ${turn} [[words:30]]`,
+      characterId,
+      userId: uid,
+      createdAt: Timestamp.now(),
+    };
+    await messageRef.set(data);
+    const written = Date.now();
+    let firstSeen = 0;
+    let ownSnapshots = 0;
+    resetCounts();
+    const unsubscribe = replyRef.onSnapshot((snapshot) => {
+      ownSnapshots++;
+      if (!firstSeen && String(snapshot.get("text") ?? "").length > 0) firstSeen = Date.now();
+    });
+    await onMessageCreated({ convId, messageId: messageRef.id, data });
+    await new Promise((resolve) => setTimeout(resolve, 30)); // let counted promises settle
+    figures.reads.push(counts.reads);
+    figures.writes.push(counts.writes);
+    figures.listenerReads.push(counts.listenerReads - ownSnapshots);
+    figures.complete.push(Date.now() - written);
+    unsubscribe();
+    figures.first.push((firstSeen || Date.now()) - written);
+  }
+  return figures;
+}
+
+/**
+ * A re-creation, for comparison only, of the Firestore operations the Chatbot with Gemini
+ * extension makes for one turn: on a new message it marks the message as processing, reads
+ * the whole conversation collection ordered by time (and the message again), calls the
+ * model (not timed here), then writes the response and the completed status onto the
+ * message. Counted with the same counters as our own turns.
+ */
+async function extensionTurn(message: DocumentReference): Promise<void> {
+  await message.update({ status: { state: "PROCESSING", updateTime: Timestamp.now() } });
+  const history = await message.parent.orderBy("createdAt", "desc").get();
+  await message.get();
+  const prompt = history.docs.map((doc) => String(doc.get("text") ?? "")).join("\n");
+  await message.update({
+    response: `reply to ${prompt.length} characters of history`,
+    status: { state: "COMPLETED", updateTime: Timestamp.now() },
+  });
+}
+
+async function extensionTurns(convId: string): Promise<{ reads: number[]; writes: number[] }> {
+  const figures = { reads: [] as number[], writes: [] as number[] };
+  const messages = db().collection("conversations").doc(convId).collection("messages");
+  for (let turn = 0; turn < Math.min(5, TURNS_PER_LENGTH); turn++) {
+    const message = messages.doc();
+    await message.set({ text: `extension turn ${turn}`, createdAt: Timestamp.now() });
+    resetCounts();
+    await extensionTurn(message);
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    figures.reads.push(counts.reads);
+    figures.writes.push(counts.writes);
+  }
+  return figures;
+}
+
+async function main(): Promise<void> {
+  const fake = await startFakeOpenAI(Number(process.env.FAKE_OPENAI_PORT));
+  installCounters();
+  const characterId = "bench-luna";
   const character = db().collection("characters").doc(characterId);
   await character.set({
     ...characterProfileSchema.parse({ name: "Luna", greeting: "Hello!", published: true }),
@@ -108,51 +197,36 @@ async function main(): Promise<void> {
   const rows: string[] = [];
   const allComplete: number[] = [];
   const allFirst: number[] = [];
-  for (const length of LENGTHS) {
-    const convId = await prepareConversation(uid, characterId, length);
-    const reads: number[] = [];
-    const writes: number[] = [];
-    const complete: number[] = [];
-    const first: number[] = [];
-    for (let turn = 0; turn < TURNS_PER_LENGTH; turn++) {
-      const messageRef = db().collection("conversations").doc(convId).collection("messages").doc();
-      const replyRef = messageRef.parent.doc(`${messageRef.id}_reply`);
-      const data = {
-        role: "user",
-        type: "text",
-        text: `bench turn ${turn} [[words:30]]`,
-        characterId,
-        userId: uid,
-        createdAt: Timestamp.now(),
-      };
-      const written = Date.now();
-      await messageRef.set(data);
-      let firstSeen = 0;
-      const unsubscribe = replyRef.onSnapshot((snapshot) => {
-        if (!firstSeen && String(snapshot.get("text") ?? "").length > 0) firstSeen = Date.now();
-      });
-      resetCounts();
-      await onMessageCreated({ convId, messageId: messageRef.id, data });
-      await new Promise((resolve) => setTimeout(resolve, 20)); // let counted promises settle
-      reads.push(counts.reads);
-      writes.push(counts.writes);
-      complete.push(Date.now() - written);
-      unsubscribe();
-      first.push((firstSeen || Date.now()) - written);
+  for (const tier of ["free", "premium"] as const) {
+    const uid = `bench-${tier}`;
+    await createUser(uid, tier === "premium");
+    for (const length of LENGTHS) {
+      const convId = await prepareConversation(uid, characterId, length);
+      const ours = await ourTurns(uid, convId, characterId);
+      allComplete.push(...ours.complete);
+      allFirst.push(...ours.first);
+      rows.push(
+        `| this backend, ${tier} | ${length} | ${TURNS_PER_LENGTH} | ${percentile(ours.reads, 50)} (max ${Math.max(...ours.reads)}) | ${percentile(ours.writes, 50)} (max ${Math.max(...ours.writes)}) | ${percentile(ours.listenerReads, 50)} | ${percentile(ours.first, 50)} / ${percentile(ours.first, 95)} | ${percentile(ours.complete, 50)} / ${percentile(ours.complete, 95)} |`,
+      );
     }
-    allComplete.push(...complete);
-    allFirst.push(...first);
+  }
+  for (const length of LENGTHS) {
+    const convId = await prepareConversation("bench-extension", characterId, length);
+    const theirs = await extensionTurns(convId);
     rows.push(
-      `| ${length} | ${TURNS_PER_LENGTH} | ${percentile(reads, 50)} (max ${Math.max(...reads)}) | ${percentile(writes, 50)} (max ${Math.max(...writes)}) | ${percentile(first, 50)} / ${percentile(first, 95)} | ${percentile(complete, 50)} / ${percentile(complete, 95)} |`,
+      `| Chatbot with Gemini pattern (re-created) | ${length} | ${theirs.reads.length} | ${percentile(theirs.reads, 50)} | ${percentile(theirs.writes, 50)} | - | - | - |`,
     );
   }
   console.log(
-    "\n| conversation length | turns | reads per turn (median) | writes per turn (median) | first text p50 / p95 ms | complete p50 / p95 ms |",
+    "\n| turn | conversation length | turns | reads per turn (median) | writes per turn (median) | listener reads per turn | first text p50 / p95 ms | complete p50 / p95 ms |",
   );
-  console.log("| --- | --- | --- | --- | --- | --- |");
+  console.log("| --- | --- | --- | --- | --- | --- | --- | --- |");
   for (const row of rows) console.log(row);
   console.log(
-    `\nAll ${allComplete.length} turns: first text p50 ${percentile(allFirst, 50)} ms, p95 ${percentile(allFirst, 95)} ms; complete p50 ${percentile(allComplete, 50)} ms, p95 ${percentile(allComplete, 95)} ms.`,
+    `\nOur ${allComplete.length} turns: first visible text p50 ${percentile(allFirst, 50)} ms, p95 ${percentile(allFirst, 95)} ms; complete p50 ${percentile(allComplete, 50)} ms, p95 ${percentile(allComplete, 95)} ms.`,
+  );
+  console.log(
+    "Reads and writes are the Admin SDK's document operations in the handler (claim, prepare, stream, finalize); listener reads are the snapshots the worker's reply watcher receives, which Firestore also bills. The instant provider ends each reply before its first partial write, so a turn's text arrives with the final write.",
   );
   await fake.stop();
   process.exit(0);

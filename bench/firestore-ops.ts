@@ -7,11 +7,17 @@ import {
   WriteBatch,
 } from "../functions/node_modules/@google-cloud/firestore/build/src/index.js";
 
-export const counts = { reads: 0, writes: 0 };
+/**
+ * `reads` and `writes` are document reads and writes the SDK calls made (gets, queries,
+ * transaction reads; every set/update/create/delete). `listenerReads` are the snapshots
+ * listeners received, one per document delivered: Firestore bills them as reads too.
+ */
+export const counts = { reads: 0, writes: 0, listenerReads: 0 };
 
 export function resetCounts(): void {
   counts.reads = 0;
   counts.writes = 0;
+  counts.listenerReads = 0;
 }
 
 let installed = false;
@@ -58,4 +64,24 @@ export function installCounters(): void {
   for (const method of ["set", "update", "create", "delete"]) {
     wrap(WriteBatch.prototype, method, () => (counts.writes += 1));
   }
+  // A document listener: one read per snapshot it receives.
+  const onSnapshot: unknown = Reflect.get(DocumentReference.prototype, "onSnapshot");
+  if (typeof onSnapshot !== "function") throw new Error("cannot wrap onSnapshot");
+  const listen = onSnapshot as AnyFunction;
+  Reflect.set(
+    DocumentReference.prototype,
+    "onSnapshot",
+    function (this: unknown, ...args: unknown[]) {
+      const [onNext, ...rest] = args;
+      if (typeof onNext !== "function") return listen.apply(this, args);
+      const next = onNext as AnyFunction;
+      return listen.apply(this, [
+        (...snapshot: unknown[]) => {
+          counts.listenerReads += 1;
+          return next(...snapshot);
+        },
+        ...rest,
+      ]);
+    },
+  );
 }
