@@ -15,7 +15,6 @@ import {
 } from "../functions/src/characters/model";
 import { appendTurn, EMPTY_WINDOW, type ContextWindow } from "../functions/src/chat/core/memory";
 import { messageMeterRef } from "../functions/src/limits/store";
-import type { DocumentReference } from "firebase-admin/firestore";
 
 const LENGTHS = [10, 100, 1000];
 const TURNS_PER_LENGTH = Number(process.env.BENCH_TURNS ?? 20);
@@ -154,7 +153,9 @@ async function ourTurns(uid: string, convId: string, characterId: string): Promi
  * model (not timed here), then writes the response and the completed status onto the
  * message. Counted with the same counters as our own turns.
  */
-async function extensionTurn(message: DocumentReference): Promise<void> {
+type DocumentRef = ReturnType<ReturnType<typeof db>["doc"]>;
+
+async function extensionTurn(message: DocumentRef): Promise<void> {
   await message.update({ status: { state: "PROCESSING", updateTime: Timestamp.now() } });
   const history = await message.parent.orderBy("createdAt", "desc").get();
   await message.get();
