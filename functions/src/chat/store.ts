@@ -6,7 +6,7 @@
 // conversations/{id}/context/window                 recent turns + rolling summary
 import { z } from "zod";
 import { db } from "../shared/firebase";
-import { timestampSchema } from "../shared/timestamps";
+import { timestampSchema } from "../contract/timestamp";
 import { REPLY_STATUSES } from "./core/reply-state";
 
 export const MESSAGE_TYPES = ["text", "audio", "media"] as const;

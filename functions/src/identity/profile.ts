@@ -1,6 +1,6 @@
 // The users/{uid} document and its public projection. Pure: zod only.
 import { z } from "zod";
-import { timestampSchema } from "../shared/timestamps";
+import { timestampSchema } from "../contract/timestamp";
 
 export const ROLES = ["user", "admin"] as const;
 export type Role = (typeof ROLES)[number];

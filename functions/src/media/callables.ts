@@ -1,11 +1,11 @@
 // Media callables: status, upload limits, a user's media list, deletion and signed URLs.
 // Uploads themselves go straight from the client SDK to Cloud Storage (storage.rules); the
 // trigger (on-upload.ts) records them in media/{id}.
-import { Timestamp } from "firebase-admin/firestore";
 import { logger } from "firebase-functions/v2";
 import type { CallableRequest } from "firebase-functions/v2/https";
 import { z } from "zod";
 import { readSettings } from "../config";
+import type { TimestampLike } from "../contract/timestamp";
 import { isPremiumProfile, userDoc } from "../identity/profiles";
 import { RATE_LIMITS } from "../limits/policy";
 import { rateLimitRef } from "../limits/rate-limit";
@@ -100,7 +100,7 @@ export async function uploadLimits(request: MediaRequest) {
   };
 }
 
-const iso = (value: Timestamp | undefined) => (value ? value.toDate().toISOString() : null);
+const iso = (value: TimestampLike | undefined) => (value ? value.toDate().toISOString() : null);
 
 function publicRecord(id: string, record: MediaRecord) {
   return {

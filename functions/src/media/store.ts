@@ -4,7 +4,7 @@
 import { logger } from "firebase-functions/v2";
 import { z } from "zod";
 import { db } from "../shared/firebase";
-import { timestampSchema } from "../shared/timestamps";
+import { timestampSchema } from "../contract/timestamp";
 import { MEDIA_STATUSES } from "./media-state";
 
 export const audioInfoSchema = z.object({

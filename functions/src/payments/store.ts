@@ -4,7 +4,7 @@ import { Timestamp, type Transaction } from "firebase-admin/firestore";
 import { z } from "zod";
 import { zodConverter } from "../shared/converter";
 import { db } from "../shared/firebase";
-import { timestampSchema } from "../shared/timestamps";
+import { timestampSchema, type TimestampLike } from "../contract/timestamp";
 import { PAYMENT_STATUSES, type PaymentState } from "./events";
 
 /** One Stripe customer per user. customerId is null while the first checkout creates it. */
@@ -71,7 +71,7 @@ export async function uidForCustomer(tx: Transaction, customerId: string): Promi
   return matches.docs[0]?.id ?? null;
 }
 
-const toMs = (value: Timestamp | null) => (value === null ? null : value.toMillis());
+const toMs = (value: TimestampLike | null) => (value === null ? null : value.toMillis());
 const toTimestamp = (ms: number | null) => (ms === null ? null : Timestamp.fromMillis(ms));
 
 export function paymentState(doc: PaymentDoc): PaymentState {
@@ -93,8 +93,8 @@ export function paymentState(doc: PaymentDoc): PaymentState {
 
 export function paymentDoc(
   state: PaymentState,
-  createdAt: Timestamp,
-  updatedAt: Timestamp,
+  createdAt: TimestampLike,
+  updatedAt: TimestampLike,
 ): PaymentDoc {
   return {
     uid: state.uid,
