@@ -1,7 +1,7 @@
 // What a user has used and has left (the spec's GET /api/auth/usage).
 import type { CallableRequest } from "firebase-functions/v2/https";
 import { z } from "zod";
-import { isPremiumAt } from "../identity/profile";
+import { isPremiumAt } from "../contract/identity";
 import { premiumUntilMs, userDoc } from "../identity/profiles";
 import { parseInput, requireAuth } from "../shared/callable";
 import { FREE_QUOTA, remaining } from "./policy";
