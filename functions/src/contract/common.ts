@@ -2,8 +2,8 @@
 import { z } from "zod";
 
 /** Callables that take no arguments accept `{}` (or nothing) and refuse any other key. */
-export const emptyInputSchema = z.strictObject({});
-export type EmptyInput = z.input<typeof emptyInputSchema>;
+export const emptyInput = z.strictObject({});
+export type EmptyInput = z.input<typeof emptyInput>;
 
 /** Whether an optional feature works here and, if not, why (in words an operator can act on). */
 export const featureStateSchema = z.object({

@@ -1,7 +1,7 @@
 // Identity documents and callables: users/{uid}, publicProfiles/{uid}, usernames/{key}, the
 // username rules, and the account callables' inputs and outputs. Pure: zod only.
 import { z } from "zod";
-import { emptyInputSchema } from "./common";
+import { emptyInput } from "./common";
 import { timestampSchema } from "./timestamp";
 
 // ---- profiles ---------------------------------------------------------------------------
@@ -124,26 +124,26 @@ export type UsernameDoc = z.infer<typeof usernameDocSchema>;
 // ---- callables ----------------------------------------------------------------------------
 
 /** claimUsername and renameUsername. */
-export const usernameInputSchema = z.strictObject({ username: usernameSchema });
-export const usernameOutputSchema = z.object({ username: z.string() });
-export type UsernameOutput = z.infer<typeof usernameOutputSchema>;
+export const usernameInput = z.strictObject({ username: usernameSchema });
+export const usernameOutput = z.object({ username: z.string() });
+export type UsernameOutput = z.infer<typeof usernameOutput>;
 
-export const checkUsernameInputSchema = z.strictObject({ username: z.string().max(200) });
-export const checkUsernameOutputSchema = z.object({
+export const checkUsernameInput = z.strictObject({ username: z.string().max(200) });
+export const checkUsernameOutput = z.object({
   available: z.boolean(),
   /** Why not, when not: `username is taken`, `username must be at least 3 characters`... */
   reason: z.string().optional(),
 });
-export type CheckUsernameOutput = z.infer<typeof checkUsernameOutputSchema>;
+export type CheckUsernameOutput = z.infer<typeof checkUsernameOutput>;
 
 /** deactivateAccount and reactivateAccount. */
-export const setDeactivatedInputSchema = emptyInputSchema;
-export const setDeactivatedOutputSchema = z.object({ deactivated: z.boolean() });
-export type SetDeactivatedOutput = z.infer<typeof setDeactivatedOutputSchema>;
+export const setDeactivatedInput = emptyInput;
+export const setDeactivatedOutput = z.object({ deactivated: z.boolean() });
+export type SetDeactivatedOutput = z.infer<typeof setDeactivatedOutput>;
 
-export const deleteAccountInputSchema = z.strictObject({ confirm: z.literal("DELETE") });
+export const deleteAccountInput = z.strictObject({ confirm: z.literal("DELETE") });
 /** What was removed: counts of documents, then the Auth account. */
-export const deleteAccountOutputSchema = z.object({
+export const deleteAccountOutput = z.object({
   deleted: z.literal(true),
   conversations: z.number().int(),
   ratings: z.number().int(),
@@ -151,7 +151,7 @@ export const deleteAccountOutputSchema = z.object({
   mediaRecords: z.number().int(),
   usernames: z.number().int(),
 });
-export type DeleteAccountOutput = z.infer<typeof deleteAccountOutputSchema>;
+export type DeleteAccountOutput = z.infer<typeof deleteAccountOutput>;
 
 // ---- admin callables ------------------------------------------------------------------------
 
@@ -161,25 +161,25 @@ export const uidSchema = z
   .max(128)
   .regex(/^[A-Za-z0-9_-]+$/, "is not a user id");
 
-export const setUserRoleInputSchema = z.strictObject({ uid: uidSchema, role: z.enum(ROLES) });
-export const setUserRoleOutputSchema = z.object({ uid: z.string(), role: z.enum(ROLES) });
-export type SetUserRoleOutput = z.infer<typeof setUserRoleOutputSchema>;
+export const setUserRoleInput = z.strictObject({ uid: uidSchema, role: z.enum(ROLES) });
+export const setUserRoleOutput = z.object({ uid: z.string(), role: z.enum(ROLES) });
+export type SetUserRoleOutput = z.infer<typeof setUserRoleOutput>;
 
 /** Sets premium to a date (null revokes), or adds/removes days from the current expiry. */
-export const setPremiumInputSchema = z.union([
+export const setPremiumInput = z.union([
   z.strictObject({ uid: uidSchema, premiumUntil: z.iso.datetime({ offset: true }).nullable() }),
   z.strictObject({ uid: uidSchema, addDays: z.number().int().min(-365).max(365) }),
 ]);
-export const setPremiumOutputSchema = z.object({
+export const setPremiumOutput = z.object({
   uid: z.string(),
   /** ISO 8601, or null when the user has no premium. */
   premiumUntil: z.string().nullable(),
 });
-export type SetPremiumOutput = z.infer<typeof setPremiumOutputSchema>;
+export type SetPremiumOutput = z.infer<typeof setPremiumOutput>;
 
-export const setRateLimitExemptInputSchema = z.strictObject({
+export const setRateLimitExemptInput = z.strictObject({
   uid: uidSchema,
   exempt: z.boolean(),
 });
-export const setRateLimitExemptOutputSchema = z.object({ uid: z.string(), exempt: z.boolean() });
-export type SetRateLimitExemptOutput = z.infer<typeof setRateLimitExemptOutputSchema>;
+export const setRateLimitExemptOutput = z.object({ uid: z.string(), exempt: z.boolean() });
+export type SetRateLimitExemptOutput = z.infer<typeof setRateLimitExemptOutput>;

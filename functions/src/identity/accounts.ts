@@ -8,10 +8,10 @@ import { enforceRateLimit } from "../limits/rate-limit";
 import { deleteUserData } from "./cleanup";
 import {
   checkUsernameFormat,
-  checkUsernameInputSchema,
-  deleteAccountInputSchema,
-  setDeactivatedInputSchema,
-  usernameInputSchema,
+  checkUsernameInput,
+  deleteAccountInput,
+  setDeactivatedInput,
+  usernameInput,
   usernameKey,
   type CheckUsernameOutput,
   type DeleteAccountOutput,
@@ -56,7 +56,7 @@ async function setUsername(
   mode: UsernameMode,
 ): Promise<UsernameOutput> {
   const caller = requireAuth(request);
-  const { username } = parseInput(usernameInputSchema, request.data);
+  const { username } = parseInput(usernameInput, request.data);
   await enforceRateLimit(caller.uid, "auth");
   const key = usernameKey(username);
   await db().runTransaction(async (tx) => {
@@ -107,7 +107,7 @@ export async function checkUsername(
   request: CallableRequest<unknown>,
 ): Promise<CheckUsernameOutput> {
   const caller = requireAuth(request);
-  const { username } = parseInput(checkUsernameInputSchema, request.data);
+  const { username } = parseInput(checkUsernameInput, request.data);
   await enforceRateLimit(caller.uid, "usernameCheck");
   const format = checkUsernameFormat(username);
   if (!format.valid) return { available: false, reason: format.reason };
@@ -120,7 +120,7 @@ async function setDeactivated(
   deactivated: boolean,
 ): Promise<SetDeactivatedOutput> {
   const caller = requireAuth(request);
-  parseInput(setDeactivatedInputSchema, request.data);
+  parseInput(setDeactivatedInput, request.data);
   await db().runTransaction(async (tx) => {
     await ensureProfileIn(tx, { uid: caller.uid, email: caller.email, displayName: null });
     tx.update(userDoc(caller.uid), {
@@ -146,7 +146,7 @@ export async function deleteAccount(
   request: CallableRequest<unknown>,
 ): Promise<DeleteAccountOutput> {
   const caller = requireAuth(request);
-  parseInput(deleteAccountInputSchema, request.data);
+  parseInput(deleteAccountInput, request.data);
   const removed = await deleteUserData(caller.uid);
   await adminAuth()
     .deleteUser(caller.uid)

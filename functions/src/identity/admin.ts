@@ -6,9 +6,9 @@ import { recordAudit } from "../shared/audit";
 import { fail, parseInput, requireAdmin } from "../shared/callable";
 import { adminAuth, db } from "../shared/firebase";
 import {
-  setPremiumInputSchema,
-  setRateLimitExemptInputSchema,
-  setUserRoleInputSchema,
+  setPremiumInput,
+  setRateLimitExemptInput,
+  setUserRoleInput,
   type SetPremiumOutput,
   type SetRateLimitExemptOutput,
   type SetUserRoleOutput,
@@ -17,7 +17,7 @@ import { profileRef, userDoc } from "./profiles";
 
 export async function setUserRole(request: CallableRequest<unknown>): Promise<SetUserRoleOutput> {
   const admin = requireAdmin(request);
-  const { uid, role } = parseInput(setUserRoleInputSchema, request.data);
+  const { uid, role } = parseInput(setUserRoleInput, request.data);
   if (uid === admin.uid && role !== "admin") {
     fail("own_admin_role");
   }
@@ -46,7 +46,7 @@ export async function setUserRole(request: CallableRequest<unknown>): Promise<Se
 /** Sets premium to a date (null revokes), or adds/removes days from the current expiry. */
 export async function setPremium(request: CallableRequest<unknown>): Promise<SetPremiumOutput> {
   const admin = requireAdmin(request);
-  const input = parseInput(setPremiumInputSchema, request.data);
+  const input = parseInput(setPremiumInput, request.data);
   const premiumUntil = await db().runTransaction(async (tx) => {
     const profile = (await tx.get(profileRef(input.uid))).data();
     if (!profile) fail("user_not_found");
@@ -79,7 +79,7 @@ export async function setRateLimitExempt(
   request: CallableRequest<unknown>,
 ): Promise<SetRateLimitExemptOutput> {
   const admin = requireAdmin(request);
-  const input = parseInput(setRateLimitExemptInputSchema, request.data);
+  const input = parseInput(setRateLimitExemptInput, request.data);
   await db().runTransaction(async (tx) => {
     const snapshot = await tx.get(userDoc(input.uid));
     if (!snapshot.exists) fail("user_not_found");
