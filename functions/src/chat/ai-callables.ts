@@ -3,7 +3,7 @@
 import type { CallableRequest } from "firebase-functions/v2/https";
 import { z } from "zod";
 import { readSettings } from "../config";
-import { aiSettingsSchema, characterProfileSchema } from "../characters/model";
+import { aiSettingsSchema, characterProfileSchema } from "../contract/characters";
 import { enforceRateLimit } from "../limits/rate-limit";
 import { fail, parseInput, requireAdmin, requireAuth } from "../shared/callable";
 import { describeFeatures } from "../shared/features";

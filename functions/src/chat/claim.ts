@@ -4,7 +4,7 @@
 import { FieldValue, Timestamp, type Transaction } from "firebase-admin/firestore";
 import { readSettings } from "../config";
 import { replyError, type ReplyErrorCode } from "../contract/errors";
-import { characterProfileSchema } from "../characters/model";
+import { characterProfileSchema } from "../contract/characters";
 import { chatNameOf, isPremiumProfile } from "../identity/profiles";
 import { checkRateLimitIn } from "../limits/rate-limit";
 import { FREE_QUOTA, quotaDecision } from "../limits/policy";

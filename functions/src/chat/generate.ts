@@ -2,7 +2,7 @@
 // document, output moderation, then one finalizing transaction.
 import { logger } from "firebase-functions/v2";
 import { readSettings, type Settings } from "../config";
-import { aiSettingsSchema, characterProfileSchema } from "../characters/model";
+import { aiSettingsSchema, characterProfileSchema } from "../contract/characters";
 import { db } from "../shared/firebase";
 import { FieldValue } from "../shared/firebase";
 import { blockedMessage, moderationInput } from "./core/moderation";
