@@ -10,7 +10,8 @@ import type { ErrorKind } from "./core/retry";
 import { searchKeywords } from "./search-keywords";
 import { statShardRef } from "./stats";
 import { recordAiUsage } from "./ai-usage";
-import { contextRef, conversationRef, messagesRef, replySchema, type UserMessage } from "./store";
+import { replySchema, type UserMessage } from "../contract/chat";
+import { contextRef, conversationRef, messagesRef } from "./store";
 
 export interface FinalOutcome {
   status: "complete" | "blocked" | "failed" | "stopped";

@@ -9,7 +9,8 @@
 import { logger } from "firebase-functions/v2";
 import type { Settings } from "../config";
 import { searchKeywords } from "../chat/search-keywords";
-import { messagesRef, type UserMessage } from "../chat/store";
+import { messagesRef } from "../chat/store";
+import type { UserMessage } from "../contract/chat";
 import { db, FieldValue } from "../shared/firebase";
 import { mediaBucket, storageReachable } from "../shared/storage";
 import { transcriptionPlan } from "./audio-info";
