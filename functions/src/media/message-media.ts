@@ -15,7 +15,8 @@ import { db, FieldValue } from "../shared/firebase";
 import { mediaBucket, storageReachable } from "../shared/storage";
 import { transcriptionPlan } from "./audio-info";
 import { adminSigner, type UrlSigner } from "./signing";
-import { awaitUserMedia, mediaRef, type MediaRecord } from "./store";
+import type { MediaRecord } from "../contract/media";
+import { awaitUserMedia, mediaRef } from "./store";
 import { transcribeAudio } from "./transcribe";
 
 /** How long the reply waits for the upload trigger's record to appear. */

@@ -130,8 +130,6 @@ export function imageTokenCost(model: string): number {
   return info?.vision ? info.imageTokens : 0;
 }
 
-export type { TokenUsage };
-
 export interface Cost {
   usd: number;
   /** False when the model is not in the table: usd is then 0, not a guess. */
