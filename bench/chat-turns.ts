@@ -12,7 +12,7 @@ import {
   aiSettingsSchema,
   characterProfileSchema,
   EMPTY_STATS,
-} from "../functions/src/characters/model";
+} from "../functions/src/contract/characters";
 import { appendTurn, EMPTY_WINDOW, type ContextWindow } from "../functions/src/chat/core/memory";
 import { messageMeterRef } from "../functions/src/limits/store";
 

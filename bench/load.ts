@@ -14,6 +14,7 @@ import {
   type DocumentReference,
 } from "firebase/firestore";
 import { z } from "../functions/node_modules/zod/index.js";
+import { usageWith } from "../test/helpers/usage";
 import { Timestamp } from "../functions/src/shared/firebase";
 import {
   fakeOpenAIControl,
@@ -312,17 +313,10 @@ async function audit(turns: Turn[], users: LoadUser[]): Promise<Audit> {
             turn.characterId === character.id &&
             finalStatus.get(turn.messageId) === "complete",
         ).length;
-        const usage = await db()
-          .collection("users")
-          .doc(uid)
-          .collection("usage")
-          .doc(character.id)
-          .get();
-        const text: unknown = usage.get("text");
-        const counted = typeof text === "number" ? text : 0;
+        const counted = (await usageWith(uid, character.id)).text;
         if (counted !== completed) {
           usageMismatches.push(
-            `users/${uid}/usage/${character.id}: text ${counted}, complete replies ${completed}`,
+            `${uid} with ${character.id}: text ${counted}, complete replies ${completed}`,
           );
         }
       }

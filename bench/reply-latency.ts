@@ -18,7 +18,7 @@ import {
   aiSettingsSchema,
   characterProfileSchema,
   EMPTY_STATS,
-} from "../functions/src/characters/model";
+} from "../functions/src/contract/characters";
 import { messageMeterRef } from "../functions/src/limits/store";
 
 const MODERATION_MS = Number(process.env.BENCH_MODERATION_MS ?? 250);

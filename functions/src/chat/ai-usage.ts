@@ -4,7 +4,7 @@
 // is not (one user's replies are bounded by the per-minute limit).
 import { FieldValue, type Transaction } from "firebase-admin/firestore";
 import { db } from "../shared/firebase";
-import type { TokenUsage } from "./core/models";
+import type { TokenUsage } from "../contract/chat";
 
 export const USAGE_SHARDS = 10;
 

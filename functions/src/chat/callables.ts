@@ -2,7 +2,6 @@
 import { randomUUID } from "node:crypto";
 import { FieldValue, Timestamp } from "firebase-admin/firestore";
 import type { CallableRequest } from "firebase-functions/v2/https";
-import { z } from "zod";
 import { characterDoc } from "../characters/store";
 import { requireActiveUser } from "../identity/active";
 import { settleUnit } from "../limits/policy";
@@ -10,27 +9,32 @@ import { enforceRateLimit } from "../limits/rate-limit";
 import { messageMeterRef, parseMeter, writeMeter } from "../limits/store";
 import { fail, parseInput, requireAuth, type Caller } from "../shared/callable";
 import { db } from "../shared/firebase";
+import {
+  conversationId,
+  conversationSchema,
+  conversationStatsInput,
+  deleteConversationInput,
+  replyIdFor,
+  replySchema,
+  replyTargetInput,
+  searchMessagesInput,
+  selectReplyVersionInput,
+  startConversationInput,
+  userMessageSchema,
+  type ConversationStatsOutput,
+  type DeleteConversationOutput,
+  type RegenerateReplyOutput,
+  type SearchMessagesOutput,
+  type SelectReplyVersionOutput,
+  type StartConversationOutput,
+  type StopReplyOutput,
+} from "../contract/chat";
 import { claimTake, type ClaimResult } from "./claim";
 import { writeNewConversation } from "./conversation";
 import { generateReplySafely } from "./generate";
 import { upgradeHint } from "./refusals";
 import { queryKeywords } from "./search-keywords";
-import {
-  contextRef,
-  conversationId,
-  conversationRef,
-  latestUserMessageQuery,
-  messagesRef,
-  replyIdFor,
-  replySchema,
-  userMessageSchema,
-} from "./store";
-
-const idSchema = z
-  .string()
-  .min(1)
-  .max(200)
-  .regex(/^[A-Za-z0-9_-]+$/, "is not a valid id");
+import { contextRef, conversationRef, latestUserMessageQuery, messagesRef } from "./store";
 
 async function ownConversation(caller: Caller, convId: string) {
   const snapshot = await conversationRef(convId).get();
@@ -40,9 +44,11 @@ async function ownConversation(caller: Caller, convId: string) {
   return snapshot;
 }
 
-export async function startConversation(request: CallableRequest<unknown>) {
+export async function startConversation(
+  request: CallableRequest<unknown>,
+): Promise<StartConversationOutput> {
   const caller = requireAuth(request);
-  const { characterId } = parseInput(z.strictObject({ characterId: idSchema }), request.data);
+  const { characterId } = parseInput(startConversationInput, request.data);
   await requireActiveUser(caller);
   await enforceRateLimit(caller.uid, "startConversation");
   const convId = conversationId(caller.uid, characterId);
@@ -83,21 +89,19 @@ export async function startConversation(request: CallableRequest<unknown>) {
   return { conversationId: convId, created };
 }
 
-const replyTarget = z.strictObject({ conversationId: idSchema, messageId: idSchema });
-
 /**
  * Asks the worker to stop a streaming reply: answers `stopping`, and the reply reaches
  * `stopped` (keeping the text written so far) when the worker has ended the stream. A
  * reply whose worker died is stopped here at once.
  */
-export async function stopReply(request: CallableRequest<unknown>) {
+export async function stopReply(request: CallableRequest<unknown>): Promise<StopReplyOutput> {
   const caller = requireAuth(request);
-  const input = parseInput(replyTarget, request.data);
+  const input = parseInput(replyTargetInput, request.data);
   await requireActiveUser(caller);
   await ownConversation(caller, input.conversationId);
   const messageRef = messagesRef(input.conversationId).doc(input.messageId);
   const replyRef = messagesRef(input.conversationId).doc(replyIdFor(input.messageId));
-  return db().runTransaction(async (tx) => {
+  return db().runTransaction(async (tx): Promise<StopReplyOutput> => {
     const [replySnap, messageSnap] = await Promise.all([tx.get(replyRef), tx.get(messageRef)]);
     const reply = replySchema.safeParse(replySnap.data());
     const message = userMessageSchema.safeParse(messageSnap.data());
@@ -167,9 +171,11 @@ function regenerationRefused(decision: Exclude<ClaimResult, { action: "generate"
  * previous text is kept in `versions`. The free-tier unit belongs to the user's message: a
  * message that already holds one is not charged again.
  */
-export async function regenerateReply(request: CallableRequest<unknown>) {
+export async function regenerateReply(
+  request: CallableRequest<unknown>,
+): Promise<RegenerateReplyOutput> {
   const caller = requireAuth(request);
-  const input = parseInput(replyTarget, request.data);
+  const input = parseInput(replyTargetInput, request.data);
   await ownConversation(caller, input.conversationId);
   const [messageSnap, latest] = await Promise.all([
     messagesRef(input.conversationId).doc(input.messageId).get(),
@@ -186,16 +192,16 @@ export async function regenerateReply(request: CallableRequest<unknown>) {
   });
   if (claim.action !== "generate") regenerationRefused(claim);
   const outcome = await generateReplySafely(claim.job);
-  return { status: outcome.status };
+  // Another worker took the take over: the reply document shows how it ends.
+  return { status: outcome.status === "lease_lost" ? "generating" : outcome.status };
 }
 
 /** Makes an earlier version the one shown and used as context. */
-export async function selectReplyVersion(request: CallableRequest<unknown>) {
+export async function selectReplyVersion(
+  request: CallableRequest<unknown>,
+): Promise<SelectReplyVersionOutput> {
   const caller = requireAuth(request);
-  const input = parseInput(
-    replyTarget.extend({ version: z.number().int().min(0).max(50) }),
-    request.data,
-  );
+  const input = parseInput(selectReplyVersionInput, request.data);
   await ownConversation(caller, input.conversationId);
   const replyRef = messagesRef(input.conversationId).doc(replyIdFor(input.messageId));
   const context = contextRef(input.conversationId);
@@ -233,15 +239,15 @@ export async function selectReplyVersion(request: CallableRequest<unknown>) {
   return { selected: input.version };
 }
 
-const deleteInput = z.strictObject({ conversationId: idSchema, hard: z.boolean().default(false) });
-
 /**
  * Soft delete hides the conversation from the user's list and keeps the data (retention);
  * hard delete removes it with every message. Usage counts are never reset by either.
  */
-export async function deleteConversation(request: CallableRequest<unknown>) {
+export async function deleteConversation(
+  request: CallableRequest<unknown>,
+): Promise<DeleteConversationOutput> {
   const caller = requireAuth(request);
-  const input = parseInput(deleteInput, request.data);
+  const input = parseInput(deleteConversationInput, request.data);
   await requireActiveUser(caller);
   await ownConversation(caller, input.conversationId);
   if (input.hard) {
@@ -255,16 +261,12 @@ export async function deleteConversation(request: CallableRequest<unknown>) {
   return { deleted: "soft" };
 }
 
-const searchInput = z.strictObject({
-  conversationId: idSchema,
-  query: z.string().trim().min(1).max(200),
-  limit: z.number().int().min(1).max(50).default(20),
-});
-
 /** One indexed query on the first keyword; the rest are checked on that page. */
-export async function searchMessages(request: CallableRequest<unknown>) {
+export async function searchMessages(
+  request: CallableRequest<unknown>,
+): Promise<SearchMessagesOutput> {
   const caller = requireAuth(request);
-  const input = parseInput(searchInput, request.data);
+  const input = parseInput(searchMessagesInput, request.data);
   await ownConversation(caller, input.conversationId);
   const words = queryKeywords(input.query);
   const [first, ...rest] = words;
@@ -294,19 +296,18 @@ export async function searchMessages(request: CallableRequest<unknown>) {
   return { results };
 }
 
-export async function conversationStats(request: CallableRequest<unknown>) {
+export async function conversationStats(
+  request: CallableRequest<unknown>,
+): Promise<ConversationStatsOutput> {
   const caller = requireAuth(request);
-  const { conversationId: convId } = parseInput(
-    z.strictObject({ conversationId: idSchema }),
-    request.data,
-  );
+  const { conversationId: convId } = parseInput(conversationStatsInput, request.data);
   const snapshot = await ownConversation(caller, convId);
-  const counts: unknown = snapshot.get("counts");
-  const tokens: unknown = snapshot.get("tokens");
+  const counts = conversationSchema.shape.counts.safeParse(snapshot.get("counts"));
+  const tokens = conversationSchema.shape.tokens.safeParse(snapshot.get("tokens"));
   const costUsd: unknown = snapshot.get("costUsd");
   return {
-    counts: counts ?? null,
-    tokens: tokens ?? null,
+    counts: counts.success ? counts.data : null,
+    tokens: tokens.success ? tokens.data : null,
     costUsd: typeof costUsd === "number" ? costUsd : 0,
   };
 }

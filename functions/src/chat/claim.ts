@@ -24,14 +24,13 @@ import type { LeaseTiming, ReplyJob } from "./job";
 import { refusalMessage, upgradeHint } from "./refusals";
 import { searchKeywords } from "./search-keywords";
 import {
-  conversationRef,
   MAX_REPLY_VERSIONS,
-  messagesRef,
   replyIdFor,
   replySchema,
   type StoredReply,
   type UserMessage,
-} from "./store";
+} from "../contract/chat";
+import { conversationRef, messagesRef } from "./store";
 
 export const DEFAULT_TIMING: LeaseTiming = {
   leaseMs: DEFAULT_LEASE_MS,

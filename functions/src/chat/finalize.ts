@@ -20,14 +20,14 @@ import {
   type ContextWindow,
   type ReplyDiagnostics,
 } from "./core/memory";
-import { costOf, type TokenUsage } from "./core/models";
-import { canTransition } from "./core/reply-state";
+import { canTransition, replySchema, type TokenUsage } from "../contract/chat";
+import { costOf } from "./core/models";
 import type { ErrorKind } from "./core/retry";
 import type { ReplyJob } from "./job";
 import type { TurnLog } from "./log";
 import { searchKeywords } from "./search-keywords";
 import { statShardRef } from "./stats";
-import { contextRef, conversationRef, messagesRef, replySchema } from "./store";
+import { contextRef, conversationRef, messagesRef } from "./store";
 
 export interface TakeOutcome {
   status: "complete" | "blocked" | "failed" | "stopped";

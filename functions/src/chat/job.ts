@@ -1,6 +1,6 @@
 // A take of a reply that a worker holds: what the claim decided, and everything the later
 // stages (prepare, stream, extras, finalize) need without reading it again.
-import type { UserMessage } from "./store";
+import type { UserMessage } from "../contract/chat";
 
 export type TakeKind = "first" | "retake" | "regenerate";
 

@@ -6,7 +6,7 @@ import { generateReplySafely, type GenerateResult } from "./generate";
 import { turnLog } from "./log";
 import type { StreamOptions } from "./stream";
 import { refreshSummaryIfDue } from "./summary";
-import { replyIdFor, userMessageSchema } from "./store";
+import { replyIdFor, userMessageSchema } from "../contract/chat";
 
 export interface MessageEvent {
   convId: string;

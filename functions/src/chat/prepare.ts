@@ -7,7 +7,7 @@ import {
   characterProfileSchema,
   type AiSettings,
   type CharacterProfile,
-} from "../characters/model";
+} from "../contract/characters";
 import { aiSettingsDoc } from "../characters/store";
 import { imageUrlForMessage, withTranscript } from "../media/message-media";
 import { contextWindowSchema, EMPTY_WINDOW } from "./core/memory";
@@ -16,7 +16,8 @@ import { assemblePrompt, type AssembledPrompt, type ContextTurn } from "./core/p
 import type { ContextSnapshot } from "./finalize";
 import type { ReplyJob } from "./job";
 import { chooseReply, type ReplyPlan } from "./reply-extras";
-import { contextRef, type UserMessage } from "./store";
+import type { UserMessage } from "../contract/chat";
+import { contextRef } from "./store";
 
 export const OFFLINE_MODEL = "offline-responder";
 

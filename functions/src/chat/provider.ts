@@ -11,7 +11,7 @@ import {
   type ModerationInputPart,
 } from "./core/moderation";
 import { classifyError, ProviderError, withRetries } from "./core/retry";
-import type { TokenUsage } from "./core/models";
+import type { TokenUsage } from "../contract/chat";
 
 let cached: { key: string; client: OpenAI } | null = null;
 

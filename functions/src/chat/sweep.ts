@@ -5,7 +5,8 @@ import { logger } from "firebase-functions/v2";
 import { randomUUID } from "node:crypto";
 import { claimTake, type ClaimOptions } from "./claim";
 import { generateReplySafely } from "./generate";
-import { staleRepliesQuery, userMessageSchema } from "./store";
+import { userMessageSchema } from "../contract/chat";
+import { staleRepliesQuery } from "./store";
 
 export async function sweepStaleReplies(
   nowMs = Date.now(),

@@ -1,4 +1,5 @@
 // Free-tier quotas and rate limits: the numbers and the decisions. Pure: no Firebase.
+import type { MessageUnit } from "../contract/chat";
 
 export type MessageKind = "text" | "audio" | "media";
 
@@ -36,17 +37,8 @@ export function remaining(
   return { text: left("text"), audio: left("audio"), media: left("media") };
 }
 
-/**
- * The free-tier unit a user message holds, as its reply document records it. The unit belongs
- * to the message, not to a take: regenerating a delivered reply costs nothing more, and the
- * unit is given back only if no take delivered text while it was held.
- */
-export interface MessageUnit {
-  /** A free-tier unit is held for this message. */
-  charged: boolean;
-  /** Some take delivered text while the unit was held. */
-  deliveredSinceCharge: boolean;
-}
+/** The free-tier unit a user message holds (contract/chat.ts), and how takes change it. */
+export type { MessageUnit };
 
 export const NO_UNIT: MessageUnit = { charged: false, deliveredSinceCharge: false };
 

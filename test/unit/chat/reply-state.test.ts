@@ -1,14 +1,14 @@
 import { describe, expect, it } from "vitest";
+import { MAX_TAKES } from "../../../functions/src/chat/core/reply-state";
 import {
   allowedTransitions,
   canTransition,
   FINAL_STATUSES,
   isFinal,
-  MAX_TAKES,
   REGENERABLE_STATUSES,
   REPLY_STATUSES,
   type ReplyStatus,
-} from "../../../functions/src/chat/core/reply-state";
+} from "../../../functions/src/contract/chat";
 import {
   decideTake,
   type ReplyState,

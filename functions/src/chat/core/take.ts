@@ -15,13 +15,8 @@ import {
   type MessageUnit,
   type UsageCounts,
 } from "../../limits/policy";
-import {
-  canTransition,
-  leaseExpiry,
-  MAX_TAKES,
-  REGENERABLE_STATUSES,
-  type ReplyStatus,
-} from "./reply-state";
+import { canTransition, REGENERABLE_STATUSES, type ReplyStatus } from "../../contract/chat";
+import { leaseExpiry, MAX_TAKES } from "./reply-state";
 
 export type TakeRequest =
   /** The reply trigger, for a user message (first delivery or a redelivery). */

@@ -1,0 +1,63 @@
+// Free-tier usage and rate-limit windows as clients read them (users/{uid}/quota/messages,
+// users/{uid}/rateLimits/{bucket}), and the getUsage callable. Only functions write them.
+// Pure: zod only.
+import { z } from "zod";
+import { timestampSchema } from "./timestamp.js";
+
+/** Messages of each type counted against the free tier, per character. */
+export const usageSchema = z.object({
+  text: z.number().int().min(0).default(0),
+  audio: z.number().int().min(0).default(0),
+  media: z.number().int().min(0).default(0),
+});
+export type Usage = z.infer<typeof usageSchema>;
+
+/**
+ * users/{uid}/quota/messages, the user's message meter: one document, so a reply's claim
+ * decides the free tier and the per-minute limit with one read and charges both with one
+ * write. Premium users have no free-tier counts but do have a per-minute window.
+ */
+export const messageMeterSchema = z.object({
+  /** Free-tier units used, per character id. */
+  characters: z.record(z.string(), usageSchema).default({}),
+  /** Times (epoch ms) of the messages and regenerations in the per-minute window. */
+  hits: z.array(z.number()).default([]),
+  /** Characters this user ever started a conversation with (kept across deletions). */
+  started: z.record(z.string(), z.literal(true)).default({}),
+  updatedAt: timestampSchema.optional(),
+});
+export type MessageMeter = z.infer<typeof messageMeterSchema>;
+
+/** A sliding-window log: the times (epoch ms) of the requests accepted in the window. */
+export const rateLimitWindowSchema = z.object({
+  hits: z.array(z.number()).default([]),
+  updatedAt: timestampSchema.optional(),
+});
+export type RateLimitWindow = z.infer<typeof rateLimitWindowSchema>;
+
+export const getUsageInput = z.strictObject({
+  /** One character's usage; all characters the user has used when absent. */
+  characterId: z.string().min(1).max(128).optional(),
+});
+
+const countsSchema = z.object({ text: z.number(), audio: z.number(), media: z.number() });
+/** Null per type means unlimited (premium). */
+const remainingSchema = z.object({
+  text: z.number().nullable(),
+  audio: z.number().nullable(),
+  media: z.number().nullable(),
+});
+
+export const getUsageOutput = z.object({
+  premium: z.boolean(),
+  /** ISO 8601 while premium is active, else null. */
+  premiumUntil: z.string().nullable(),
+  /** The limits that apply to this user per character: the free tier, or null for premium. */
+  limits: countsSchema.nullable(),
+  /** The free tier per character (30 text, 5 audio, 5 media), premium or not. */
+  freeTier: countsSchema,
+  characters: z.array(
+    z.object({ characterId: z.string(), used: countsSchema, remaining: remainingSchema }),
+  ),
+});
+export type GetUsageOutput = z.infer<typeof getUsageOutput>;
