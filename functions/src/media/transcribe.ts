@@ -5,6 +5,8 @@ import type { Settings } from "../config";
 import { backoffDelayMs, classifyError, isRetryable, MAX_ATTEMPTS } from "../chat/core/retry";
 import { openAiClient, ProviderError } from "../chat/provider";
 
+export { ProviderError };
+
 /** Transcripts are stored on messages; a message's text is at most 5000 characters. */
 export const MAX_TRANSCRIPT_CHARS = 5000;
 
