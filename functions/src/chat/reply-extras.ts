@@ -1,5 +1,5 @@
 // Audio (text-to-speech) and media (a gallery item) replies around the generated text.
-import { logger } from "firebase-functions/v2";
+import * as logger from "firebase-functions/logger";
 import type { Settings } from "../config";
 import type { CharacterProfile } from "../characters/model";
 import { db } from "../shared/firebase";

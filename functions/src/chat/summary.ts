@@ -1,6 +1,6 @@
 // The rolling summary: every SUMMARY_EVERY_TURNS turns, older turns are folded into a short
 // summary with one model call, so long conversations keep their memory at a fixed cost.
-import { logger } from "firebase-functions/v2";
+import * as logger from "firebase-functions/logger";
 import { readSettings } from "../config";
 import { db } from "../shared/firebase";
 import {

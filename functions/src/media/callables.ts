@@ -2,7 +2,7 @@
 // Uploads themselves go straight from the client SDK to Cloud Storage (storage.rules); the
 // trigger (on-upload.ts) records them in media/{id}.
 import { Timestamp } from "firebase-admin/firestore";
-import { logger } from "firebase-functions/v2";
+import * as logger from "firebase-functions/logger";
 import type { CallableRequest } from "firebase-functions/v2/https";
 import { z } from "zod";
 import { readSettings } from "../config";

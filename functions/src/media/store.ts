@@ -1,7 +1,7 @@
 // media/{mediaId}: one record per uploaded object generation, written only by the server.
 // Clients listen to it (the owner reads their own; see firestore.rules) to learn when an
 // upload is ready, failed, or has its variants and transcript.
-import { logger } from "firebase-functions/v2";
+import * as logger from "firebase-functions/logger";
 import { z } from "zod";
 import { db } from "../shared/firebase";
 import { timestampSchema } from "../shared/timestamps";
