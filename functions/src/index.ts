@@ -10,7 +10,14 @@ import { onSchedule } from "firebase-functions/v2/scheduler";
 import { onCall, onRequest } from "firebase-functions/v2/https";
 import { onObjectFinalized } from "firebase-functions/v2/storage";
 import { user as authUser } from "firebase-functions/v1/auth";
-import { OPENAI_API_KEY, STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET } from "./config";
+import {
+  MAX_INSTANCES,
+  OPENAI_API_KEY,
+  REPLY_CONCURRENCY,
+  REPLY_MAX_INSTANCES,
+  STRIPE_SECRET_KEY,
+  STRIPE_WEBHOOK_SECRET,
+} from "./config";
 import { lazyModule } from "./shared/lazy";
 
 // import() resolves like an ES module import, so it names the compiled file (.js).
@@ -33,7 +40,9 @@ const media = lazyModule(() => import("./media/callables.js"));
 const mediaUpload = lazyModule(() => import("./media/on-upload.js"));
 
 const REGION = "us-central1";
-setGlobalOptions({ region: REGION, maxInstances: 20 });
+// Instance limits and the reply functions' concurrency are params (config.ts), chosen with
+// the capacity model in docs/scaling.md and resolved at deploy time.
+setGlobalOptions({ region: REGION, maxInstances: MAX_INSTANCES });
 
 // ---- operations ----
 export const health = onRequest(
@@ -71,7 +80,8 @@ const replyOptions = {
   secrets: [OPENAI_API_KEY],
   timeoutSeconds: 300,
   memory: "512MiB" as const,
-  concurrency: 40,
+  maxInstances: REPLY_MAX_INSTANCES,
+  concurrency: REPLY_CONCURRENCY,
 };
 export const onMessageCreatedReply = onDocumentCreated(
   { document: "conversations/{convId}/messages/{messageId}", retry: true, ...replyOptions },
