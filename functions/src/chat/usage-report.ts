@@ -44,20 +44,24 @@ export interface UsageReport {
   characters: { id: string; totals: UsageTotals }[];
 }
 
-/** Shards of the same day and scope are summed; users and characters sorted by cost. */
+/**
+ * Every shard of the same day and scope is summed, however many there are; users and
+ * characters sorted by cost. The totals (overall and per day) are the sum of the character
+ * rows: every reply is recorded once per character. Rows of scope "all", which days recorded
+ * before that rule also hold, repeat the same replies and are not counted again.
+ */
 export function usageReport(rows: readonly UsageRow[], top = 20): UsageReport {
   let total = ZERO;
   const days: Record<string, UsageTotals> = {};
   const users = new Map<string, UsageTotals>();
   const characters = new Map<string, UsageTotals>();
   for (const row of rows) {
-    if (row.scope === "all") {
-      total = add(total, row);
-      days[row.day] = add(days[row.day] ?? ZERO, row);
-    } else if (row.scope === "user") {
+    if (row.scope === "user") {
       users.set(row.id, add(users.get(row.id) ?? ZERO, row));
     } else if (row.scope === "character") {
       characters.set(row.id, add(characters.get(row.id) ?? ZERO, row));
+      total = add(total, row);
+      days[row.day] = add(days[row.day] ?? ZERO, row);
     }
   }
   const ranked = (map: Map<string, UsageTotals>) =>
