@@ -56,7 +56,7 @@ export const CAPACITY_DEFAULTS = {
   maxInstances: 20,
   replyMaxInstances: 20,
   replyConcurrency: 40,
-  statsShards: 10,
+  statsShards: 11,
   usageShards: 10,
 } as const;
 export const MAX_INSTANCES = defineInt("MAX_INSTANCES", {
