@@ -18,7 +18,7 @@ export default tseslint.config(
     languageOptions: {
       parserOptions: {
         projectService: {
-          allowDefaultProject: ["*.mjs", "emulators/*.mjs", "eslint.config.mjs"],
+          allowDefaultProject: ["*.mjs", "emulators/*.mjs", "bench/*.mjs", "eslint.config.mjs"],
         },
         tsconfigRootDir: import.meta.dirname,
       },

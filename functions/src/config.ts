@@ -61,6 +61,49 @@ export const MEDIA_BUCKET = defineString("MEDIA_BUCKET", {
   description: "Cloud Storage bucket for media; empty means the project's default bucket.",
 });
 
+// ---- capacity ----
+// How far the deployment scales before a limit binds. docs/scaling.md derives each default
+// from its capacity model (bench/scaling-model.ts, whose test holds these defaults to it):
+// 1,000 users chatting at once leave at least half of every such limit free. Its tables say
+// what to set for 10k and 100k.
+export const CAPACITY_DEFAULTS = {
+  maxInstances: 20,
+  replyMaxInstances: 20,
+  replyConcurrency: 40,
+  statsShards: 11,
+  usageShards: 10,
+} as const;
+export const MAX_INSTANCES = defineInt("MAX_INSTANCES", {
+  default: CAPACITY_DEFAULTS.maxInstances,
+  description: "Most instances of each function other than the reply functions (a cost cap).",
+});
+export const REPLY_MAX_INSTANCES = defineInt("REPLY_MAX_INSTANCES", {
+  default: CAPACITY_DEFAULTS.replyMaxInstances,
+  description:
+    "Most instances of the reply functions; replies in flight = this x REPLY_CONCURRENCY.",
+});
+export const REPLY_CONCURRENCY = defineInt("REPLY_CONCURRENCY", {
+  default: CAPACITY_DEFAULTS.replyConcurrency,
+  description: "Replies one reply-function instance serves at once (it mostly waits on the model).",
+});
+export const STATS_SHARDS = defineInt("STATS_SHARDS", {
+  default: CAPACITY_DEFAULTS.statsShards,
+  description: "Counter shards per character; each takes about one write a second.",
+});
+export const USAGE_SHARDS = defineInt("USAGE_SHARDS", {
+  default: CAPACITY_DEFAULTS.usageShards,
+  description: "Daily AI-usage shards per character; each takes about one write a second.",
+});
+
+/**
+ * A shard count, read at run time. Below 1 (unset, as in tests without the params file, or
+ * mistyped) it is the declared default.
+ */
+export function shardCount(param: typeof STATS_SHARDS, fallback: number): number {
+  const value = param.value();
+  return Number.isInteger(value) && value >= 1 ? value : fallback;
+}
+
 export interface Settings {
   openAiApiKey: string;
   openAiBaseUrl: string;

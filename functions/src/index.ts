@@ -1,46 +1,64 @@
 // Declares the deployed functions: trigger, options and secrets. Each handler lives in its
 // feature folder and is tested there; this file only wires them to Firebase.
-import { setGlobalOptions } from "firebase-functions/v2";
+//
+// Every function loads this file at cold start, so it imports nothing but the trigger
+// builders and the params: each handler module is imported on its function's first call
+// (shared/lazy.ts), and a function loads only what its own handler needs.
+import { setGlobalOptions } from "firebase-functions/v2/options";
 import { onDocumentCreated, onDocumentWritten } from "firebase-functions/v2/firestore";
 import { onSchedule } from "firebase-functions/v2/scheduler";
 import { onCall, onRequest } from "firebase-functions/v2/https";
-import * as v1 from "firebase-functions/v1";
-import { OPENAI_API_KEY, STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET } from "./config";
-import { handleHealth } from "./health/health";
-import * as accounts from "./identity/accounts";
-import * as adminUsers from "./identity/admin";
-import { mirrorPublicProfile } from "./identity/mirror";
-import * as chat from "./chat/callables";
-import * as ai from "./chat/ai-callables";
-import { onMessageCreated } from "./chat/on-message";
-import { sweepStaleReplies } from "./chat/sweep";
-import * as usage from "./limits/callables";
-import * as payments from "./payments/checkout";
-import { handleStripeWebhook } from "./payments/webhook";
-import * as characterAdmin from "./characters/admin";
-import * as gallery from "./characters/gallery";
-import { applyRatingEvent } from "./characters/ratings";
-import { refreshCharacterStats as refreshStats, rollupRecentStats } from "./characters/rollup";
 import { onObjectFinalized } from "firebase-functions/v2/storage";
-import * as media from "./media/callables";
-import * as mediaUpload from "./media/on-upload";
+import { user as authUser } from "firebase-functions/v1/auth";
+import {
+  MAX_INSTANCES,
+  OPENAI_API_KEY,
+  REPLY_CONCURRENCY,
+  REPLY_MAX_INSTANCES,
+  STRIPE_SECRET_KEY,
+  STRIPE_WEBHOOK_SECRET,
+} from "./config";
+import { lazyModule } from "./shared/lazy";
+
+// import() resolves like an ES module import, so it names the compiled file (.js).
+const healthCheck = lazyModule(() => import("./health/health.js"));
+const accounts = lazyModule(() => import("./identity/accounts.js"));
+const adminUsers = lazyModule(() => import("./identity/admin.js"));
+const mirror = lazyModule(() => import("./identity/mirror.js"));
+const chat = lazyModule(() => import("./chat/callables.js"));
+const ai = lazyModule(() => import("./chat/ai-callables.js"));
+const replies = lazyModule(() => import("./chat/on-message.js"));
+const sweep = lazyModule(() => import("./chat/sweep.js"));
+const usage = lazyModule(() => import("./limits/callables.js"));
+const payments = lazyModule(() => import("./payments/checkout.js"));
+const webhook = lazyModule(() => import("./payments/webhook.js"));
+const characterAdmin = lazyModule(() => import("./characters/admin.js"));
+const gallery = lazyModule(() => import("./characters/gallery.js"));
+const ratings = lazyModule(() => import("./characters/ratings.js"));
+const rollup = lazyModule(() => import("./characters/rollup.js"));
+const media = lazyModule(() => import("./media/callables.js"));
+const mediaUpload = lazyModule(() => import("./media/on-upload.js"));
 
 const REGION = "us-central1";
-setGlobalOptions({ region: REGION, maxInstances: 20 });
+// Instance limits and the reply functions' concurrency are params (config.ts), chosen with
+// the capacity model in docs/scaling.md and resolved at deploy time.
+setGlobalOptions({ region: REGION, maxInstances: MAX_INSTANCES });
 
 // ---- operations ----
 export const health = onRequest(
   { secrets: [OPENAI_API_KEY, STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET] },
-  handleHealth,
+  healthCheck.handleHealth,
 );
 
 // ---- identity ----
-// Auth triggers are only offered by the v1 API (blocking functions would need Identity
-// Platform).
-export const onUserCreated = v1.region(REGION).auth.user().onCreate(accounts.onUserCreated);
-export const onUserDeleted = v1.region(REGION).auth.user().onDelete(accounts.onUserDeleted);
+// Auth triggers are only offered by the v1 API in firebase-functions 6 (the v2 ones are
+// blocking functions, which need Identity Platform). Only its auth provider is imported: the
+// whole v1 API would load every v1 provider into every function. Without a region option
+// they deploy to the default region, us-central1, which is REGION.
+export const onUserCreated = authUser().onCreate(accounts.onUserCreated);
+export const onUserDeleted = authUser().onDelete(accounts.onUserDeleted);
 export const onProfileWritten = onDocumentWritten("users/{uid}", (event) =>
-  mirrorPublicProfile(event.params.uid),
+  mirror.mirrorPublicProfile(event.params.uid),
 );
 export const claimUsername = onCall(accounts.claimUsername);
 export const renameUsername = onCall(accounts.renameUsername);
@@ -62,12 +80,13 @@ const replyOptions = {
   secrets: [OPENAI_API_KEY],
   timeoutSeconds: 300,
   memory: "512MiB" as const,
-  concurrency: 40,
+  maxInstances: REPLY_MAX_INSTANCES,
+  concurrency: REPLY_CONCURRENCY,
 };
 export const onMessageCreatedReply = onDocumentCreated(
   { document: "conversations/{convId}/messages/{messageId}", retry: true, ...replyOptions },
   (event) =>
-    onMessageCreated({
+    replies.onMessageCreated({
       convId: event.params.convId,
       messageId: event.params.messageId,
       data: event.data?.data(),
@@ -76,7 +95,7 @@ export const onMessageCreatedReply = onDocumentCreated(
 export const sweepReplies = onSchedule(
   { schedule: "every 5 minutes", ...replyOptions },
   async () => {
-    await sweepStaleReplies();
+    await sweep.sweepStaleReplies();
   },
 );
 export const startConversation = onCall(chat.startConversation);
@@ -101,7 +120,7 @@ export const getPaymentsConfig = onCall(stripeOptions, payments.getPaymentsConfi
 export const createCheckoutSession = onCall(stripeOptions, payments.createCheckoutSession);
 export const createPortalSession = onCall(stripeOptions, payments.createPortalSession);
 export const verifyCheckoutSession = onCall(stripeOptions, payments.verifyCheckoutSession);
-export const stripeWebhook = onRequest(stripeOptions, handleStripeWebhook);
+export const stripeWebhook = onRequest(stripeOptions, webhook.handleStripeWebhook);
 
 // ---- characters ----
 // Admin management through callables (validated, stats and private settings written
@@ -116,7 +135,7 @@ export const importCharacterCard = onCall({ memory: "512MiB" }, characterAdmin.i
 export const exportCharacterCard = onCall({ memory: "512MiB" }, characterAdmin.exportCharacterCard);
 export const addGalleryItem = onCall(gallery.addGalleryItem);
 export const removeGalleryItem = onCall(gallery.removeGalleryItem);
-export const refreshCharacterStats = onCall(refreshStats);
+export const refreshCharacterStats = onCall(rollup.refreshCharacterStats);
 // Counter triggers are idempotent (a marker per event id, in the same transaction), so
 // retrying a failed delivery is safe.
 export const onGalleryView = onDocumentCreated(
@@ -132,7 +151,7 @@ export const onGalleryView = onDocumentCreated(
 export const onRatingWritten = onDocumentWritten(
   { document: "characters/{characterId}/ratings/{uid}", retry: true },
   async (event) => {
-    await applyRatingEvent({
+    await ratings.applyRatingEvent({
       eventId: event.id,
       characterId: event.params.characterId,
       before: event.data?.before.data(),
@@ -143,7 +162,7 @@ export const onRatingWritten = onDocumentWritten(
 export const rollupStats = onSchedule(
   { schedule: "every 10 minutes", timeoutSeconds: 300 },
   async () => {
-    await rollupRecentStats();
+    await rollup.rollupRecentStats();
   },
 );
 

@@ -33,6 +33,7 @@ import {
 } from "../../functions/src/contract/characters";
 import { applyRatingEvent } from "../../functions/src/characters/ratings";
 import { rollupRecentStats } from "../../functions/src/characters/rollup";
+import { statShardCount, statShardRef } from "../../functions/src/chat/stats";
 import { storedAiSchema, storedProfileSchema } from "../../functions/src/characters/store";
 import { seedConfig } from "../../functions/src/seed/config-docs";
 import { Timestamp } from "../../functions/src/shared/firebase";
@@ -834,5 +835,41 @@ describe("stats rollup", () => {
     expect(await callError(admin.call("refreshCharacterStats", { id: "ghost" }))).toMatchObject({
       code: "functions/not-found",
     });
+  });
+
+  it("counts every shard that exists when STATS_SHARDS changes", async () => {
+    const now = Date.now();
+    await createCharacter("resharded");
+    // Written while the setting said 15 shards.
+    for (let shard = 0; shard < 15; shard++) {
+      await db()
+        .doc(`characters/resharded/statShards/${shard}`)
+        .set({ conversations: 1, messages: 2, lastActiveAtMs: now - 60_000 });
+    }
+    const previous = process.env.STATS_SHARDS;
+    process.env.STATS_SHARDS = "3";
+    try {
+      expect(statShardCount()).toBe(3);
+      const picked = new Set(Array.from({ length: 200 }, () => statShardRef("resharded").id));
+      expect([...picked].sort()).toEqual(["0", "1", "2"]);
+      // A rating lands on one of the 3 shards; the stats it refreshes still sum all 15.
+      await applyRatingEvent({
+        eventId: `reshard-${now}`,
+        characterId: "resharded",
+        before: undefined,
+        after: { uid: "rater", stars: 4 },
+      });
+      expect(await statsOf("resharded")).toMatchObject({
+        conversations: 15,
+        messages: 30,
+        ratingCount: 1,
+        ratingSum: 4,
+      });
+      await rollupRecentStats(now);
+      expect(await statsOf("resharded")).toMatchObject({ conversations: 15, messages: 30 });
+    } finally {
+      if (previous === undefined) delete process.env.STATS_SHARDS;
+      else process.env.STATS_SHARDS = previous;
+    }
   });
 });

@@ -4,7 +4,7 @@
 import { randomBytes } from "node:crypto";
 import { Buffer } from "node:buffer";
 import { FieldValue, type QuerySnapshot, type Transaction } from "firebase-admin/firestore";
-import { logger } from "firebase-functions/v2";
+import * as logger from "firebase-functions/logger";
 import { HttpsError, type CallableRequest } from "firebase-functions/v2/https";
 import { z } from "zod";
 import { recordAudit, type AuditEntry } from "../shared/audit";

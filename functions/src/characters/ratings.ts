@@ -2,7 +2,7 @@
 // this trigger applies each write's delta to a stat shard and refreshes the character's stats,
 // in one transaction with a marker keyed by the event id, so a redelivered event counts once.
 import { FieldValue } from "firebase-admin/firestore";
-import { STAT_SHARDS, statShardRef } from "../chat/stats";
+import { statShardCount, statShardRef } from "../chat/stats";
 import { deltaAsShard, isNoChange, pickShard, ratingDelta } from "./counters";
 import { statsIn, writeStatsIn } from "./rollup";
 import { applyOnce } from "./store";
@@ -29,7 +29,7 @@ export async function applyRatingEvent(
     // Deleting a character deletes its ratings; their events find it gone and change nothing.
     if (!stats) return "no-character";
     tx.set(
-      statShardRef(event.characterId, pickShard(STAT_SHARDS, Math.random())),
+      statShardRef(event.characterId, pickShard(statShardCount(), Math.random())),
       {
         ratingCount: FieldValue.increment(delta.ratingCount),
         ratingSum: FieldValue.increment(delta.ratingSum),

@@ -2,7 +2,7 @@
 // read and the stats written atomically, so a rollup never overwrites newer counts with older
 // ones (two rollups, or a rollup and a rating, serialise on the shards they read).
 import type { DocumentReference, Transaction } from "firebase-admin/firestore";
-import { logger } from "firebase-functions/v2";
+import * as logger from "firebase-functions/logger";
 import type { CallableRequest } from "firebase-functions/v2/https";
 import { FieldValue, db } from "../shared/firebase";
 import { fail, parseInput, requireAdmin } from "../shared/callable";

@@ -1,7 +1,7 @@
 // One turn, one key: every log line about a reply carries its replyId and conversationId, so
 // an operator pulls a whole turn from Cloud Logging with one filter
 // (jsonPayload.replyId="..."). Errors are logged with their stack.
-import { logger } from "firebase-functions/v2";
+import * as logger from "firebase-functions/logger";
 
 export interface TurnKeys {
   convId: string;

@@ -1,6 +1,6 @@
 // The reply trigger: a user message written by a client becomes the character's reply.
 import { randomUUID } from "node:crypto";
-import { logger } from "firebase-functions/v2";
+import * as logger from "firebase-functions/logger";
 import { claimTake, type ClaimOptions } from "./claim";
 import { generateReplySafely, type GenerateResult } from "./generate";
 import { turnLog } from "./log";

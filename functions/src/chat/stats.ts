@@ -1,9 +1,18 @@
-// Character statistics without a hot document: every turn increments one of STAT_SHARDS
+// Character statistics without a hot document: every turn increments one of STATS_SHARDS
 // counter documents at random; characters/rollup.ts sums them into the character's `stats`.
+// Readers sum every shard document that exists, so the count can be raised or lowered at any
+// time without losing what the old shards hold.
+import { CAPACITY_DEFAULTS, shardCount, STATS_SHARDS } from "../config";
 import { db } from "../shared/firebase";
 
-export const STAT_SHARDS = 10;
+/** How many stat shards writes spread over now (the STATS_SHARDS setting). */
+export function statShardCount(): number {
+  return shardCount(STATS_SHARDS, CAPACITY_DEFAULTS.statsShards);
+}
 
-export function statShardRef(characterId: string, shard = Math.floor(Math.random() * STAT_SHARDS)) {
+export function statShardRef(
+  characterId: string,
+  shard = Math.floor(Math.random() * statShardCount()),
+) {
   return db().collection("characters").doc(characterId).collection("statShards").doc(String(shard));
 }

@@ -1,7 +1,7 @@
 // Replies whose worker died (instance killed mid-stream) keep status `generating` with an
 // expired lease. The sweeper retakes them, or fails them after MAX_TAKES, so every message
 // ends in exactly one final state.
-import { logger } from "firebase-functions/v2";
+import * as logger from "firebase-functions/logger";
 import { randomUUID } from "node:crypto";
 import { claimTake, type ClaimOptions } from "./claim";
 import { generateReplySafely } from "./generate";

@@ -20,9 +20,10 @@ function add(into: UsageTotals, row: UsageTotals): UsageTotals {
 }
 
 /**
- * Shards of the same day and scope are summed; users and characters sorted by cost. Every
- * reply is recorded once per character and once per user, so the totals are the sum of the
- * character rows (there is no separate "everyone" document to write on every turn).
+ * Every shard of the same day and scope is summed, however many there are; users and
+ * characters sorted by cost. The totals (overall and per day) are the sum of the character
+ * rows: every reply is recorded once per character. Rows of scope "all", which days recorded
+ * before that rule also hold, repeat the same replies and are not counted again.
  */
 export function usageReport(rows: readonly UsageRow[], top = 20): UsageReport {
   let total = ZERO;

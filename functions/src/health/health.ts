@@ -3,7 +3,7 @@ import type { Response } from "express";
 import { readSettings } from "../config";
 import { describeFeatures } from "../shared/features";
 import { adminAuth, db } from "../shared/firebase";
-import { logger } from "firebase-functions/v2";
+import * as logger from "firebase-functions/logger";
 import { httpStatusFor, summarizeHealth, variantForPath, type DependencyCheck } from "./summary";
 
 const PROBE_TIMEOUT_MS = 5000;

@@ -1,6 +1,6 @@
 // Account lifecycle: profile on sign-up, username claim and rename, deactivation, deletion.
 import { FieldValue } from "firebase-admin/firestore";
-import { logger } from "firebase-functions/v2";
+import * as logger from "firebase-functions/logger";
 import type { CallableRequest } from "firebase-functions/v2/https";
 import { fail, requireAuth, parseInput } from "../shared/callable";
 import { adminAuth, db } from "../shared/firebase";

@@ -1,6 +1,6 @@
 // Everything a user owns, removed without leaving orphans. Idempotent: running it again
 // after a partial failure finishes the job.
-import { logger } from "firebase-functions/v2";
+import * as logger from "firebase-functions/logger";
 import { deleteMatching } from "../shared/delete-matching";
 import { db } from "../shared/firebase";
 import { deleteStoragePrefix } from "../shared/storage";

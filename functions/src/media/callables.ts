@@ -1,7 +1,7 @@
 // Media callables: status, upload limits, a user's media list, deletion and signed URLs.
 // Uploads themselves go straight from the client SDK to Cloud Storage (storage.rules); the
 // trigger (on-upload.ts) records them in media/{id}.
-import { logger } from "firebase-functions/v2";
+import * as logger from "firebase-functions/logger";
 import type { CallableRequest } from "firebase-functions/v2/https";
 import { readSettings } from "../config";
 import {

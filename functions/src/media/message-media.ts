@@ -6,7 +6,7 @@
 // side is done: it watches the media record briefly, and if no transcript comes it
 // transcribes the object itself. Either way the transcript is stored on the message, once,
 // before the reply uses it.
-import { logger } from "firebase-functions/v2";
+import * as logger from "firebase-functions/logger";
 import type { Settings } from "../config";
 import { searchKeywords } from "../chat/search-keywords";
 import { messagesRef } from "../chat/store";

@@ -11,10 +11,9 @@
 // MAX_PROCESS_ATTEMPTS times in all.
 import { randomUUID } from "node:crypto";
 import type { DocumentReference, Transaction } from "firebase-admin/firestore";
-import { logger } from "firebase-functions/v2";
+import * as logger from "firebase-functions/logger";
 import { z } from "zod";
 import { readSettings, type Settings } from "../config";
-import { ProviderError } from "../chat/provider";
 import { isPremiumProfile, userDoc } from "../identity/profiles";
 import { checkRateLimitIn } from "../limits/rate-limit";
 import { RATE_LIMITS } from "../limits/policy";
@@ -31,7 +30,6 @@ import {
   type MediaFailureCode,
 } from "./media-state";
 import { mediaRef, parseMediaRecord } from "./store";
-import { transcribeAudio } from "./transcribe";
 import { uploadBucket } from "./upload-limits";
 import {
   decideUpload,
@@ -470,6 +468,9 @@ async function processAudio(
       openAiConfigured: Boolean(settings.openAiApiKey),
     });
     if (plan.transcribe) {
+      // Loaded here: the transcription client (openai) is needed only for voice messages, so
+      // an image upload's cold start does not pay for it.
+      const { transcribeAudio, ProviderError } = await import("./transcribe.js");
       try {
         transcript = await transcribeAudio(bytes, plan.fileName, contentType, settings);
       } catch (error) {

@@ -2,7 +2,7 @@
 // Clients listen to it (the owner reads their own; see firestore.rules) to learn when an
 // upload is ready, failed, or has its variants and transcript. Its schema is in
 // contract/media.ts.
-import { logger } from "firebase-functions/v2";
+import * as logger from "firebase-functions/logger";
 import { mediaRecordSchema, type MediaRecord } from "../contract/media";
 import { paths } from "../contract/paths";
 import { db } from "../shared/firebase";

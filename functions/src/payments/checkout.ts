@@ -1,7 +1,7 @@
 // The payment callables: configuration, Checkout, the customer portal, and the success
 // page's check.
 import { Timestamp } from "firebase-admin/firestore";
-import { logger } from "firebase-functions/v2";
+import * as logger from "firebase-functions/logger";
 import type { CallableRequest } from "firebase-functions/v2/https";
 import type Stripe from "stripe";
 import { readSettings, type Settings } from "../config";

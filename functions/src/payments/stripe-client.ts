@@ -1,6 +1,6 @@
 // The Stripe SDK client, built on first use from the settings, and the boundary between
 // Stripe's errors and what a client is told.
-import { logger } from "firebase-functions/v2";
+import * as logger from "firebase-functions/logger";
 import { HttpsError } from "firebase-functions/v2/https";
 import Stripe from "stripe";
 import { readSettings, type Settings } from "../config";

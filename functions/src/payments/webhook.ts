@@ -6,7 +6,7 @@
 // - Everything else is acknowledged only after its transaction (record + premium + marker)
 //   has committed; any failure is 500 so Stripe delivers it again.
 import type { Response } from "express";
-import { logger } from "firebase-functions/v2";
+import * as logger from "firebase-functions/logger";
 import type { Request } from "firebase-functions/v2/https";
 import type Stripe from "stripe";
 import { readSettings } from "../config";

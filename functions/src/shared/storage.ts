@@ -1,6 +1,6 @@
 // Cloud Storage access that degrades honestly where no Storage backend exists (the local
 // emulator suite on machines that cannot run the Storage emulator).
-import { logger } from "firebase-functions/v2";
+import * as logger from "firebase-functions/logger";
 import { readSettings } from "../config";
 import { adminStorage } from "./firebase";
 

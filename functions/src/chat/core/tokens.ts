@@ -3,8 +3,7 @@
 // Chat formatting overhead follows OpenAI's cookbook ("How to count tokens with tiktoken"):
 // every message costs 3 tokens of framing plus its role and content (plus 1 for a `name`,
 // which this backend never sends), and every reply is primed with 3 more tokens.
-import * as cl100k from "gpt-tokenizer/encoding/cl100k_base";
-import * as o200k from "gpt-tokenizer/encoding/o200k_base";
+import type * as Encoding from "gpt-tokenizer/encoding/o200k_base";
 import type { ChatMessage } from "./chat-message";
 import { imageTokenCost, normalizeModelName } from "./models";
 
@@ -21,8 +20,27 @@ export function encodingForModel(model: string): EncodingName {
   return O200K_FAMILIES.test(normalizeModelName(model)) ? "o200k_base" : "cl100k_base";
 }
 
-function tokenizer(model: string): typeof o200k {
-  return encodingForModel(model) === "o200k_base" ? o200k : cl100k;
+// Each encoding is a few megabytes of ranks that take a few hundred milliseconds to load, so
+// an encoding is loaded when a model first needs it, not with the module: a function that never
+// counts tokens loads neither, and one that serves gpt-4o models never loads cl100k_base.
+// require() because the counting functions are synchronous.
+const loaded = new Map<EncodingName, typeof Encoding>();
+function loadEncoding(name: EncodingName): typeof Encoding {
+  let encoding = loaded.get(name);
+  if (!encoding) {
+    encoding =
+      name === "o200k_base"
+        ? // eslint-disable-next-line @typescript-eslint/no-require-imports -- see above
+          (require("gpt-tokenizer/encoding/o200k_base") as typeof Encoding)
+        : // eslint-disable-next-line @typescript-eslint/no-require-imports -- see above
+          (require("gpt-tokenizer/encoding/cl100k_base") as typeof Encoding);
+    loaded.set(name, encoding);
+  }
+  return encoding;
+}
+
+function tokenizer(model: string): typeof Encoding {
+  return loadEncoding(encodingForModel(model));
 }
 
 // User text may contain strings such as "<|endoftext|>"; the API reads them as plain text,
