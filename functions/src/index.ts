@@ -26,6 +26,7 @@ const accounts = lazyModule(() => import("./identity/accounts.js"));
 const adminUsers = lazyModule(() => import("./identity/admin.js"));
 const mirror = lazyModule(() => import("./identity/mirror.js"));
 const chat = lazyModule(() => import("./chat/callables.js"));
+const regenerate = lazyModule(() => import("./chat/regenerate.js"));
 const ai = lazyModule(() => import("./chat/ai-callables.js"));
 const replies = lazyModule(() => import("./chat/on-message.js"));
 const sweep = lazyModule(() => import("./chat/sweep.js"));
@@ -100,7 +101,7 @@ export const sweepReplies = onSchedule(
 );
 export const startConversation = onCall(chat.startConversation);
 export const stopReply = onCall(chat.stopReply);
-export const regenerateReply = onCall(replyOptions, chat.regenerateReply);
+export const regenerateReply = onCall(replyOptions, regenerate.regenerateReply);
 export const selectReplyVersion = onCall(chat.selectReplyVersion);
 export const deleteConversation = onCall({ timeoutSeconds: 300 }, chat.deleteConversation);
 export const searchMessages = onCall(chat.searchMessages);

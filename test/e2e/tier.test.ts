@@ -222,7 +222,7 @@ describe("a worker keeps its reply while it streams", () => {
 
   async function streamWhileSweeping(renewEveryMs: number) {
     const client = await signUp("longstream");
-    const text = `a very long story [[pace:250]] [[words:20]] ${Date.now()}`;
+    const text = `a very long story [[pace:400]] [[words:30]] ${Date.now()}`;
     await client.call("startConversation", { characterId: "luna" });
     const { conversationId, messageId } = await pendingTake(client, text);
     let retaken = 0;
@@ -236,7 +236,7 @@ describe("a worker keeps its reply while it streams", () => {
       }
     })();
     const result = await onMessageCreated(await messageEvent(conversationId, messageId), {
-      timing: { leaseMs: 1500, renewEveryMs },
+      timing: { leaseMs: 4000, renewEveryMs },
     });
     sweeping = false;
     await sweeper;
@@ -244,19 +244,20 @@ describe("a worker keeps its reply while it streams", () => {
   }
 
   it("renews its lease, so a reply streaming for longer than the lease is never retaken", async () => {
-    const run = await streamWhileSweeping(400);
-    expect(run.result?.status).toBe("complete");
+    // A 12 s stream under a 4 s lease renewed every half second.
+    const run = await streamWhileSweeping(500);
+    expect(run.result).toMatchObject({ status: "complete", committed: true });
     expect(run.retaken).toBe(0);
     expect(await completions(run.text)).toHaveLength(1);
     const reply = await adminReply(run.conversationId, run.messageId).get();
     expect(reply.get("status")).toBe("complete");
-    expect(String(reply.get("text")).split(/\s+/)).toHaveLength(20);
+    expect(String(reply.get("text")).split(/\s+/)).toHaveLength(30);
   }, 60_000);
 
   it("without renewal the same stream is retaken, and the first worker stops and writes nothing more", async () => {
     const run = await streamWhileSweeping(60_000);
     expect(run.retaken).toBeGreaterThan(0);
-    expect(run.result?.status).toBe("lease_lost");
+    expect(run.result).toMatchObject({ status: "lease_lost", committed: false });
     const reply = await waitForFinalReply(run.client, run.conversationId, run.messageId, 40_000);
     expect(reply.get("status")).toBe("complete");
   }, 90_000);

@@ -1,5 +1,5 @@
-// Conversation callables: start, stop, regenerate, pick a version, delete, search.
-import { randomUUID } from "node:crypto";
+// Conversation callables: start, stop, pick a version, delete, search. (regenerateReply,
+// which runs a whole take, is in regenerate.ts, so these do not load the reply pipeline.)
 import { FieldValue, Timestamp } from "firebase-admin/firestore";
 import type { CallableRequest } from "firebase-functions/v2/https";
 import { characterDoc } from "../characters/store";
@@ -7,7 +7,7 @@ import { requireActiveUser } from "../identity/active";
 import { settleUnit } from "../limits/policy";
 import { enforceRateLimit } from "../limits/rate-limit";
 import { messageMeterRef, parseMeter, writeMeter } from "../limits/store";
-import { fail, parseInput, requireAuth, type Caller } from "../shared/callable";
+import { fail, parseInput, requireAuth } from "../shared/callable";
 import { db } from "../shared/firebase";
 import {
   conversationId,
@@ -23,26 +23,15 @@ import {
   userMessageSchema,
   type ConversationStatsOutput,
   type DeleteConversationOutput,
-  type RegenerateReplyOutput,
   type SearchMessagesOutput,
   type SelectReplyVersionOutput,
   type StartConversationOutput,
   type StopReplyOutput,
 } from "../contract/chat";
-import { claimTake, type ClaimResult } from "./claim";
 import { writeNewConversation } from "./conversation";
-import { generateReplySafely } from "./generate";
-import { upgradeHint } from "./refusals";
 import { queryKeywords } from "./search-keywords";
-import { contextRef, conversationRef, latestUserMessageQuery, messagesRef } from "./store";
-
-async function ownConversation(caller: Caller, convId: string) {
-  const snapshot = await conversationRef(convId).get();
-  if (!snapshot.exists || snapshot.get("userId") !== caller.uid) {
-    fail("conversation_not_found");
-  }
-  return snapshot;
-}
+import { ownConversation } from "./conversation-access";
+import { contextRef, conversationRef, messagesRef } from "./store";
 
 export async function startConversation(
   request: CallableRequest<unknown>,
@@ -130,70 +119,6 @@ export async function stopReply(request: CallableRequest<unknown>): Promise<Stop
     tx.update(replyRef, { stopRequested: true, updatedAt: FieldValue.serverTimestamp() });
     return { status: "stopping" };
   });
-}
-
-/** Why a regeneration was not started, as a callable error. */
-function regenerationRefused(decision: Exclude<ClaimResult, { action: "generate" }>): never {
-  if (decision.action === "skip") {
-    if (decision.reason === "in_progress") return fail("reply_in_progress");
-    if (decision.reason === "unreadable") return fail("reply_not_found");
-    return fail("reply_not_answered");
-  }
-  if (decision.action === "fail") return fail("reply_in_progress");
-  switch (decision.code) {
-    case "rate_limited": {
-      const retryAfterMs = decision.retryAfterMs ?? 60_000;
-      const retryAfterSeconds = Math.ceil(retryAfterMs / 1000);
-      return fail(
-        "rate_limited",
-        `You're sending messages quickly. Try again in ${retryAfterSeconds} s.`,
-        {
-          retryAfterSeconds,
-          retryAt: new Date(Date.now() + retryAfterMs).toISOString(),
-        },
-      );
-    }
-    case "limit_reached":
-    case "premium_required":
-      return fail(decision.code, undefined, { upgrade: upgradeHint() });
-    case "character_unavailable":
-    case "email_unverified":
-    case "account_inactive":
-      return fail(decision.code);
-    default:
-      return fail("reply_not_answered");
-  }
-}
-
-/**
- * Generates the latest reply again, as a new take: it passes the same checks a new message
- * does (account, character, premium, free tier, per-minute limit; chat/core/take.ts). The
- * previous text is kept in `versions`. The free-tier unit belongs to the user's message: a
- * message that already holds one is not charged again.
- */
-export async function regenerateReply(
-  request: CallableRequest<unknown>,
-): Promise<RegenerateReplyOutput> {
-  const caller = requireAuth(request);
-  const input = parseInput(replyTargetInput, request.data);
-  await ownConversation(caller, input.conversationId);
-  const [messageSnap, latest] = await Promise.all([
-    messagesRef(input.conversationId).doc(input.messageId).get(),
-    latestUserMessageQuery(input.conversationId).get(),
-  ]);
-  const message = userMessageSchema.safeParse(messageSnap.data());
-  if (!message.success || message.data.userId !== caller.uid) fail("reply_not_found");
-  if (latest.docs[0]?.id !== input.messageId) fail("reply_not_latest");
-  const claim = await claimTake("regenerate", {
-    convId: input.conversationId,
-    messageId: input.messageId,
-    message: message.data,
-    owner: randomUUID(),
-  });
-  if (claim.action !== "generate") regenerationRefused(claim);
-  const outcome = await generateReplySafely(claim.job);
-  // Another worker took the take over: the reply document shows how it ends.
-  return { status: outcome.status === "lease_lost" ? "generating" : outcome.status };
 }
 
 /** Makes an earlier version the one shown and used as context. */

@@ -54,6 +54,9 @@ vi.mock("../../../functions/src/identity/mirror", async (original) =>
 vi.mock("../../../functions/src/chat/callables", async (original) =>
   recorder.recording("chat/callables", await original()),
 );
+vi.mock("../../../functions/src/chat/regenerate", async (original) =>
+  recorder.recording("chat/regenerate", await original()),
+);
 vi.mock("../../../functions/src/chat/ai-callables", async (original) =>
   recorder.recording("chat/ai-callables", await original()),
 );
@@ -134,7 +137,7 @@ const WIRING: Record<string, Wire> = {
   sweepReplies: { handler: "chat/sweep#sweepStaleReplies", args: [] },
   startConversation: { handler: "chat/callables#startConversation" },
   stopReply: { handler: "chat/callables#stopReply" },
-  regenerateReply: { handler: "chat/callables#regenerateReply" },
+  regenerateReply: { handler: "chat/regenerate#regenerateReply" },
   selectReplyVersion: { handler: "chat/callables#selectReplyVersion" },
   deleteConversation: { handler: "chat/callables#deleteConversation" },
   searchMessages: { handler: "chat/callables#searchMessages" },
