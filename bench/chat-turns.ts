@@ -15,6 +15,10 @@ import {
 } from "../functions/src/contract/characters";
 import { appendTurn, EMPTY_WINDOW, type ContextWindow } from "../functions/src/chat/core/memory";
 import { messageMeterRef } from "../functions/src/limits/store";
+import { dispatchReply } from "../functions/src/chat/dispatch";
+import type { Enqueue, ReplyTask } from "../functions/src/chat/queue";
+import { readSettings } from "../functions/src/config";
+import { searchKeywords } from "../functions/src/contract/search";
 
 const LENGTHS = [10, 100, 1000];
 const TURNS_PER_LENGTH = Number(process.env.BENCH_TURNS ?? 20);
@@ -103,7 +107,15 @@ interface TurnFigures {
   complete: number[];
 }
 
-async function ourTurns(uid: string, convId: string, characterId: string): Promise<TurnFigures> {
+/** How a turn's reply is produced: straight away, or through the reply queue. */
+type Path = "direct" | "queue";
+
+async function ourTurns(
+  uid: string,
+  convId: string,
+  characterId: string,
+  path: Path,
+): Promise<TurnFigures> {
   const figures: TurnFigures = {
     reads: [],
     writes: [],
@@ -117,10 +129,13 @@ async function ourTurns(uid: string, convId: string, characterId: string): Promi
     await messageMeterRef(uid).set({ characters: {}, hits: [] });
     const messageRef = db().collection("conversations").doc(convId).collection("messages").doc();
     const replyRef = messageRef.parent.doc(`${messageRef.id}_reply`);
+    const text = `bench turn ${turn} [[words:30]]`;
+    // As the client library sends it: with the message's search keywords.
     const data = {
       role: "user",
       type: "text",
-      text: `bench turn ${turn} [[words:30]]`,
+      text,
+      keywords: searchKeywords(text),
       characterId,
       userId: uid,
       createdAt: Timestamp.now(),
@@ -134,7 +149,12 @@ async function ourTurns(uid: string, convId: string, characterId: string): Promi
       ownSnapshots++;
       if (!firstSeen && String(snapshot.get("text") ?? "").length > 0) firstSeen = Date.now();
     });
-    await onMessageCreated({ convId, messageId: messageRef.id, data });
+    const settings = { ...readSettings(), replyPriority: path === "queue" };
+    const tasks: ReplyTask[] = [];
+    const enqueue: Enqueue = (task) => Promise.resolve(void tasks.push(task));
+    await onMessageCreated({ convId, messageId: messageRef.id, data }, { settings, enqueue });
+    // Through the queue: the worker the task reaches starts and generates the take.
+    for (const task of tasks) await dispatchReply({ data: task, retryCount: 0 }, { settings });
     await new Promise((resolve) => setTimeout(resolve, 30)); // let counted promises settle
     figures.reads.push(counts.reads);
     figures.writes.push(counts.writes);
@@ -198,16 +218,21 @@ async function main(): Promise<void> {
   const rows: string[] = [];
   const allComplete: number[] = [];
   const allFirst: number[] = [];
-  for (const tier of ["free", "premium"] as const) {
-    const uid = `bench-${tier}`;
-    await createUser(uid, tier === "premium");
+  const tiers = [
+    { name: "free, through the reply queue", premium: false, path: "queue" },
+    { name: "free, REPLY_PRIORITY=false", premium: false, path: "direct" },
+    { name: "premium", premium: true, path: "direct" },
+  ] as const;
+  for (const [index, tier] of tiers.entries()) {
+    const uid = `bench-${index}`;
+    await createUser(uid, tier.premium);
     for (const length of LENGTHS) {
       const convId = await prepareConversation(uid, characterId, length);
-      const ours = await ourTurns(uid, convId, characterId);
+      const ours = await ourTurns(uid, convId, characterId, tier.path);
       allComplete.push(...ours.complete);
       allFirst.push(...ours.first);
       rows.push(
-        `| this backend, ${tier} | ${length} | ${TURNS_PER_LENGTH} | ${percentile(ours.reads, 50)} (max ${Math.max(...ours.reads)}) | ${percentile(ours.writes, 50)} (max ${Math.max(...ours.writes)}) | ${percentile(ours.listenerReads, 50)} | ${percentile(ours.first, 50)} / ${percentile(ours.first, 95)} | ${percentile(ours.complete, 50)} / ${percentile(ours.complete, 95)} |`,
+        `| this backend, ${tier.name} | ${length} | ${TURNS_PER_LENGTH} | ${percentile(ours.reads, 50)} (max ${Math.max(...ours.reads)}) | ${percentile(ours.writes, 50)} (max ${Math.max(...ours.writes)}) | ${percentile(ours.listenerReads, 50)} | ${percentile(ours.first, 50)} / ${percentile(ours.first, 95)} | ${percentile(ours.complete, 50)} / ${percentile(ours.complete, 95)} |`,
       );
     }
   }

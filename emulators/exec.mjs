@@ -48,6 +48,19 @@ const params = {
   OPENAI_TIMEOUT_MS: "2000",
   STRIPE_PUBLISHABLE_KEY: "pk_test_local_double",
   STRIPE_API_URL: `http://127.0.0.1:${ports.fakeStripe}`,
+  // The suite answers free users directly (the emulator's task queue adds a second or more
+  // to every reply); test/e2e/queue.test.ts runs again with the queue on (npm test does).
+  REPLY_PRIORITY: "false",
+  // Extra settings for this run: AICHAT_PARAMS="NAME=value,NAME=value".
+  ...Object.fromEntries(
+    (process.env.AICHAT_PARAMS ?? "")
+      .split(",")
+      .filter((pair) => pair.includes("="))
+      .map((pair) => [
+        pair.slice(0, pair.indexOf("=")).trim(),
+        pair.slice(pair.indexOf("=") + 1).trim(),
+      ]),
+  ),
 };
 const paramsFile = join(ROOT, "functions", `.env.${projectId}`);
 writeFileSync(

@@ -19,6 +19,7 @@ import {
   newMessageSchema,
   paths,
   replyIdFor,
+  searchKeywords,
   type AssistantMessage,
   type ChatMessage,
   type Conversation,
@@ -157,8 +158,11 @@ export async function sendMessage(
     });
   }
   try {
+    const text = parsed.data.text ?? "";
     const ref = await addDoc(plainCollection(client, paths.messages(conversation.conversationId)), {
       ...parsed.data,
+      // Sent with the message, so the server need not write them (it checks them).
+      ...(text.trim() !== "" ? { keywords: searchKeywords(text) } : {}),
       role: "user",
       characterId: conversation.characterId,
       userId: user.uid,

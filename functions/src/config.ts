@@ -40,6 +40,27 @@ export const REQUIRE_VERIFIED_EMAIL = defineBoolean("REQUIRE_VERIFIED_EMAIL", {
   default: false,
   description: "Free replies only for accounts whose email address is verified.",
 });
+// The reply queue (premium priority): free users' replies wait in a Cloud Tasks queue whose
+// dispatch rate stays under the provider's limit, so premium replies always find capacity.
+// Defaults suit a small provider account (OpenAI usage tier 1: 500 requests a minute for
+// gpt-4o-mini): 5 queued replies a second leave about 40% of it to premium.
+export const REPLY_PRIORITY = defineBoolean("REPLY_PRIORITY", {
+  default: true,
+  description: "Free users' replies go through the reply queue; premium replies never wait.",
+});
+export const REPLY_QUEUE_DISPATCHES_PER_SECOND = defineInt("REPLY_QUEUE_DISPATCHES_PER_SECOND", {
+  default: 5,
+  description: "Queued (free) replies started per second, at most.",
+});
+export const REPLY_QUEUE_CONCURRENCY = defineInt("REPLY_QUEUE_CONCURRENCY", {
+  default: 20,
+  description: "Queued (free) replies generating at once, at most.",
+});
+export const REPLY_QUEUE_MAX_ATTEMPTS = defineInt("REPLY_QUEUE_MAX_ATTEMPTS", {
+  default: 6,
+  description:
+    "Deliveries of a queued reply (the provider said 429, so it waits again) before it fails.",
+});
 export const STRIPE_PUBLISHABLE_KEY = defineString("STRIPE_PUBLISHABLE_KEY", { default: "" });
 export const STRIPE_API_URL = defineString("STRIPE_API_URL", {
   default: "https://api.stripe.com",
@@ -115,6 +136,8 @@ export interface Settings {
   outputModeration: "prefix" | "final";
   premiumMessagesPerMinute: number;
   requireVerifiedEmail: boolean;
+  replyPriority: boolean;
+  replyQueueMaxAttempts: number;
   stripeSecretKey: string;
   stripeWebhookSecret: string;
   stripePublishableKey: string;
@@ -160,6 +183,8 @@ export function readSettings(): Settings {
     outputModeration: OUTPUT_MODERATION.value().trim() === "final" ? "final" : "prefix",
     premiumMessagesPerMinute: PREMIUM_MESSAGES_PER_MINUTE.value(),
     requireVerifiedEmail: REQUIRE_VERIFIED_EMAIL.value(),
+    replyPriority: REPLY_PRIORITY.value(),
+    replyQueueMaxAttempts: REPLY_QUEUE_MAX_ATTEMPTS.value(),
     get stripeSecretKey() {
       return STRIPE_SECRET_KEY.value().trim();
     },

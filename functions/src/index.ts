@@ -8,6 +8,7 @@ import { setGlobalOptions } from "firebase-functions/v2/options";
 import { onDocumentCreated, onDocumentWritten } from "firebase-functions/v2/firestore";
 import { onSchedule } from "firebase-functions/v2/scheduler";
 import { onCall, onRequest } from "firebase-functions/v2/https";
+import { onTaskDispatched } from "firebase-functions/v2/tasks";
 import { onObjectFinalized } from "firebase-functions/v2/storage";
 import { user as authUser } from "firebase-functions/v1/auth";
 import {
@@ -15,6 +16,9 @@ import {
   OPENAI_API_KEY,
   REPLY_CONCURRENCY,
   REPLY_MAX_INSTANCES,
+  REPLY_QUEUE_CONCURRENCY,
+  REPLY_QUEUE_DISPATCHES_PER_SECOND,
+  REPLY_QUEUE_MAX_ATTEMPTS,
   STRIPE_SECRET_KEY,
   STRIPE_WEBHOOK_SECRET,
 } from "./config";
@@ -29,6 +33,7 @@ const chat = lazyModule(() => import("./chat/callables.js"));
 const regenerate = lazyModule(() => import("./chat/regenerate.js"));
 const ai = lazyModule(() => import("./chat/ai-callables.js"));
 const replies = lazyModule(() => import("./chat/on-message.js"));
+const replyQueue = lazyModule(() => import("./chat/dispatch.js"));
 const sweep = lazyModule(() => import("./chat/sweep.js"));
 const usage = lazyModule(() => import("./limits/callables.js"));
 const payments = lazyModule(() => import("./payments/checkout.js"));
@@ -92,6 +97,27 @@ export const onMessageCreatedReply = onDocumentCreated(
       messageId: event.params.messageId,
       data: event.data?.data(),
     }),
+);
+// The reply queue: free users' replies wait here so that premium replies always find the
+// model provider's capacity; its rate and concurrency are settings (config.ts). A take the
+// provider turns away (429) fails its delivery, and the queue retries it with backoff.
+export const dispatchReply = onTaskDispatched(
+  {
+    ...replyOptions,
+    retryConfig: {
+      maxAttempts: REPLY_QUEUE_MAX_ATTEMPTS,
+      minBackoffSeconds: 5,
+      maxBackoffSeconds: 60,
+      maxRetrySeconds: 600,
+    },
+    rateLimits: {
+      maxDispatchesPerSecond: REPLY_QUEUE_DISPATCHES_PER_SECOND,
+      maxConcurrentDispatches: REPLY_QUEUE_CONCURRENCY,
+    },
+  },
+  async (request) => {
+    await replyQueue.dispatchReply(request);
+  },
 );
 export const sweepReplies = onSchedule(
   { schedule: "every 5 minutes", ...replyOptions },

@@ -35,6 +35,8 @@ export interface RecordedRequest {
   /** The body as text (for multipart: the JSON of the summary); `contains` searches this. */
   rawBody: string;
   atMs: number;
+  /** The HTTP status it was answered with, when answered (chat completions). */
+  status?: number;
 }
 
 export interface FakeOpenAI {
@@ -372,6 +374,8 @@ function readBody(request: IncomingMessage): Promise<Buffer> {
 
 /** Latencies for every request of a server (benchmarks); markers override them per request. */
 export interface FakeLatency {
+  /** A hard rate limit on chat completions: above this many in any second, 429. */
+  chatRequestsPerSecond?: number;
   /** Before a moderation answer. */
   moderationMs?: number;
   /** Before the first streamed word. */
@@ -413,10 +417,30 @@ export async function startFakeOpenAI(
     return markers.fail.status;
   };
 
-  const chatCompletion = async (request: ChatRequest, response: ServerResponse): Promise<void> => {
+  const accepted: number[] = [];
+  const overRateLimit = (): boolean => {
+    const limit = latency.chatRequestsPerSecond;
+    if (!limit) return false;
+    const now = Date.now();
+    while (accepted.length > 0 && (accepted[0] ?? 0) <= now - 1000) accepted.shift();
+    if (accepted.length >= limit) return true;
+    accepted.push(now);
+    return false;
+  };
+
+  const chatCompletion = async (
+    request: ChatRequest,
+    response: ServerResponse,
+    record: RecordedRequest,
+  ): Promise<void> => {
+    if (overRateLimit()) {
+      record.status = 429;
+      return sendError(response, 429);
+    }
     const userText = lastUserText(request);
     const markers = parseMarkers(userText);
     const failStatus = shouldFail(markers, userText);
+    record.status = failStatus ?? 200;
     if (failStatus !== null) return sendError(response, failStatus);
     if (markers.hang) return; // the socket stays open until the client or stop() ends it
 
@@ -622,7 +646,8 @@ export async function startFakeOpenAI(
         return sendError(response, 400, "We could not parse the JSON body of your request.");
       }
     }
-    records.push({ method, path: url.pathname, body, rawBody, atMs: Date.now() });
+    const record: RecordedRequest = { method, path: url.pathname, body, rawBody, atMs: Date.now() };
+    records.push(record);
 
     if (!/^Bearer \S+/.test(request.headers.authorization ?? "")) return sendError(response, 401);
     response.setHeader("x-request-id", `req_fake_${records.length}`);
@@ -630,7 +655,7 @@ export async function startFakeOpenAI(
     if (route === "POST /v1/chat/completions") {
       const parsed = chatRequestSchema.safeParse(body);
       if (!parsed.success) return sendError(response, 400, "Invalid chat completion request.");
-      return chatCompletion(parsed.data, response);
+      return chatCompletion(parsed.data, response, record);
     }
     if (route === "POST /v1/moderations") return moderation(body, response);
     if (route === "POST /v1/audio/speech") return speech(body, response);
@@ -667,6 +692,7 @@ const recordedRequestSchema = z.object({
   body: z.unknown(),
   rawBody: z.string(),
   atMs: z.number(),
+  status: z.number().optional(),
 });
 
 export interface FakeOpenAIControl {

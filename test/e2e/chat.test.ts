@@ -241,7 +241,7 @@ describe("the reply loop", () => {
     const attempts: [string, Record<string, unknown>][] = [
       ["someone else's conversation", { userId: other.user.uid }],
       ["server field status", { status: "complete" }],
-      ["server field keywords", { keywords: ["x"] }],
+      ["keywords that are not a list", { keywords: "x" }],
       ["assistant role", { role: "assistant" }],
       ["empty text", { text: "" }],
       ["over 5000 characters", { text: "x".repeat(5001) }],
@@ -266,6 +266,24 @@ describe("the reply loop", () => {
       }),
     ).rejects.toMatchObject({ code: "permission-denied" });
     expect(conversationIdFor(client.user.uid, "luna")).toBe(`${client.user.uid}_luna`);
+  });
+
+  it("keeps the keywords a client sends only when they are the message's own", async () => {
+    const client = await signUp("indexer");
+    const honest = await sendText(client, "luna", "Lanterns glow [[words:3]]", {
+      keywords: ["lanterns", "glow", "words"],
+    });
+    const forged = await sendText(client, "luna", "Quiet harbour [[words:3]]", {
+      keywords: ["lanterns"],
+    });
+    for (const sent of [honest, forged])
+      await waitForFinalReply(client, sent.conversationId, sent.messageId);
+    const stored = async (id: string) =>
+      (await db().doc(`conversations/${honest.conversationId}/messages/${id}`).get()).get(
+        "keywords",
+      );
+    expect(await stored(honest.messageId)).toEqual(["lanterns", "glow", "words"]);
+    expect([...(await stored(forged.messageId))].sort()).toEqual(["harbour", "quiet", "words"]);
   });
 
   it("searches a conversation's messages by keywords", async () => {

@@ -14,6 +14,8 @@ export function testSettings(overrides: Partial<Settings> = {}): Settings {
     outputModeration: "prefix",
     premiumMessagesPerMinute: 30,
     requireVerifiedEmail: false,
+    replyPriority: true,
+    replyQueueMaxAttempts: 6,
     stripeSecretKey: "",
     stripeWebhookSecret: "",
     stripePublishableKey: "",

@@ -29,7 +29,7 @@ import {
   type StopReplyOutput,
 } from "../contract/chat";
 import { writeNewConversation } from "./conversation";
-import { queryKeywords } from "./search-keywords";
+import { queryKeywords } from "../contract/search";
 import { ownConversation } from "./conversation-access";
 import { contextRef, conversationRef, messagesRef } from "./store";
 
@@ -95,19 +95,30 @@ export async function stopReply(request: CallableRequest<unknown>): Promise<Stop
     const reply = replySchema.safeParse(replySnap.data());
     const message = userMessageSchema.safeParse(messageSnap.data());
     if (!reply.success || !message.success) fail("reply_not_found");
-    if (reply.data.status !== "generating") return { status: reply.data.status };
-    if (reply.data.lease && reply.data.lease.expiresAtMs < Date.now()) {
-      // Nobody is generating any more (the worker died): stop it here, settling its unit
-      // as the worker would have.
+    const waiting = reply.data.status === "queued";
+    if (!waiting && reply.data.status !== "generating") return { status: reply.data.status };
+    if (waiting || (reply.data.lease && reply.data.lease.expiresAtMs < Date.now())) {
+      // Nobody is generating (a take still in the reply queue, or a worker that died): stop
+      // it here, settling its unit as a worker would have. A queued task then finds it
+      // stopped and does nothing.
       const settled = settleUnit(reply.data.unit, reply.data.text.trim() !== "");
       tx.update(replyRef, {
         status: "stopped",
         lease: null,
         stopRequested: true,
+        queue: null,
         unit: settled.unit,
         answered: reply.data.answered || reply.data.text.trim() !== "",
+        userCounted: true,
         updatedAt: FieldValue.serverTimestamp(),
       });
+      if (!reply.data.userCounted) {
+        // The conversation counts a message when its reply ends; this one ends here.
+        tx.update(conversationRef(input.conversationId), {
+          [`counts.user.${message.data.type}`]: FieldValue.increment(1),
+          updatedAt: FieldValue.serverTimestamp(),
+        });
+      }
       if (settled.refund) {
         writeMeter(tx, caller.uid, {
           unit: { characterId: message.data.characterId, kind: message.data.type, delta: -1 },

@@ -17,12 +17,18 @@ import {
   type MeterChange,
 } from "../limits/store";
 import { adminAuth, db } from "../shared/firebase";
-import { decideTake, type ReplyState, type TakeDecision, type TakeRequest } from "./core/take";
+import {
+  decideDispatch,
+  decideTake,
+  type ReplyState,
+  type TakeDecision,
+  type TakeRequest,
+} from "./core/take";
 import { DEFAULT_LEASE_MS, DEFAULT_LEASE_RENEW_MS } from "./core/reply-state";
 import { writeNewConversation } from "./conversation";
 import type { LeaseTiming, ReplyJob } from "./job";
 import { refusalMessage, upgradeHint } from "./refusals";
-import { searchKeywords } from "./search-keywords";
+import { keywordsMatch, searchKeywords } from "../contract/search";
 import {
   MAX_REPLY_VERSIONS,
   replyIdFor,
@@ -30,6 +36,15 @@ import {
   type StoredReply,
   type UserMessage,
 } from "../contract/chat";
+import { stripServerFields } from "./prepare";
+import {
+  jobFromTask,
+  newTaskId,
+  QUEUE_GIVE_UP_MS,
+  queueWaitEstimate,
+  taskMessage,
+  type ReplyTask,
+} from "./queue";
 import { conversationRef, messagesRef } from "./store";
 
 export const DEFAULT_TIMING: LeaseTiming = {
@@ -38,7 +53,10 @@ export const DEFAULT_TIMING: LeaseTiming = {
 };
 
 export type ClaimResult =
-  { action: "generate"; job: ReplyJob } | Exclude<TakeDecision, { action: "generate" }>;
+  | { action: "generate"; job: ReplyJob }
+  /** The take waits in the reply queue: enqueue `task` as `taskId` (again, if redelivered). */
+  | { action: "queue"; task: ReplyTask; taskId: string }
+  | Exclude<TakeDecision, { action: "generate" | "queue" }>;
 
 export interface ClaimTarget {
   convId: string;
@@ -60,7 +78,13 @@ function replyState(reply: StoredReply): ReplyState {
     attempt: reply.attempt,
     leaseExpiresAtMs: reply.lease?.expiresAtMs ?? null,
     unit: reply.unit,
+    enqueuedAtMs: reply.queue?.enqueuedAtMs ?? null,
   };
+}
+
+/** The character as a task carries it: its profile fields, without server timestamps. */
+function taskCharacter(data: Record<string, unknown>): Record<string, unknown> {
+  return stripServerFields(data);
 }
 
 async function emailVerified(uid: string): Promise<boolean> {
@@ -80,10 +104,10 @@ export async function claimTake(
   const { convId, messageId, message } = target;
   const replyRef = messagesRef(convId).doc(replyIdFor(messageId));
   // Only read when it can matter: a new take of a free user, with the setting on.
-  const verified =
-    settings.requireVerifiedEmail && request !== "sweep"
-      ? await emailVerified(message.userId)
-      : true;
+  const [verified, estimatedWaitMs] = await Promise.all([
+    settings.requireVerifiedEmail && request !== "sweep" ? emailVerified(message.userId) : true,
+    settings.replyPriority && request !== "sweep" ? queueWaitEstimate() : null,
+  ]);
   return db().runTransaction(
     async (tx: Transaction): Promise<ClaimResult> => {
       const nowMs = options.nowMs ?? Date.now();
@@ -120,10 +144,32 @@ export async function claimTake(
         usage: usageOf(meter, message.characterId),
         recentMessageHits: meter.hits,
         premiumMessagesPerMinute: settings.premiumMessagesPerMinute,
+        priority: settings.replyPriority,
+        queueGiveUpMs: QUEUE_GIVE_UP_MS,
       });
       const characterName = String(characterSnap.get("name") ?? "") || "the character";
 
-      if (decision.action === "skip") return decision;
+      const task = (take: "first" | "regenerate"): ReplyTask => ({
+        convId,
+        messageId,
+        message: taskMessage(message),
+        take,
+        userName: chatNameOf(userSnap),
+        character: taskCharacter(characterSnap.data() ?? {}),
+        enqueuedAtMs: nowMs,
+      });
+      if (decision.action === "skip") {
+        // A redelivered message whose take waits in the queue: enqueue it again under the
+        // same task id (a no-op if the first enqueue went through).
+        if (request === "message" && reply?.status === "queued" && reply.queue) {
+          return {
+            action: "queue",
+            task: { ...task("first"), enqueuedAtMs: reply.queue.enqueuedAtMs },
+            taskId: reply.queue.taskId,
+          };
+        }
+        return decision;
+      }
 
       // What this claim changes on the meter, written once at the end.
       const meterChange: MeterChange = {};
@@ -140,10 +186,19 @@ export async function claimTake(
         tx.update(replyRef, {
           status: "failed",
           lease: null,
+          queue: null,
           unit: settled.unit,
+          userCounted: true,
           error: replyError(decision.code),
           updatedAt: FieldValue.serverTimestamp(),
         });
+        if (reply && !reply.userCounted && conversationSnap.exists) {
+          // The conversation counts a message when its reply ends; this one ends here.
+          tx.update(conversationRef(convId), {
+            [`counts.user.${message.type}`]: FieldValue.increment(1),
+            updatedAt: FieldValue.serverTimestamp(),
+          });
+        }
         commitMeter();
         return decision;
       }
@@ -178,6 +233,46 @@ export async function claimTake(
         return decision;
       }
 
+      if (decision.action === "queue") {
+        if (decision.hits) meterChange.hits = decision.hits;
+        if (decision.chargeUnit)
+          meterChange.unit = { characterId: message.characterId, kind: message.type, delta: 1 };
+        const taskId = newTaskId(replyRef.id);
+        const queue = { enqueuedAtMs: nowMs, estimatedWaitMs, deferrals: 0, taskId };
+        if (decision.kind === "regenerate" && reply) {
+          tx.update(replyRef, {
+            ...regeneratedFields(reply, nowMs),
+            status: "queued",
+            lease: null,
+            queue,
+            ...(decision.chargeUnit ? { unit: chargedUnit() } : {}),
+          });
+        } else {
+          const created = !conversationSnap.exists;
+          if (
+            created &&
+            countUserMessageNow(tx, target, false, characterSnap.get("greeting"), {
+              countStart: !meter.started[message.characterId],
+              nowMs,
+            })
+          )
+            meterChange.started = message.characterId;
+          tx.set(replyRef, {
+            ...newReplyFields(target),
+            status: "queued",
+            attempt: 1,
+            lease: null,
+            queue,
+            unit: decision.chargeUnit ? chargedUnit() : NO_UNIT,
+            answered: false,
+            userCounted: created,
+          });
+          indexUserMessage(tx, target);
+        }
+        commitMeter();
+        return { action: "queue", task: task(decision.kind), taskId };
+      }
+
       // generate
       const lease = { owner: target.owner, expiresAtMs: decision.leaseExpiresAtMs };
       if (decision.hits) meterChange.hits = decision.hits;
@@ -193,18 +288,10 @@ export async function claimTake(
         });
       } else if (decision.kind === "regenerate" && reply) {
         tx.update(replyRef, {
+          ...regeneratedFields(reply, nowMs),
           status: "generating",
-          versions: keptVersions(reply, nowMs),
-          text: "",
-          type: "text",
-          attempt: 1,
           lease,
-          stopRequested: false,
-          error: null,
-          media: null,
-          audio: null,
           ...(decision.chargeUnit ? { unit: chargedUnit() } : {}),
-          updatedAt: FieldValue.serverTimestamp(),
         });
       } else {
         // The first take. A new conversation is created with the message counted in it;
@@ -284,6 +371,21 @@ function refusalError(
   return error;
 }
 
+/** What a regeneration resets: the current text joins the versions and the take starts over. */
+function regeneratedFields(reply: StoredReply, nowMs: number) {
+  return {
+    versions: keptVersions(reply, nowMs),
+    text: "",
+    type: "text",
+    attempt: 1,
+    stopRequested: false,
+    error: null,
+    media: null,
+    audio: null,
+    updatedAt: FieldValue.serverTimestamp(),
+  };
+}
+
 /** The earlier versions once the current text joins them (only takes that delivered text). */
 function keptVersions(reply: StoredReply, nowMs: number) {
   const versions = [...reply.versions];
@@ -292,10 +394,14 @@ function keptVersions(reply: StoredReply, nowMs: number) {
   return versions.slice(-MAX_REPLY_VERSIONS);
 }
 
-/** Search keywords on the user's message: server-written, clients cannot set them. */
+/**
+ * Search keywords on the user's message. A client may send them (the client library does);
+ * they are written here only when it sent none or others, so a library client's turn costs
+ * no write for them.
+ */
 function indexUserMessage(tx: Transaction, target: ClaimTarget): void {
   const text = target.message.transcript ?? target.message.text;
-  if (text.trim() === "") return;
+  if (text.trim() === "" || keywordsMatch(target.message.keywords, text)) return;
   tx.update(messagesRef(target.convId).doc(target.messageId), {
     keywords: searchKeywords(text),
     indexedAt: FieldValue.serverTimestamp(),
@@ -340,5 +446,46 @@ function countUserMessageNow(
     userCounts: { [message.type]: 1 },
     lastMessage,
     countStart: options.countStart,
+  });
+}
+
+/**
+ * The reply queue delivers a task: start its take if it still waits (a second delivery, or a
+ * reply stopped or deleted meanwhile, finds nothing to start). One read: the task carries
+ * what the claim read.
+ */
+export async function dispatchTake(
+  task: ReplyTask,
+  owner: string,
+  options: Omit<ClaimOptions, "settings"> = {},
+): Promise<{ action: "generate"; job: ReplyJob } | { action: "skip"; reason: string }> {
+  const timing = options.timing ?? DEFAULT_TIMING;
+  const replyRef = messagesRef(task.convId).doc(replyIdFor(task.messageId));
+  return db().runTransaction(async (tx) => {
+    const nowMs = options.nowMs ?? Date.now();
+    const snapshot = await tx.get(replyRef);
+    const parsed = snapshot.exists ? replySchema.safeParse(snapshot.data()) : null;
+    const decision = decideDispatch(
+      parsed === null ? null : parsed.success ? replyState(parsed.data) : "unreadable",
+      nowMs,
+      timing.leaseMs,
+    );
+    if (decision.action !== "generate") {
+      return {
+        action: "skip",
+        reason: decision.action === "skip" ? decision.reason : decision.action,
+      };
+    }
+    tx.update(replyRef, {
+      status: "generating",
+      attempt: decision.attempt,
+      lease: { owner, expiresAtMs: decision.leaseExpiresAtMs },
+      text: "",
+      updatedAt: FieldValue.serverTimestamp(),
+    });
+    return {
+      action: "generate",
+      job: jobFromTask(task, { replyId: replyRef.id, owner, startedAtMs: nowMs, timing }),
+    };
   });
 }

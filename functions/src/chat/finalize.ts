@@ -25,7 +25,7 @@ import { costOf } from "./core/models";
 import type { ErrorKind } from "./core/retry";
 import type { ReplyJob } from "./job";
 import type { TurnLog } from "./log";
-import { searchKeywords } from "./search-keywords";
+import { searchKeywords } from "../contract/search";
 import { statShardRef } from "./stats";
 import { contextRef, conversationRef, messagesRef } from "./store";
 
@@ -233,4 +233,31 @@ async function finalizeIn(
     );
   }
   return { committed: true, summaryDue };
+}
+
+/**
+ * Hands a queued take back to the reply queue (the provider answered 429 before any text):
+ * the reply shows `queued` again and the queue retries the task later. Only while this
+ * worker holds the lease.
+ */
+export async function deferTake(job: ReplyJob): Promise<boolean> {
+  const replyRef = messagesRef(job.convId).doc(job.replyId);
+  return db().runTransaction(async (tx) => {
+    const reply = replySchema.safeParse((await tx.get(replyRef)).data());
+    if (
+      !reply.success ||
+      reply.data.status !== "generating" ||
+      reply.data.lease?.owner !== job.owner ||
+      !canTransition("generating", "queued")
+    )
+      return false;
+    tx.update(replyRef, {
+      status: "queued",
+      lease: null,
+      text: "",
+      "queue.deferrals": FieldValue.increment(1),
+      updatedAt: FieldValue.serverTimestamp(),
+    });
+    return true;
+  });
 }

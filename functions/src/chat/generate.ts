@@ -4,7 +4,7 @@
 import { readSettings, type Settings } from "../config";
 import { PromptBudgetError } from "./core/prompt";
 import { userFacingFailure, type ErrorKind } from "./core/retry";
-import { finalizeTake, type FinalizeResult, type TakeOutcome } from "./finalize";
+import { deferTake, finalizeTake, type FinalizeResult, type TakeOutcome } from "./finalize";
 import type { ReplyJob } from "./job";
 import { errorFields, turnLog } from "./log";
 import { prepareTurn, type PreparedTurn } from "./prepare";
@@ -13,8 +13,11 @@ import { ReplyWriter } from "./reply-writer";
 import { streamTake, type StreamOptions } from "./stream";
 
 export interface GenerateResult extends FinalizeResult {
-  /** The take's final status, or `lease_lost` when another worker took the reply over. */
-  status: TakeOutcome["status"] | "lease_lost";
+  /**
+   * The take's final status; `lease_lost` when another worker took the reply over;
+   * `deferred` when the provider turned a queued take away and it went back to the queue.
+   */
+  status: TakeOutcome["status"] | "lease_lost" | "deferred";
   /** Partial text writes to the reply document during the stream. */
   textWrites: number;
 }
@@ -61,6 +64,12 @@ export async function generateReply(
         committed: false,
         summaryDue: false,
       };
+    }
+    if (streamed.ended === "deferred") {
+      await writer.close();
+      const committed = await deferTake(turn.job);
+      log.info("provider at capacity; the take goes back to the reply queue", { committed });
+      return { status: "deferred", textWrites: writer.textWrites, committed, summaryDue: false };
     }
     outcome = streamed.outcome;
     if (outcome.status === "complete" || outcome.status === "stopped") {

@@ -2,7 +2,7 @@
 // stages (prepare, stream, extras, finalize) need without reading it again.
 import type { UserMessage } from "../contract/chat";
 
-export type TakeKind = "first" | "retake" | "regenerate";
+export type TakeKind = "first" | "retake" | "regenerate" | "dispatched";
 
 export interface LeaseTiming {
   /** How long the lease lasts without renewal. */
@@ -25,4 +25,9 @@ export interface ReplyJob {
   character: Record<string, unknown>;
   startedAtMs: number;
   timing: LeaseTiming;
+  /**
+   * The take came through the reply queue: when the provider turns it away (429) it goes back
+   * to the queue, which retries later, instead of retrying at once.
+   */
+  queued?: boolean;
 }

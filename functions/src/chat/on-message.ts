@@ -4,6 +4,7 @@ import * as logger from "firebase-functions/logger";
 import { claimTake, type ClaimOptions } from "./claim";
 import { generateReplySafely, type GenerateResult } from "./generate";
 import { turnLog } from "./log";
+import { enqueueWithCloudTasks, type Enqueue } from "./queue";
 import type { StreamOptions } from "./stream";
 import { refreshSummaryIfDue } from "./summary";
 import { replyIdFor, userMessageSchema } from "../contract/chat";
@@ -16,6 +17,8 @@ export interface MessageEvent {
 
 export interface MessageHandlerOptions extends ClaimOptions {
   stream?: StreamOptions;
+  /** Where queued takes go (the Cloud Tasks queue; benchmarks drive a local model of it). */
+  enqueue?: Enqueue;
 }
 
 export async function onMessageCreated(
@@ -43,11 +46,13 @@ export async function onMessageCreated(
     log.info("reply not claimed; duplicate delivery or live worker", { reason: claim.reason });
     return null;
   }
+  if (claim.action === "queue") {
+    await (options.enqueue ?? enqueueWithCloudTasks)(claim.task, claim.taskId);
+    log.info("reply queued", { taskId: claim.taskId });
+    return null;
+  }
   if (claim.action !== "generate") {
-    log.info("message not answered", {
-      outcome: claim.action,
-      code: claim.code,
-    });
+    log.info("message not answered", { outcome: claim.action, code: claim.code });
     return null;
   }
   const result = await generateReplySafely(claim.job, options.settings, options.stream);

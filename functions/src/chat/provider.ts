@@ -10,7 +10,7 @@ import {
   type ModerationDecision,
   type ModerationInputPart,
 } from "./core/moderation";
-import { classifyError, ProviderError, withRetries } from "./core/retry";
+import { classifyError, ProviderError, withRetries, type ErrorKind } from "./core/retry";
 import type { TokenUsage } from "../contract/chat";
 
 let cached: { key: string; client: OpenAI } | null = null;
@@ -136,6 +136,7 @@ export async function streamCompletion(
   onText: (text: string) => void,
   signal: AbortSignal,
   settings: Settings = readSettings(),
+  noRetry: readonly ErrorKind[] = [],
 ): Promise<StreamOutcome> {
   const client = openAiClient(settings);
   let attempts = 0;
@@ -144,7 +145,7 @@ export async function streamCompletion(
       attempts = attempt;
       return streamOnce(client, request, settings.openAiTimeoutMs, onText, signal);
     },
-    { signal, onRetry: () => onText("") },
+    { signal, noRetry, onRetry: () => onText("") },
   );
   return { ...outcome, attempts };
 }
@@ -154,6 +155,7 @@ export async function moderate(
   input: string | ModerationInputPart[],
   settings: Settings = readSettings(),
   signal?: AbortSignal,
+  noRetry: readonly ErrorKind[] = [],
 ): Promise<ModerationDecision> {
   const client = openAiClient(settings);
   return withRetries(
@@ -164,7 +166,7 @@ export async function moderate(
       );
       return moderationDecision(moderationResultSchema.parse(response.results[0]));
     },
-    signal ? { signal } : {},
+    { ...(signal ? { signal } : {}), noRetry },
   );
 }
 

@@ -7,11 +7,14 @@ import { fail, parseInput, requireAuth } from "../shared/callable";
 import { claimTake, type ClaimResult } from "./claim";
 import { ownConversation } from "./conversation-access";
 import { generateReplySafely } from "./generate";
+import { enqueueWithCloudTasks } from "./queue";
 import { upgradeHint } from "./refusals";
 import { latestUserMessageQuery, messagesRef } from "./store";
 
 /** Why a regeneration was not started, as a callable error. */
-function regenerationRefused(decision: Exclude<ClaimResult, { action: "generate" }>): never {
+function regenerationRefused(
+  decision: Exclude<ClaimResult, { action: "generate" | "queue" }>,
+): never {
   if (decision.action === "skip") {
     if (decision.reason === "in_progress") return fail("reply_in_progress");
     if (decision.reason === "unreadable") return fail("reply_not_found");
@@ -68,8 +71,16 @@ export async function regenerateReply(
     message: message.data,
     owner: randomUUID(),
   });
+  if (claim.action === "queue") {
+    // A free user's take waits its turn; the reply document shows it start and end.
+    await enqueueWithCloudTasks(claim.task, claim.taskId);
+    return { status: "queued" };
+  }
   if (claim.action !== "generate") regenerationRefused(claim);
   const outcome = await generateReplySafely(claim.job);
   // Another worker took the take over: the reply document shows how it ends.
-  return { status: outcome.status === "lease_lost" ? "generating" : outcome.status };
+  // Another worker took the take over, or (never for a take run here) it was queued again.
+  if (outcome.status === "lease_lost") return { status: "generating" };
+  if (outcome.status === "deferred") return { status: "queued" };
+  return { status: outcome.status };
 }

@@ -5,6 +5,7 @@
 // conversations/{id}/messages/{messageId}_reply     the character's reply to it
 // conversations/{id}/context/window                 recent turns + rolling summary
 // aiUsageDaily/{day}_{scope}_{id}_{shard}           tokens and cost per day (ai-usage.ts)
+// replyQueue/stats                                  the reply queue's recent wait (queue.ts)
 import { paths } from "../contract/paths";
 import { db } from "../shared/firebase";
 
@@ -18,6 +19,11 @@ export function messagesRef(id: string) {
 
 export function contextRef(id: string) {
   return conversationRef(id).collection("context").doc("window");
+}
+
+/** The reply queue's recent wait, which queued replies show as their estimate (queue.ts). */
+export function replyQueueStatsRef() {
+  return db().collection("replyQueue").doc("stats");
 }
 
 /** Daily AI usage documents (chat/ai-usage.ts writes them). */
@@ -35,6 +41,15 @@ export function staleRepliesQuery(nowMs: number, limit: number) {
     .collectionGroup("messages")
     .where("status", "==", "generating")
     .where("lease.expiresAtMs", "<", nowMs)
+    .limit(limit);
+}
+
+/** Replies waiting in the reply queue since before `beforeMs` (the sweeper gives up on them). */
+export function staleQueuedRepliesQuery(beforeMs: number, limit: number) {
+  return db()
+    .collectionGroup("messages")
+    .where("status", "==", "queued")
+    .where("queue.enqueuedAtMs", "<", beforeMs)
     .limit(limit);
 }
 

@@ -31,10 +31,16 @@ export interface StreamOptions {
   inputModeration?: "concurrent" | "before";
   output?: OutputModeration;
   flushIntervalMs?: number;
+  /**
+   * A queued take the provider turns away (429) is handed back (`deferred`) for the queue
+   * to retry later, instead of being retried at once.
+   */
+  deferOnRateLimit?: boolean;
 }
 
 export type StreamResult =
   | { ended: "lease_lost" }
+  | { ended: "deferred" }
   | { ended: "outcome"; outcome: TakeOutcome; stream: StreamOutcome | null };
 
 /** Wakes a waiting loop; a notification that comes before the wait is not lost. */
@@ -132,13 +138,19 @@ export async function streamTake(
   };
   writer.signal.addEventListener("abort", onWriterAbort);
   const wakeup = new Wakeup();
+  const noRetry: ErrorKind[] = options.deferOnRateLimit ? ["rate_limited"] : [];
   const run: Run = { flush: INITIAL_FLUSH_STATE, blocked: null, failure: null, streamed: null };
 
   // Input moderation, beside the model call (or before it, the earlier order).
   const needsInputCheck = !turn.offline && (turn.userText !== "" || turn.imageUrl !== undefined);
   const inputDone = (
     needsInputCheck
-      ? moderate(moderationInput(turn.userText, turn.imageUrl), settings, checks.signal).then(
+      ? moderate(
+          moderationInput(turn.userText, turn.imageUrl),
+          settings,
+          checks.signal,
+          noRetry,
+        ).then(
           (verdict) => {
             if (verdict.allowed) return;
             log.info("input blocked by moderation", { categories: verdict.categories });
@@ -187,6 +199,7 @@ export async function streamTake(
             onText,
             model.signal,
             settings,
+            noRetry,
           );
   void request.then(
     (outcome) => {
@@ -242,6 +255,8 @@ export async function streamTake(
           stream: run.streamed,
         };
       }
+      if (run.failure === "rate_limited" && options.deferOnRateLimit && run.flush.written === "")
+        return { ended: "deferred" };
       if (run.failure !== null)
         return { ended: "outcome", outcome: failed(run.failure), stream: run.streamed };
       const step = nextFlushStep(run.flush, policy, Date.now());

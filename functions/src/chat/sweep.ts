@@ -1,22 +1,27 @@
 // Replies whose worker died (instance killed mid-stream) keep status `generating` with an
-// expired lease. The sweeper retakes them, or fails them after MAX_TAKES, so every message
-// ends in exactly one final state.
+// expired lease. The sweeper retakes them, or fails them after MAX_TAKES; and it fails a
+// take left in the reply queue past all the queue's retries. So every message ends in
+// exactly one final state.
 import * as logger from "firebase-functions/logger";
 import { randomUUID } from "node:crypto";
 import { claimTake, type ClaimOptions } from "./claim";
 import { generateReplySafely } from "./generate";
 import { userMessageSchema } from "../contract/chat";
-import { staleRepliesQuery } from "./store";
+import { QUEUE_GIVE_UP_MS } from "./queue";
+import { staleQueuedRepliesQuery, staleRepliesQuery } from "./store";
 
 export async function sweepStaleReplies(
   nowMs = Date.now(),
   limit = 20,
   options: Omit<ClaimOptions, "nowMs"> = {},
 ): Promise<{ retaken: number; failed: number }> {
-  const stale = await staleRepliesQuery(nowMs, limit).get();
+  const [dead, forgotten] = await Promise.all([
+    staleRepliesQuery(nowMs, limit).get(),
+    staleQueuedRepliesQuery(nowMs - QUEUE_GIVE_UP_MS, limit).get(),
+  ]);
   let retaken = 0;
   let failed = 0;
-  for (const reply of stale.docs) {
+  for (const reply of [...dead.docs, ...forgotten.docs]) {
     const messageId: unknown = reply.get("replyTo");
     const messages = reply.ref.parent;
     const convId = messages.parent?.id;

@@ -7,6 +7,7 @@
 // conversations/{id}/messages/{messageId}_reply     the character's reply to it
 import { z } from "zod";
 import { REPLY_ERRORS, type ReplyErrorCode } from "./errors.js";
+import { MAX_KEYWORDS } from "./search.js";
 import { timestampSchema } from "./timestamp.js";
 
 export const MESSAGE_TYPES = ["text", "audio", "media"] as const;
@@ -28,6 +29,7 @@ export const GREETING_MESSAGE_ID = "greeting";
 // ---- reply statuses -------------------------------------------------------------------------
 
 export const REPLY_STATUSES = [
+  "queued",
   "generating",
   "complete",
   "blocked",
@@ -38,25 +40,32 @@ export const REPLY_STATUSES = [
 ] as const;
 export type ReplyStatus = (typeof REPLY_STATUSES)[number];
 
-// A reply document is first written by the claim, already decided: `generating`, or one of
-// the refusals (`failed`, `limit_reached`, `rate_limited`).
+// A reply document is first written by the claim, already decided: `generating` (premium,
+// straight away), `queued` (free users, when capacity is shared through the reply queue), or
+// one of the refusals (`failed`, `limit_reached`, `rate_limited`).
 const TRANSITIONS: Record<ReplyStatus, readonly ReplyStatus[]> = {
+  // Waiting in the reply queue: dispatched, stopped by the user, or given up on.
+  queued: ["generating", "stopped", "failed"],
   // generating -> generating is a retake after a crash. Input moderation runs while the
-  // model starts, so a blocked input also ends a generating reply.
-  generating: ["generating", "complete", "blocked", "failed", "stopped"],
-  // A delivered, stopped, failed or blocked reply may be generated again (regenerateReply).
-  complete: ["generating"],
-  blocked: ["generating"],
-  failed: ["generating"],
-  stopped: ["generating"],
+  // model starts, so a blocked input also ends a generating reply. A queued take the
+  // provider turned away (429) goes back to the queue.
+  generating: ["generating", "queued", "complete", "blocked", "failed", "stopped"],
+  // A delivered, stopped, failed or blocked reply may be taken again (regenerateReply).
+  complete: ["generating", "queued"],
+  blocked: ["generating", "queued"],
+  failed: ["generating", "queued"],
+  stopped: ["generating", "queued"],
   // A refused message is not answered later: the user sends a new one.
   limit_reached: [],
   rate_limited: [],
 };
 
-/** The statuses a reply rests in: no worker is on it (`generating` is the typing indicator). */
+/** A worker is on it (`generating`, the typing indicator) or will be (`queued`). */
+export const PENDING_STATUSES: readonly ReplyStatus[] = ["queued", "generating"];
+
+/** The statuses a reply rests in: no worker is on it, and none will be. */
 export const FINAL_STATUSES: readonly ReplyStatus[] = REPLY_STATUSES.filter(
-  (status) => status !== "generating",
+  (status) => !PENDING_STATUSES.includes(status),
 );
 
 /** Final statuses regenerateReply may start from. */
@@ -88,6 +97,8 @@ export const userMessageSchema = z.object({
   storagePath: z.string().max(512).optional(),
   durationSec: z.number().positive().max(600).optional(),
   requestedReplyType: z.enum(MESSAGE_TYPES).optional(),
+  /** Search keywords (contract/search.ts); the claim writes the right ones if these are not. */
+  keywords: z.array(z.string()).max(MAX_KEYWORDS).optional(),
   /** Filled in by the media pipeline for audio messages. */
   transcript: z.string().optional(),
   createdAt: timestampSchema.optional(),
@@ -144,6 +155,21 @@ export const messageUnitSchema = z.object({
 });
 export type MessageUnit = z.infer<typeof messageUnitSchema>;
 
+/**
+ * A take waiting in the reply queue (free users, while the model provider's capacity is
+ * shared; premium replies never wait). `estimatedWaitMs` is the queue's recent wait, an
+ * estimate an app can show ("about 20 s").
+ */
+export const replyQueueSchema = z.object({
+  enqueuedAtMs: z.number(),
+  estimatedWaitMs: z.number().nullable(),
+  /** Times the provider turned this take away (429) and it went back to the queue. */
+  deferrals: z.number().int().default(0),
+  /** The queue task of this take (a second enqueue of the same take is a no-op). */
+  taskId: z.string(),
+});
+export type ReplyQueue = z.infer<typeof replyQueueSchema>;
+
 /** The reply fields the functions read back (claim, stop, regenerate, finalize). */
 export const replySchema = z.object({
   role: z.literal("assistant"),
@@ -162,6 +188,8 @@ export const replySchema = z.object({
   userCounted: z.boolean().default(true),
   /** Earlier takes that delivered text, oldest first (at most MAX_REPLY_VERSIONS). */
   versions: z.array(replyVersionSchema).max(MAX_REPLY_VERSIONS).default([]),
+  /** While `queued`: when the take joined the reply queue and about how long it will wait. */
+  queue: replyQueueSchema.nullable().default(null),
 });
 export type StoredReply = z.infer<typeof replySchema>;
 
@@ -316,11 +344,12 @@ export const stopReplyOutput = z.object({
 export type StopReplyOutput = z.infer<typeof stopReplyOutput>;
 
 /**
- * The regenerated take's final status (the call returns once it has ended), or `generating`
- * if another worker took the take over (the reply document shows how it ends).
+ * The regenerated take's final status when it ran in the call; `queued` when it waits in the
+ * reply queue (free users while capacity is shared), or `generating` if another worker took
+ * it over: the reply document shows how it ends.
  */
 export const regenerateReplyOutput = z.object({
-  status: z.enum(["complete", "blocked", "failed", "stopped", "generating"]),
+  status: z.enum(["complete", "blocked", "failed", "stopped", "generating", "queued"]),
 });
 export type RegenerateReplyOutput = z.infer<typeof regenerateReplyOutput>;
 

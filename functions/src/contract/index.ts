@@ -11,6 +11,7 @@ export * from "./identity.js";
 export * from "./media.js";
 export * from "./paths.js";
 export * from "./payments.js";
+export * from "./search.js";
 export * from "./timestamp.js";
 export * from "./traits.js";
 export * from "./usage.js";

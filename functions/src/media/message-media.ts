@@ -8,7 +8,7 @@
 // before the reply uses it.
 import * as logger from "firebase-functions/logger";
 import type { Settings } from "../config";
-import { searchKeywords } from "../chat/search-keywords";
+import { searchKeywords } from "../contract/search";
 import { messagesRef } from "../chat/store";
 import type { UserMessage } from "../contract/chat";
 import { db, FieldValue } from "../shared/firebase";

@@ -10,6 +10,7 @@ import {
   type ReplyStatus,
 } from "../../../functions/src/contract/chat";
 import {
+  decideDispatch,
   decideTake,
   type ReplyState,
   type TakeDecision,
@@ -45,24 +46,39 @@ function input(overrides: Partial<TakeInput> = {}): TakeInput {
     usage: { text: 0, audio: 0, media: 0 },
     recentMessageHits: [],
     premiumMessagesPerMinute: 30,
+    priority: false,
+    queueGiveUpMs: 15 * 60_000,
     ...overrides,
   };
 }
 
 function reply(overrides: Partial<ReplyState> = {}): ReplyState {
-  return { status: "complete", attempt: 1, leaseExpiresAtMs: null, unit: NO_UNIT, ...overrides };
+  return {
+    status: "complete",
+    attempt: 1,
+    leaseExpiresAtMs: null,
+    unit: NO_UNIT,
+    enqueuedAtMs: null,
+    ...overrides,
+  };
 }
 
 describe("reply statuses", () => {
-  it("has one working status; every other status is final", () => {
-    expect(REPLY_STATUSES.filter((status) => !isFinal(status))).toEqual(["generating"]);
-    expect(FINAL_STATUSES).toHaveLength(REPLY_STATUSES.length - 1);
+  it("has two pending statuses, waiting and working; every other status is final", () => {
+    expect(REPLY_STATUSES.filter((status) => !isFinal(status))).toEqual(["queued", "generating"]);
+    expect(FINAL_STATUSES).toHaveLength(REPLY_STATUSES.length - 2);
+  });
+
+  it("lets a queued take start, be stopped or given up on, and a turned-away take queue again", () => {
+    expect(allowedTransitions("queued")).toEqual(["generating", "stopped", "failed"]);
+    expect(canTransition("generating", "queued")).toBe(true);
+    expect(canTransition("queued", "complete")).toBe(false);
   });
 
   it("lets a delivered, stopped, failed or blocked reply be generated again, and nothing else", () => {
     expect([...REGENERABLE_STATUSES].sort()).toEqual(["blocked", "complete", "failed", "stopped"]);
     for (const status of REGENERABLE_STATUSES) {
-      expect(allowedTransitions(status)).toEqual(["generating"]);
+      expect(allowedTransitions(status)).toEqual(["generating", "queued"]);
     }
     for (const refused of ["limit_reached", "rate_limited"] as const) {
       expect(allowedTransitions(refused)).toEqual([]);
@@ -70,7 +86,7 @@ describe("reply statuses", () => {
   });
 
   it("ends a generating reply in any final status but a refusal", () => {
-    for (const to of ["complete", "blocked", "failed", "stopped", "generating"] as const)
+    for (const to of ["complete", "blocked", "failed", "stopped", "generating", "queued"] as const)
       expect(canTransition("generating", to)).toBe(true);
     for (const to of ["limit_reached", "rate_limited"] as const)
       expect(canTransition("generating", to)).toBe(false);
@@ -351,6 +367,83 @@ describe("decideTake: regenerating", () => {
         action: "skip",
         reason: "not_regenerable",
       });
+  });
+});
+
+describe("decideTake: premium priority through the reply queue", () => {
+  const premium = { ...input().account, premium: true };
+
+  it("queues a free user's accepted message, charged and counted like a direct one", () => {
+    expect(decideTake(input({ priority: true }))).toEqual({
+      action: "queue",
+      kind: "first",
+      chargeUnit: true,
+      hits: [NOW],
+    });
+  });
+
+  it("never queues premium", () => {
+    expect(decideTake(input({ priority: true, account: premium }))).toMatchObject({
+      action: "generate",
+      kind: "first",
+    });
+  });
+
+  it("refuses before queueing: a refused message never waits", () => {
+    expect(
+      decideTake(input({ priority: true, usage: { text: 30, audio: 0, media: 0 } })),
+    ).toMatchObject({ action: "refuse", code: "limit_reached" });
+  });
+
+  it("queues a free user's regeneration too", () => {
+    const delivered = reply({ unit: { charged: true, deliveredSinceCharge: true } });
+    expect(
+      decideTake(input({ priority: true, request: "regenerate", reply: delivered })),
+    ).toMatchObject({ action: "queue", kind: "regenerate", chargeUnit: false });
+  });
+
+  it("a queued take is the queue's: redeliveries and sweeps leave it, until the queue gave up", () => {
+    const queued = reply({ status: "queued", enqueuedAtMs: NOW - 60_000 });
+    expect(decideTake(input({ reply: queued }))).toEqual({
+      action: "skip",
+      reason: "lease_active",
+    });
+    expect(decideTake(input({ request: "sweep", reply: queued }))).toEqual({
+      action: "skip",
+      reason: "lease_active",
+    });
+    const forgotten = reply({ status: "queued", enqueuedAtMs: NOW - 16 * 60_000 });
+    expect(decideTake(input({ request: "sweep", reply: forgotten }))).toEqual({
+      action: "fail",
+      code: "reply_busy",
+    });
+    expect(decideTake(input({ request: "regenerate", reply: queued }))).toEqual({
+      action: "skip",
+      reason: "in_progress",
+    });
+  });
+});
+
+describe("decideDispatch", () => {
+  it("starts a take that still waits, charging and counting nothing more", () => {
+    expect(decideDispatch(reply({ status: "queued", enqueuedAtMs: NOW - 5 }), NOW, LEASE)).toEqual({
+      action: "generate",
+      kind: "dispatched",
+      attempt: 1,
+      leaseExpiresAtMs: NOW + LEASE,
+      chargeUnit: false,
+      hits: null,
+    });
+  });
+
+  it.each<[string, ReplyState | null | "unreadable"]>([
+    ["started by an earlier delivery", reply({ status: "generating", leaseExpiresAtMs: NOW + 1 })],
+    ["stopped while it waited", reply({ status: "stopped" })],
+    ["finished", reply({ status: "complete" })],
+    ["deleted with its conversation", null],
+    ["not a document this code wrote", "unreadable"],
+  ])("does nothing for a take %s", (_name, state) => {
+    expect(decideDispatch(state, NOW, LEASE)).toEqual({ action: "skip", reason: "not_queued" });
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { queryKeywords, searchKeywords } from "../../../functions/src/chat/search-keywords";
+import { queryKeywords, searchKeywords } from "../../../functions/src/contract/search";
 import { deliveredSomething } from "../../../functions/src/chat/finalize";
 import { characterStatsFromShards, popularityScore } from "../../../functions/src/characters/stats";
 

@@ -63,6 +63,9 @@ vi.mock("../../../functions/src/chat/ai-callables", async (original) =>
 vi.mock("../../../functions/src/chat/on-message", async (original) =>
   recorder.recording("chat/on-message", await original()),
 );
+vi.mock("../../../functions/src/chat/dispatch", async (original) =>
+  recorder.recording("chat/dispatch", await original()),
+);
 vi.mock("../../../functions/src/chat/sweep", async (original) =>
   recorder.recording("chat/sweep", await original()),
 );
@@ -134,6 +137,7 @@ const WIRING: Record<string, Wire> = {
     handler: "chat/on-message#onMessageCreated",
     args: [{ convId: "u1_c1", messageId: "m1", data: { role: "user", text: "hello" } }],
   },
+  dispatchReply: { handler: "chat/dispatch#dispatchReply" },
   sweepReplies: { handler: "chat/sweep#sweepStaleReplies", args: [] },
   startConversation: { handler: "chat/callables#startConversation" },
   stopReply: { handler: "chat/callables#stopReply" },
@@ -193,6 +197,7 @@ interface Endpoint {
     eventFilters?: Record<string, string>;
   };
   scheduleTrigger?: { schedule: string };
+  taskQueueTrigger?: { rateLimits?: object; retryConfig?: object };
   blockingTrigger?: object;
 }
 
@@ -313,6 +318,9 @@ describe("index.ts wiring", () => {
     const mirror = endpointOf(exported.onProfileWritten);
     expect(mirror?.eventTrigger?.eventFilterPathPatterns?.document).toBe("users/{uid}");
     expect(endpointOf(exported.sweepReplies)?.scheduleTrigger?.schedule).toBe("every 5 minutes");
+    const queue = endpointOf(exported.dispatchReply)?.taskQueueTrigger;
+    expect(queue?.rateLimits).toBeDefined();
+    expect(queue?.retryConfig).toBeDefined();
     expect(endpointOf(exported.health)?.httpsTrigger).toBeDefined();
     expect(endpointOf(exported.onUserCreated)?.eventTrigger?.eventType).toBe(
       "providers/firebase.auth/eventTypes/user.create",

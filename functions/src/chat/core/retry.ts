@@ -110,6 +110,8 @@ export interface RetryOptions {
   /** Aborting ends the wait before the next try, and no further try starts. */
   signal?: AbortSignal;
   maxAttempts?: number;
+  /** Failures of these kinds are not retried here (the caller has a better plan for them). */
+  noRetry?: readonly ErrorKind[];
   /** Called before each retry (after a failed try), e.g. to reset partial output. */
   onRetry?: (attempt: number, kind: ErrorKind) => void;
   random?: () => number;
@@ -149,8 +151,8 @@ export async function withRetries<T>(
               classifyError(error),
               error instanceof Error ? error.message : String(error),
             );
-      if (attempt >= maxAttempts || !isRetryable(failure.kind) || options.signal?.aborted)
-        throw failure;
+      const retry = isRetryable(failure.kind) && !options.noRetry?.includes(failure.kind);
+      if (attempt >= maxAttempts || !retry || options.signal?.aborted) throw failure;
       options.onRetry?.(attempt, failure.kind);
       await sleepUnlessAborted(backoffDelayMs(attempt, options.random), options.signal);
       if (options.signal?.aborted) throw failure;

@@ -33,6 +33,8 @@ export interface ReplyState {
   attempt: number;
   leaseExpiresAtMs: number | null;
   unit: MessageUnit;
+  /** While queued: when the take joined the queue. */
+  enqueuedAtMs: number | null;
 }
 
 export interface TakeInput {
@@ -57,6 +59,10 @@ export interface TakeInput {
   /** Times of this user's recent messages (the per-minute window). */
   recentMessageHits: readonly number[];
   premiumMessagesPerMinute: number;
+  /** Free users' takes wait in the reply queue (REPLY_PRIORITY); premium takes never do. */
+  priority: boolean;
+  /** A queued take not dispatched for this long is given up on (the queue's retries ended). */
+  queueGiveUpMs: number;
 }
 
 export type SkipReason =
@@ -65,7 +71,8 @@ export type SkipReason =
   | "unreadable"
   | "nothing_to_sweep"
   | "not_regenerable"
-  | "in_progress";
+  | "in_progress"
+  | "not_queued";
 
 export type TakeDecision =
   /** Nothing to do: a duplicate delivery, a live worker, or a document not ours to touch. */
@@ -78,16 +85,23 @@ export type TakeDecision =
       hits: number[] | null;
       retryAfterMs?: number;
     }
-  /** Every try of the take died: the reply fails (and its unit may come back). */
+  /** Every try of the take died, or the queue gave up: the reply fails (the unit may come back). */
   | { action: "fail"; code: ReplyErrorCode }
   | {
       action: "generate";
-      kind: "first" | "retake" | "regenerate";
+      kind: "first" | "retake" | "regenerate" | "dispatched";
       attempt: number;
       leaseExpiresAtMs: number;
       /** Charge a free-tier unit in the same transaction. */
       chargeUnit: boolean;
-      /** The new per-minute window to write; null for a retake, which is the same take. */
+      /** The new per-minute window to write; null for a take already counted. */
+      hits: number[] | null;
+    }
+  /** Accepted and charged like a generate, but the take waits in the reply queue. */
+  | {
+      action: "queue";
+      kind: "first" | "regenerate";
+      chargeUnit: boolean;
       hits: number[] | null;
     };
 
@@ -98,6 +112,13 @@ function refusalStatus(code: ReplyErrorCode): ReplyStatus {
 }
 
 function retakeOrFail(reply: ReplyState, input: TakeInput): TakeDecision {
+  if (reply.status === "queued") {
+    // The queue delivers it; only a take left in the queue past all its retries is failed.
+    const waited = input.nowMs - (reply.enqueuedAtMs ?? input.nowMs);
+    if (input.request === "sweep" && waited > input.queueGiveUpMs)
+      return { action: "fail", code: "reply_busy" };
+    return { action: "skip", reason: "lease_active" };
+  }
   if (reply.status !== "generating") return { action: "skip", reason: "finished" };
   // A worker that set no lease cannot be waited for: its lease counts as expired.
   if ((reply.leaseExpiresAtMs ?? Number.NEGATIVE_INFINITY) > input.nowMs)
@@ -156,6 +177,9 @@ function checkNewTake(
   const chargeUnit = takeNeedsUnit(unit, account.premium);
   if (chargeUnit && !quotaDecision(input.kind, input.usage, account.premium).allowed)
     return refuse("limit_reached");
+  // Premium replies go straight to a worker; free ones wait their turn in the reply queue,
+  // so when the provider's capacity runs short it is free users who wait.
+  if (input.priority && !account.premium) return { action: "queue", kind, chargeUnit, hits };
   return {
     action: "generate",
     kind,
@@ -163,6 +187,28 @@ function checkNewTake(
     leaseExpiresAtMs: leaseExpiry(input.nowMs, input.leaseMs),
     chargeUnit,
     hits,
+  };
+}
+
+/**
+ * The reply queue delivers a take: a worker starts it if it still waits. A second delivery,
+ * or a reply stopped or deleted meanwhile, finds nothing to start. Nothing else is checked
+ * or charged: that was done when the take was queued.
+ */
+export function decideDispatch(
+  reply: ReplyState | null | "unreadable",
+  nowMs: number,
+  leaseMs: number,
+): TakeDecision {
+  if (reply === null || reply === "unreadable" || reply.status !== "queued")
+    return { action: "skip", reason: "not_queued" };
+  return {
+    action: "generate",
+    kind: "dispatched",
+    attempt: 1,
+    leaseExpiresAtMs: leaseExpiry(nowMs, leaseMs),
+    chargeUnit: false,
+    hits: null,
   };
 }
 
@@ -179,7 +225,8 @@ export function decideTake(input: TakeInput): TakeDecision {
       return retakeOrFail(reply, input);
     case "regenerate":
       if (reply === null) return { action: "skip", reason: "not_regenerable" };
-      if (reply.status === "generating") return { action: "skip", reason: "in_progress" };
+      if (reply.status === "generating" || reply.status === "queued")
+        return { action: "skip", reason: "in_progress" };
       if (
         !REGENERABLE_STATUSES.includes(reply.status) ||
         !canTransition(reply.status, "generating")
