@@ -8,11 +8,7 @@ import { installCounters, counts, resetCounts } from "./firestore-ops";
 import { startFakeOpenAI } from "../test/doubles/fake-openai";
 import { db, FieldValue, Timestamp } from "../functions/src/shared/firebase";
 import { onMessageCreated } from "../functions/src/chat/on-message";
-import {
-  aiSettingsSchema,
-  characterProfileSchema,
-  EMPTY_STATS,
-} from "../functions/src/contract/characters";
+import { createBenchCharacter, createBenchUser, percentile } from "./fixtures";
 import { appendTurn, EMPTY_WINDOW, type ContextWindow } from "../functions/src/chat/core/memory";
 import { messageMeterRef } from "../functions/src/limits/store";
 import { dispatchReply } from "../functions/src/chat/dispatch";
@@ -22,11 +18,6 @@ import { searchKeywords } from "../functions/src/contract/search";
 
 const LENGTHS = [10, 100, 1000];
 const TURNS_PER_LENGTH = Number(process.env.BENCH_TURNS ?? 20);
-
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
-}
 
 async function prepareConversation(
   uid: string,
@@ -77,26 +68,6 @@ async function prepareConversation(
     .doc("window")
     .set({ ...window, summary: "" });
   return convId;
-}
-
-async function createUser(uid: string, premium: boolean): Promise<void> {
-  await db()
-    .collection("users")
-    .doc(uid)
-    .set({
-      uid,
-      email: `${uid}@example.test`,
-      username: null,
-      displayName: "Bench",
-      bio: "",
-      avatarPath: null,
-      preferences: {},
-      role: "user",
-      premiumUntil: premium ? Timestamp.fromMillis(Date.now() + 86_400_000) : null,
-      deactivated: false,
-      createdAt: FieldValue.serverTimestamp(),
-      updatedAt: FieldValue.serverTimestamp(),
-    });
 }
 
 interface TurnFigures {
@@ -205,15 +176,7 @@ async function main(): Promise<void> {
   const fake = await startFakeOpenAI(Number(process.env.FAKE_OPENAI_PORT));
   installCounters();
   const characterId = "bench-luna";
-  const character = db().collection("characters").doc(characterId);
-  await character.set({
-    ...characterProfileSchema.parse({ name: "Luna", greeting: "Hello!", published: true }),
-    stats: EMPTY_STATS,
-  });
-  await character
-    .collection("private")
-    .doc("ai")
-    .set(aiSettingsSchema.parse({ model: "gpt-4o-mini" }));
+  await createBenchCharacter(characterId);
 
   const rows: string[] = [];
   const allComplete: number[] = [];
@@ -225,7 +188,7 @@ async function main(): Promise<void> {
   ] as const;
   for (const [index, tier] of tiers.entries()) {
     const uid = `bench-${index}`;
-    await createUser(uid, tier.premium);
+    await createBenchUser(uid, tier.premium);
     for (const length of LENGTHS) {
       const convId = await prepareConversation(uid, characterId, length);
       const ours = await ourTurns(uid, convId, characterId, tier.path);

@@ -15,6 +15,7 @@ import {
 } from "firebase/firestore";
 import { z } from "../functions/node_modules/zod/index.js";
 import { usageWith } from "../test/helpers/usage";
+import { percentile } from "./fixtures";
 import { Timestamp } from "../functions/src/shared/firebase";
 import {
   fakeOpenAIControl,
@@ -85,11 +86,6 @@ interface Turn {
 const startedMs = Date.now();
 const deadlineMs = startedMs + HARD_TIMEOUT_MS;
 const runId = startedMs.toString(36);
-
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
-}
 
 function seconds(ms: number): string {
   return `${(ms / 1000).toFixed(1)} s`;

@@ -16,12 +16,8 @@ import { onMessageCreated } from "../functions/src/chat/on-message";
 import { dispatchReply } from "../functions/src/chat/dispatch";
 import type { Enqueue, ReplyTask } from "../functions/src/chat/queue";
 import { readSettings, type Settings } from "../functions/src/config";
-import {
-  aiSettingsSchema,
-  characterProfileSchema,
-  EMPTY_STATS,
-} from "../functions/src/contract/characters";
-import { db, FieldValue, Timestamp } from "../functions/src/shared/firebase";
+import { createBenchCharacter, createBenchUser, percentile } from "./fixtures";
+import { db, Timestamp } from "../functions/src/shared/firebase";
 import { startFakeOpenAI } from "../test/doubles/fake-openai";
 import { usageWith } from "../test/helpers/usage";
 
@@ -35,11 +31,6 @@ const QUEUE_CONCURRENCY = Number(process.env.BENCH_QUEUE_CONCURRENCY ?? 20);
 const QUEUE_MIN_BACKOFF_MS = Number(process.env.BENCH_QUEUE_BACKOFF_MS ?? 1000);
 const WORDS = 30;
 const characterId = "bench-luna";
-
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
-}
 
 /** Cloud Tasks' queue policy, modelled: a token bucket, a concurrency cap, retries with backoff. */
 class QueueModel {
@@ -117,15 +108,7 @@ interface User {
 }
 
 async function arrange(round: string): Promise<User[]> {
-  const character = db().collection("characters").doc(characterId);
-  await character.set({
-    ...characterProfileSchema.parse({ name: "Luna", greeting: "Hello!", published: true }),
-    stats: EMPTY_STATS,
-  });
-  await character
-    .collection("private")
-    .doc("ai")
-    .set(aiSettingsSchema.parse({ model: "gpt-4o-mini" }));
+  await createBenchCharacter(characterId);
   const users: User[] = [
     ...Array.from({ length: FREE_USERS }, (_, i) => ({
       uid: `${round}-free-${i}`,
@@ -136,23 +119,7 @@ async function arrange(round: string): Promise<User[]> {
       premium: true,
     })),
   ];
-  await Promise.all(
-    users.map((user) =>
-      db()
-        .collection("users")
-        .doc(user.uid)
-        .set({
-          uid: user.uid,
-          email: `${user.uid}@example.test`,
-          displayName: "Bench",
-          role: "user",
-          premiumUntil: user.premium ? Timestamp.fromMillis(Date.now() + 86_400_000) : null,
-          deactivated: false,
-          createdAt: FieldValue.serverTimestamp(),
-          updatedAt: FieldValue.serverTimestamp(),
-        }),
-    ),
-  );
+  await Promise.all(users.map((user) => createBenchUser(user.uid, user.premium)));
   return users;
 }
 

@@ -11,14 +11,10 @@
 // Run with `npm run bench:latency` (Auth and Firestore emulators; the reply handler is called
 // directly, as the trigger would).
 import { startFakeOpenAI } from "../test/doubles/fake-openai";
-import { db, FieldValue, Timestamp } from "../functions/src/shared/firebase";
+import { db, Timestamp } from "../functions/src/shared/firebase";
 import { onMessageCreated } from "../functions/src/chat/on-message";
 import type { StreamOptions } from "../functions/src/chat/stream";
-import {
-  aiSettingsSchema,
-  characterProfileSchema,
-  EMPTY_STATS,
-} from "../functions/src/contract/characters";
+import { createBenchCharacter, createBenchUser, percentile } from "./fixtures";
 import { messageMeterRef } from "../functions/src/limits/store";
 
 const MODERATION_MS = Number(process.env.BENCH_MODERATION_MS ?? 250);
@@ -26,38 +22,13 @@ const FIRST_TOKEN_MS = Number(process.env.BENCH_FIRST_TOKEN_MS ?? 400);
 const TOKENS_PER_SECOND = Number(process.env.BENCH_TOKENS_PER_SECOND ?? 30);
 const TURNS = Number(process.env.BENCH_TURNS ?? 20);
 
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
-}
-
 const uid = "bench-latency";
 const characterId = "bench-luna";
 const convId = `${uid}_${characterId}`;
 
 async function arrange(): Promise<void> {
-  await db()
-    .collection("users")
-    .doc(uid)
-    .set({
-      uid,
-      email: "latency@example.test",
-      displayName: "Bench",
-      role: "user",
-      premiumUntil: Timestamp.fromMillis(Date.now() + 86_400_000),
-      deactivated: false,
-      createdAt: FieldValue.serverTimestamp(),
-      updatedAt: FieldValue.serverTimestamp(),
-    });
-  const character = db().collection("characters").doc(characterId);
-  await character.set({
-    ...characterProfileSchema.parse({ name: "Luna", greeting: "Hello!", published: true }),
-    stats: EMPTY_STATS,
-  });
-  await character
-    .collection("private")
-    .doc("ai")
-    .set(aiSettingsSchema.parse({ model: "gpt-4o-mini", maxTokens: 1000 }));
+  await createBenchUser(uid, true);
+  await createBenchCharacter(characterId, { maxTokens: 1000 });
 }
 
 interface Turn {

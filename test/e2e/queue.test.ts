@@ -1,7 +1,7 @@
 // Premium priority: free users' replies wait in the reply queue (Cloud Tasks, through the
 // emulator's task queue), premium replies never do. This file runs in the second emulator
 // run of `npm test` (`npm run test:queue`), whose functions have REPLY_PRIORITY=true.
-import { doc, onSnapshot, serverTimestamp, setDoc } from "firebase/firestore";
+import { onSnapshot } from "firebase/firestore";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { replyTaskSchema, type ReplyTask } from "../../functions/src/chat/queue";
 import { dispatchReply } from "../../functions/src/chat/dispatch";
@@ -10,7 +10,13 @@ import { readSettings } from "../../functions/src/config";
 import { Timestamp } from "../../functions/src/shared/firebase";
 import { fakeOpenAIControl } from "../doubles/fake-openai";
 import { db } from "../helpers/admin";
-import { conversationIdFor, replyRef, sendText, waitForFinalReply } from "../helpers/chat";
+import {
+  conversationIdFor,
+  replyRef,
+  sendText,
+  sendTextAs,
+  waitForFinalReply,
+} from "../helpers/chat";
 import { createCharacter } from "../helpers/characters";
 import { closeAllClientApps, signUp, type ClientApp } from "../helpers/client";
 import { clearFirestore } from "../helpers/emulator-data";
@@ -206,14 +212,7 @@ describe.skipIf(!queueOn)("the reply queue", () => {
     const conversationId = conversationIdFor(client.user.uid, "luna");
     const messageId = `m${Date.now()}`;
     const text = `hello once [[words:3]] ${Date.now()}`;
-    await setDoc(doc(client.db, "conversations", conversationId, "messages", messageId), {
-      role: "user",
-      type: "text",
-      text,
-      characterId: "luna",
-      userId: client.user.uid,
-      createdAt: serverTimestamp(),
-    });
+    await sendTextAs(client, "luna", messageId, text);
     const reply = await waitForFinalReply(client, conversationId, messageId, 60_000);
     expect(reply.get("status")).toBe("complete");
     // A redelivery of the trigger after the take ran changes nothing.

@@ -1,6 +1,6 @@
 // What a user can get from the free tier and from the server's work, whatever they do:
 // regenerate, stop, retry, flood, or act after being refused or deactivated.
-import { doc, onSnapshot, setDoc, serverTimestamp } from "firebase/firestore";
+import { onSnapshot } from "firebase/firestore";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { Timestamp } from "../../functions/src/shared/firebase";
 import { onMessageCreated } from "../../functions/src/chat/on-message";
@@ -10,7 +10,13 @@ import { counts, installCounters, resetCounts } from "../../bench/firestore-ops"
 import { fakeOpenAIControl } from "../doubles/fake-openai";
 import { FLAGGED_OUTPUT_TOKEN } from "../doubles/fake-openai";
 import { adminAuth, callError, db } from "../helpers/admin";
-import { conversationIdFor, replyRef, sendText, waitForFinalReply } from "../helpers/chat";
+import {
+  conversationIdFor,
+  replyRef,
+  sendText,
+  sendTextAs,
+  waitForFinalReply,
+} from "../helpers/chat";
 import { createCharacter } from "../helpers/characters";
 import { closeAllClientApps, signUp, type ClientApp } from "../helpers/client";
 import { clearFirestore } from "../helpers/emulator-data";
@@ -65,6 +71,19 @@ async function regenerateInBackground(client: Client, conversationId: string, me
   return { finished: call };
 }
 
+/** A message whose reply the user stops before its first word: its unit comes back. */
+async function stoppedBeforeText(client: Client) {
+  const text = `slowly [[first:1500]] [[words:6]] ${Date.now()}`;
+  const { messageId, conversationId } = await sendText(client, "luna", text);
+  await waitForDoc(
+    replyRef(client, conversationId, messageId),
+    (s) => s.get("status") === "generating",
+  );
+  await client.call("stopReply", { conversationId, messageId });
+  const stopped = await waitForFinalReply(client, conversationId, messageId);
+  return { text, messageId, conversationId, stopped };
+}
+
 describe("the free unit belongs to the message", () => {
   it("stopping a regenerated take before its first text does not give back the delivered reply's unit", async () => {
     const client = await signUp("stopregen");
@@ -91,14 +110,7 @@ describe("the free unit belongs to the message", () => {
 
   it("a reply stopped before any text is refunded, and regenerating it to completion charges it again", async () => {
     const client = await signUp("stopfirst");
-    const text = `slowly [[first:1500]] [[words:6]] ${Date.now()}`;
-    const { messageId, conversationId } = await sendText(client, "luna", text);
-    await waitForDoc(
-      replyRef(client, conversationId, messageId),
-      (s) => s.get("status") === "generating",
-    );
-    await client.call("stopReply", { conversationId, messageId });
-    const stopped = await waitForFinalReply(client, conversationId, messageId);
+    const { messageId, conversationId, stopped } = await stoppedBeforeText(client);
     expect(stopped.get("status")).toBe("stopped");
     expect(stopped.get("text")).toBe("");
     expect(await usedFree(client.user.uid, "luna")).toBe(0);
@@ -111,14 +123,7 @@ describe("the free unit belongs to the message", () => {
 
   it("a refunded message at the free limit cannot be regenerated", async () => {
     const client = await signUp("atlimit");
-    const text = `slowly [[first:1500]] [[words:6]] ${Date.now()}`;
-    const { messageId, conversationId } = await sendText(client, "luna", text);
-    await waitForDoc(
-      replyRef(client, conversationId, messageId),
-      (s) => s.get("status") === "generating",
-    );
-    await client.call("stopReply", { conversationId, messageId });
-    await waitForFinalReply(client, conversationId, messageId);
+    const { text, messageId, conversationId } = await stoppedBeforeText(client);
     await setUsage(client.user.uid, "luna", { text: 30 });
     const before = (await completions(text)).length;
     const error = await callError(client.call("regenerateReply", { conversationId, messageId }));
@@ -205,14 +210,7 @@ describe("a worker keeps its reply while it streams", () => {
       lease: { owner: "dead-worker", expiresAtMs: Date.now() + 60_000 },
       unit: { charged: false, deliveredSinceCharge: false },
     });
-    await setDoc(doc(client.db, "conversations", conversationId, "messages", messageId), {
-      role: "user",
-      type: "text",
-      text,
-      characterId: "luna",
-      userId: client.user.uid,
-      createdAt: serverTimestamp(),
-    });
+    await sendTextAs(client, "luna", messageId, text);
     await new Promise((resolve) => setTimeout(resolve, 1500)); // the trigger's delivery skips
     await adminReply(conversationId, messageId).update({
       "lease.expiresAtMs": Date.now() - 1,
@@ -474,14 +472,7 @@ describe("reply documents the server did not write", () => {
     const messageId = `m${Date.now()}`;
     await adminReply(conversationId, messageId).set({ something: "else", planted: true });
     const text = `hello [[words:3]] ${Date.now()}`;
-    await setDoc(doc(client.db, "conversations", conversationId, "messages", messageId), {
-      role: "user",
-      type: "text",
-      text,
-      characterId: "luna",
-      userId: client.user.uid,
-      createdAt: serverTimestamp(),
-    });
+    await sendTextAs(client, "luna", messageId, text);
     await onMessageCreated(await messageEvent(conversationId, messageId));
     await new Promise((resolve) => setTimeout(resolve, 1500));
     expect((await adminReply(conversationId, messageId).get()).data()).toEqual({

@@ -4,6 +4,7 @@ import {
   collection,
   doc,
   serverTimestamp,
+  setDoc,
   type DocumentData,
   type DocumentSnapshot,
 } from "firebase/firestore";
@@ -19,6 +20,17 @@ export function conversationIdFor(uid: string, characterId: string): string {
   return `${uid}_${characterId}`;
 }
 
+function textMessage(client: ClientApp & { user: User }, characterId: string, text: string) {
+  return {
+    role: "user",
+    type: "text",
+    text,
+    characterId,
+    userId: client.user.uid,
+    createdAt: serverTimestamp(),
+  };
+}
+
 export async function sendText(
   client: ClientApp & { user: User },
   characterId: string,
@@ -27,15 +39,25 @@ export async function sendText(
 ): Promise<{ messageId: string; conversationId: string }> {
   const conversationId = conversationIdFor(client.user.uid, characterId);
   const ref = await addDoc(collection(client.db, "conversations", conversationId, "messages"), {
-    role: "user",
-    type: "text",
-    text,
-    characterId,
-    userId: client.user.uid,
-    createdAt: serverTimestamp(),
+    ...textMessage(client, characterId, text),
     ...extra,
   });
   return { messageId: ref.id, conversationId };
+}
+
+/** The same, under a message id the test chose. */
+export async function sendTextAs(
+  client: ClientApp & { user: User },
+  characterId: string,
+  messageId: string,
+  text: string,
+): Promise<{ messageId: string; conversationId: string }> {
+  const conversationId = conversationIdFor(client.user.uid, characterId);
+  await setDoc(
+    doc(client.db, "conversations", conversationId, "messages", messageId),
+    textMessage(client, characterId, text),
+  );
+  return { messageId, conversationId };
 }
 
 export function replyRef(client: ClientApp, conversationId: string, messageId: string) {

@@ -233,55 +233,28 @@ export async function claimTake(
         return decision;
       }
 
-      if (decision.action === "queue") {
-        if (decision.hits) meterChange.hits = decision.hits;
-        if (decision.chargeUnit)
-          meterChange.unit = { characterId: message.characterId, kind: message.type, delta: 1 };
-        const taskId = newTaskId(replyRef.id);
-        const queue = { enqueuedAtMs: nowMs, estimatedWaitMs, deferrals: 0, taskId };
-        if (decision.kind === "regenerate" && reply) {
-          tx.update(replyRef, {
-            ...regeneratedFields(reply, nowMs),
-            status: "queued",
-            lease: null,
-            queue,
-            ...(decision.chargeUnit ? { unit: chargedUnit() } : {}),
-          });
-        } else {
-          const created = !conversationSnap.exists;
-          if (
-            created &&
-            countUserMessageNow(tx, target, false, characterSnap.get("greeting"), {
-              countStart: !meter.started[message.characterId],
-              nowMs,
-            })
-          )
-            meterChange.started = message.characterId;
-          tx.set(replyRef, {
-            ...newReplyFields(target),
-            status: "queued",
-            attempt: 1,
-            lease: null,
-            queue,
-            unit: decision.chargeUnit ? chargedUnit() : NO_UNIT,
-            answered: false,
-            userCounted: created,
-          });
-          indexUserMessage(tx, target);
-        }
-        commitMeter();
-        return { action: "queue", task: task(decision.kind), taskId };
-      }
-
-      // generate
-      const lease = { owner: target.owner, expiresAtMs: decision.leaseExpiresAtMs };
+      // A take accepted: the meter is charged and counted in this commit; the reply is either
+      // `generating` under this worker's lease, or `queued` for the reply queue.
       if (decision.hits) meterChange.hits = decision.hits;
       if (decision.chargeUnit)
         meterChange.unit = { characterId: message.characterId, kind: message.type, delta: 1 };
+      const queued = decision.action === "queue";
+      const taskId = queued ? newTaskId(replyRef.id) : null;
+      const lease =
+        decision.action === "generate"
+          ? { owner: target.owner, expiresAtMs: decision.leaseExpiresAtMs }
+          : null;
+      const state = taskId
+        ? {
+            status: "queued",
+            lease: null,
+            queue: { enqueuedAtMs: nowMs, estimatedWaitMs, deferrals: 0, taskId },
+          }
+        : { status: "generating", lease, queue: null };
       if (decision.kind === "retake") {
         tx.update(replyRef, {
           status: "generating",
-          attempt: decision.attempt,
+          attempt: decision.action === "generate" ? decision.attempt : 1,
           lease,
           text: "",
           updatedAt: FieldValue.serverTimestamp(),
@@ -289,8 +262,7 @@ export async function claimTake(
       } else if (decision.kind === "regenerate" && reply) {
         tx.update(replyRef, {
           ...regeneratedFields(reply, nowMs),
-          status: "generating",
-          lease,
+          ...state,
           ...(decision.chargeUnit ? { unit: chargedUnit() } : {}),
         });
       } else {
@@ -307,16 +279,21 @@ export async function claimTake(
           meterChange.started = message.characterId;
         tx.set(replyRef, {
           ...newReplyFields(target),
-          status: "generating",
+          ...state,
           attempt: 1,
-          lease,
-          unit: decision.chargeUnit
-            ? chargedUnit()
-            : { charged: false, deliveredSinceCharge: false },
+          unit: decision.chargeUnit ? chargedUnit() : NO_UNIT,
           answered: false,
           userCounted: created,
         });
         indexUserMessage(tx, target);
+      }
+      if (taskId) {
+        commitMeter();
+        return {
+          action: "queue",
+          task: task(decision.kind === "regenerate" ? "regenerate" : "first"),
+          taskId,
+        };
       }
       commitMeter();
       return {
