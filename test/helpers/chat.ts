@@ -1,4 +1,5 @@
-// Sending messages as a client app does, and waiting for the character's reply.
+// Sending messages as a client app does, and waiting for the character's reply. Paths, ids
+// and statuses come from the contract the client library carries.
 import {
   addDoc,
   collection,
@@ -7,26 +8,29 @@ import {
   type DocumentData,
   type DocumentSnapshot,
 } from "firebase/firestore";
-import type { ClientApp } from "./client";
-import { waitForDoc } from "./wait-for";
 import type { User } from "firebase/auth";
-import { TERMINAL_STATUSES } from "../../functions/src/contract/chat";
+import { conversationId, paths, TERMINAL_STATUSES } from "../../client/src/index";
+import type { ClientApp } from "./client";
+import { checkReplyError } from "./error-codes";
+import { waitForDoc } from "./wait-for";
 
 /** The statuses a reply ends in, as the reply state machine defines them. */
 export const FINAL_STATUSES: readonly string[] = TERMINAL_STATUSES;
 
-export function conversationIdFor(uid: string, characterId: string): string {
-  return `${uid}_${characterId}`;
-}
+export const conversationIdFor = conversationId;
 
+/**
+ * Writes a text message straight to Firestore. `extra` adds or overrides fields, so tests
+ * can also send what the rules must refuse (the library's sendMessage never would).
+ */
 export async function sendText(
   client: ClientApp & { user: User },
   characterId: string,
   text: string,
   extra: Record<string, unknown> = {},
 ): Promise<{ messageId: string; conversationId: string }> {
-  const conversationId = conversationIdFor(client.user.uid, characterId);
-  const ref = await addDoc(collection(client.db, "conversations", conversationId, "messages"), {
+  const convId = conversationId(client.user.uid, characterId);
+  const ref = await addDoc(collection(client.db, paths.messages(convId)), {
     role: "user",
     type: "text",
     text,
@@ -35,22 +39,24 @@ export async function sendText(
     createdAt: serverTimestamp(),
     ...extra,
   });
-  return { messageId: ref.id, conversationId };
+  return { messageId: ref.id, conversationId: convId };
 }
 
-export function replyRef(client: ClientApp, conversationId: string, messageId: string) {
-  return doc(client.db, "conversations", conversationId, "messages", `${messageId}_reply`);
+export function replyRef(client: ClientApp, convId: string, messageId: string) {
+  return doc(client.db, paths.reply(convId, messageId));
 }
 
 export async function waitForFinalReply(
   client: ClientApp,
-  conversationId: string,
+  convId: string,
   messageId: string,
   timeoutMs = 30_000,
 ): Promise<DocumentSnapshot<DocumentData>> {
-  return waitForDoc(
-    replyRef(client, conversationId, messageId),
+  const reply = await waitForDoc(
+    replyRef(client, convId, messageId),
     (snapshot) => FINAL_STATUSES.includes(String(snapshot.get("status"))),
     timeoutMs,
   );
+  checkReplyError(reply.data());
+  return reply;
 }
