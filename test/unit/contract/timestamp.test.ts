@@ -15,7 +15,7 @@ describe("timestampSchema", () => {
 
   it("refuses dates, numbers, strings and plain objects", () => {
     for (const value of [new Date(), 0, "2030-01-01", { seconds: 1, nanoseconds: 0 }, null]) {
-      expect(timestampSchema.safeParse(value).success, String(value)).toBe(false);
+      expect(timestampSchema.safeParse(value).success, JSON.stringify(value)).toBe(false);
     }
   });
 
