@@ -89,7 +89,10 @@ export function connect(options: ConnectOptions): AiChatClient {
   const auth = options.auth ?? getAuth(app);
   const db = options.firestore ?? getFirestore(app);
   const functions = getFunctions(app, region);
-  const storage = app.options.storageBucket ? getStorage(app) : null;
+  // Under the emulators without a Storage emulator there is no Storage at all (an upload
+  // would otherwise go to the real bucket, or retry for minutes).
+  const storage =
+    app.options.storageBucket && options.emulators?.storagePort !== null ? getStorage(app) : null;
   const given = options.emulators;
   const emulators = given
     ? {
