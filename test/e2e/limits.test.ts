@@ -141,6 +141,7 @@ describe("premium and the quota", () => {
       premium: false,
       premiumUntil: null,
       limits: { text: 30, audio: 5, media: 5 },
+      freeTier: { text: 30, audio: 5, media: 5 },
       characters: [
         {
           characterId: "luna",
