@@ -77,15 +77,21 @@ describe("the webhook's answer per delivery", () => {
     expect(await deliver(completed)).toEqual({ received: true, outcome: "duplicate" });
   }, 120_000);
 
-  it("unchanged when the success page applied the payment first", async () => {
-    const { user, sessionId, completed } = await paidSession("early");
-    await expect(verifyCheckout(user, sessionId)).resolves.toMatchObject({ status: "paid" });
+  it("after the success page applied the payment, the webhook only adds the receipt", async () => {
+    const { user, sessionId, completed, paymentIntentId } = await paidSession("early");
+    const verified = await verifyCheckout(user, sessionId);
+    expect(verified.status).toBe("paid");
+    const payment = () => db().doc(`payments/${paymentIntentId}`).get();
+    expect((await payment()).get("receiptUrl")).toBeNull();
     expect(await deliver(completed)).toEqual({
       received: true,
-      outcome: "unchanged",
+      outcome: "applied",
       effect: "none",
       status: "paid",
     });
+    expect((await payment()).get("receiptUrl")).toMatch(/^https?:\/\//);
+    const profile = await db().doc(`users/${user.user.uid}`).get();
+    expect(profile.get("premiumUntil").toDate().toISOString()).toBe(verified.premiumUntil);
   }, 120_000);
 
   it("partial refunds record the amount; the one that completes the whole revokes the days", async () => {

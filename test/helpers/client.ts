@@ -40,7 +40,12 @@ export function emulatorOptions() {
 }
 
 export function newClientApp(): ClientApp {
-  const library = connect({ ...emulatorOptions(), appName: `client-${process.pid}-${++appCount}` });
+  const library = connect({
+    ...emulatorOptions(),
+    appName: `client-${process.pid}-${++appCount}`,
+    // Every error a library call meets is checked against the AppErrorCode union too.
+    onError: (error) => checkCallableError(error.cause),
+  });
   const client: ClientApp = {
     ...library,
     async call<Out>(name: string, data?: unknown): Promise<Out> {
