@@ -130,7 +130,7 @@ describe("chatting with the client library", () => {
       (conversation) => conversation?.unread === 0,
     );
     expect(read?.lastReadAt).not.toBeNull();
-  }, 90_000);
+  }, 120_000);
 
   it("stops a reply: stopReply answers stopping, and the reply reaches stopped with its text", async () => {
     const client = await signUp("stopper");
@@ -149,7 +149,7 @@ describe("chatting with the client library", () => {
     const words = reply.text.split(/\s+/).filter(Boolean).length;
     expect(words).toBeGreaterThan(0);
     expect(words).toBeLessThan(80);
-  });
+  }, 120_000);
 
   it("regenerates, keeps the first take in versions, and swaps back with selectReplyVersion", async () => {
     const client = await signUp("swiper");
@@ -184,7 +184,7 @@ describe("chatting with the client library", () => {
     const error = await selectReplyVersion(client, sent, 5).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(AppError);
     expect(error).toMatchObject({ code: "version_not_found", status: "invalid-argument" });
-  });
+  }, 120_000);
 
   it("finds messages, refuses a malformed message before writing, and deletes", async () => {
     const client = await signUp("finder");
@@ -212,7 +212,7 @@ describe("chatting with the client library", () => {
       (caught: unknown) => caught,
     );
     expect(gone).toMatchObject({ code: "conversation_not_found", status: "not-found" });
-  });
+  }, 120_000);
 
   it("watches the free messages left, and shows the limit with its upgrade offer", async () => {
     const client = await signUp("counter");
@@ -253,5 +253,5 @@ describe("chatting with the client library", () => {
     expect(error?.message).toMatch(/30 free text messages/);
     stop();
     expect(seen.at(-1)?.remaining.text).toBe(0);
-  });
+  }, 120_000);
 });

@@ -55,7 +55,7 @@ describe("media through the client library", () => {
       (caught: unknown) => caught,
     );
     expect(other).toMatchObject({ code: "media_access_denied", status: "permission-denied" });
-  });
+  }, 120_000);
 
   it.skipIf(storageRunning)(
     "says Storage is unavailable instead of uploading nowhere",
@@ -67,6 +67,7 @@ describe("media through the client library", () => {
       }).catch((caught: unknown) => caught);
       expect(error).toMatchObject({ code: "storage_unavailable" });
     },
+    120_000,
   );
 
   it.skipIf(!storageRunning)(
@@ -99,6 +100,6 @@ describe("media through the client library", () => {
       expect(listed.items.map((item) => item.path)).toEqual([path]);
       await expect(deleteMedia(user, ready.id)).resolves.toMatchObject({ deleted: true });
     },
-    60_000,
+    120_000,
   );
 });
