@@ -83,12 +83,12 @@ describe("characters through the client library", () => {
     const viewer = await signUp("viewer");
     const seen: CharacterDoc[][] = [];
     const stop = watchCharacters(viewer, { by: "popular" }, (characters) => seen.push(characters));
-    await waitUntil(async () => Promise.resolve(seen.length > 0), 15_000, "the first listing");
+    await waitUntil(async () => Promise.resolve(seen.length > 0), 60_000, "the first listing");
     expect(seen[0]).toEqual([]);
     await setCharacterPublished(admin, "shy", true);
     await waitUntil(
       async () => Promise.resolve(seen.at(-1)?.some((each) => each.id === "shy") ?? false),
-      15_000,
+      60_000,
       "the published character",
     );
     stop();
@@ -148,13 +148,13 @@ describe("characters through the client library", () => {
     const stats = () => db().doc("characters/luna").get();
     await waitUntil(
       async () => (await stats()).get("stats.ratingCount") === 1,
-      15_000,
+      60_000,
       "the rating",
     );
     await rateCharacter(user, "luna", 2);
     await waitUntil(
       async () => (await stats()).get("stats.ratingAverage") === 2,
-      15_000,
+      60_000,
       "the change",
     );
     expect(
@@ -166,7 +166,7 @@ describe("characters through the client library", () => {
     await expect(getMyRating(user, "luna")).resolves.toBeNull();
     await waitUntil(
       async () => (await stats()).get("stats.ratingCount") === 0,
-      15_000,
+      60_000,
       "the removal",
     );
   }, 120_000);
