@@ -52,7 +52,7 @@ const WORDS = intEnv("LOAD_WORDS", 40);
 /** The fake provider's own time per reply: one PACE_MS sleep before each of WORDS chunks. */
 const PROVIDER_STREAM_MS = PACE_MS * WORDS;
 /**
- * Reads and writes per turn as `npm run bench:chat` measured them (README, Benchmarks: a
+ * Reads and writes per turn as `npm run bench:chat` measured them (docs/benchmarks.md: a
  * premium turn, the same at conversation lengths 10, 100 and 1000). This run cannot count
  * them: the reply trigger runs in the Functions emulator's processes, not in this one.
  */

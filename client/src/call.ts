@@ -24,6 +24,8 @@ export async function call<N extends CallableName>(
     )(input);
     return result.data;
   } catch (error) {
-    throw toAppError(error);
+    const appError = toAppError(error);
+    client.onError?.(appError);
+    throw appError;
   }
 }

@@ -5,6 +5,7 @@ import { connectAuthEmulator, getAuth, type Auth } from "firebase/auth";
 import { connectFirestoreEmulator, getFirestore, type Firestore } from "firebase/firestore";
 import { connectFunctionsEmulator, getFunctions, type Functions } from "firebase/functions";
 import { connectStorageEmulator, getStorage, type FirebaseStorage } from "firebase/storage";
+import type { AppError } from "./errors.js";
 
 /** Where the emulators listen; the defaults are the ports in the project's firebase.json. */
 export interface EmulatorOptions {
@@ -36,6 +37,11 @@ export interface ConnectOptions {
   region?: string;
   /** Connect to the local emulators (`npm start`) instead of the real services. */
   emulators?: EmulatorOptions;
+  /**
+   * Sees every error a callable answers, as the AppError about to be thrown (to log or
+   * report it). What it throws is thrown instead.
+   */
+  onError?: (error: AppError) => void;
 }
 
 /** What every helper of this library takes first. */
@@ -48,6 +54,7 @@ export interface AiChatClient {
   readonly storage: FirebaseStorage | null;
   readonly region: string;
   readonly emulated: boolean;
+  readonly onError?: ((error: AppError) => void) | undefined;
 }
 
 export const DEFAULT_REGION = "us-central1";
@@ -89,7 +96,10 @@ export function connect(options: ConnectOptions): AiChatClient {
   const auth = options.auth ?? getAuth(app);
   const db = options.firestore ?? getFirestore(app);
   const functions = getFunctions(app, region);
-  const storage = app.options.storageBucket ? getStorage(app) : null;
+  // Under the emulators without a Storage emulator there is no Storage at all (an upload
+  // would otherwise go to the real bucket, or retry for minutes).
+  const storage =
+    app.options.storageBucket && options.emulators?.storagePort !== null ? getStorage(app) : null;
   const given = options.emulators;
   const emulators = given
     ? {
@@ -119,6 +129,7 @@ export function connect(options: ConnectOptions): AiChatClient {
     storage,
     region,
     emulated: emulators !== null,
+    onError: options.onError,
   };
   clients.set(app.name, client);
   return client;

@@ -178,13 +178,18 @@ export function waitForDocument<T>(
       options.timeoutMs,
     );
     const poll = setInterval(() => {
-      getDocFromServer(ref)
-        .then((snapshot) => {
-          const data = snapshot.data();
-          const value = data === undefined ? null : { ...data, id: snapshot.id };
-          if (value !== null && done(value)) finish({ value });
-        })
-        .catch(() => undefined);
+      try {
+        getDocFromServer(ref)
+          .then((snapshot) => {
+            const data = snapshot.data();
+            const value = data === undefined ? null : { ...data, id: snapshot.id };
+            if (value !== null && done(value)) finish({ value });
+          })
+          .catch(() => undefined);
+      } catch (error) {
+        // Thrown at once when the app was deleted meanwhile: nothing more will arrive.
+        finish({ error: toAppError(error) });
+      }
     }, options.pollMs ?? 2000);
     const unsubscribe = watchDocument(ref, consider, (error) => {
       // A document that does not parse yet may parse later; anything else ends the wait.

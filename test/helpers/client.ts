@@ -1,29 +1,20 @@
-// A real client app, as a web or mobile app would build it, connected to the emulators.
-import { deleteApp, initializeApp, type FirebaseApp } from "firebase/app";
+// A real client app, as a web or mobile app builds it: the client library connected to this
+// run's emulators.
+import { deleteApp } from "firebase/app";
+import type { User } from "firebase/auth";
+import { httpsCallable } from "firebase/functions";
 import {
-  connectAuthEmulator,
-  createUserWithEmailAndPassword,
-  getAuth,
-  signInWithEmailAndPassword,
-  type Auth,
-  type User,
-} from "firebase/auth";
-import { connectFirestoreEmulator, getFirestore, type Firestore } from "firebase/firestore";
-import { db } from "../../functions/src/shared/firebase";
-import {
-  connectFunctionsEmulator,
-  getFunctions,
-  httpsCallable,
-  type Functions,
-} from "firebase/functions";
+  connect,
+  forgetClient,
+  signIn as librarySignIn,
+  signUp as librarySignUp,
+  type AiChatClient,
+} from "../../client/src/index";
+import { checkCallableError } from "./error-codes";
 import { emulatorEnv } from "./env";
 
-export interface ClientApp {
-  app: FirebaseApp;
-  auth: Auth;
-  db: Firestore;
-  functions: Functions;
-  /** Calls a callable function and returns its data. */
+export interface ClientApp extends AiChatClient {
+  /** Calls a callable function by any name (also ones that do not exist) and returns its data. */
   call<Out = unknown>(name: string, data?: unknown): Promise<Out>;
   close(): Promise<void>;
 }
@@ -31,36 +22,45 @@ export interface ClientApp {
 let appCount = 0;
 const openApps = new Set<ClientApp>();
 
-export function newClientApp(): ClientApp {
+/** The emulators of this run, as the library's connect() takes them. */
+export function emulatorOptions() {
   const env = emulatorEnv();
-  const app = initializeApp(
-    {
-      projectId: env.projectId,
-      apiKey: "demo-api-key",
-      authDomain: `${env.projectId}.firebaseapp.com`,
+  const [host = "127.0.0.1", firestorePort] = env.firestoreHost.split(":");
+  const storagePort = Number(process.env.AICHAT_STORAGE_PORT);
+  return {
+    projectId: env.projectId,
+    emulators: {
+      host,
+      authPort: Number(env.authHost.split(":")[1]),
+      firestorePort: Number(firestorePort),
+      functionsPort: Number(new URL(env.functionsOrigin).port),
+      storagePort: process.env.AICHAT_STORAGE_EMULATOR_RUNNING === "1" ? storagePort : null,
     },
-    `client-${process.pid}-${++appCount}`,
-  );
-  const auth = getAuth(app);
-  connectAuthEmulator(auth, `http://${env.authHost}`, { disableWarnings: true });
-  const db = getFirestore(app);
-  const [host, port] = env.firestoreHost.split(":");
-  connectFirestoreEmulator(db, host ?? "127.0.0.1", Number(port));
-  const functions = getFunctions(app, "us-central1");
-  const functionsUrl = new URL(env.functionsOrigin);
-  connectFunctionsEmulator(functions, functionsUrl.hostname, Number(functionsUrl.port));
+  };
+}
+
+export function newClientApp(): ClientApp {
+  const library = connect({
+    ...emulatorOptions(),
+    appName: `client-${process.pid}-${++appCount}`,
+    // Every error a library call meets is checked against the AppErrorCode union too.
+    onError: (error) => checkCallableError(error.cause),
+  });
   const client: ClientApp = {
-    app,
-    auth,
-    db,
-    functions,
+    ...library,
     async call<Out>(name: string, data?: unknown): Promise<Out> {
-      const result = await httpsCallable<unknown, Out>(functions, name)(data ?? {});
-      return result.data;
+      try {
+        const result = await httpsCallable<unknown, Out>(library.functions, name)(data ?? {});
+        return result.data;
+      } catch (error) {
+        checkCallableError(error);
+        throw error;
+      }
     },
     async close() {
       openApps.delete(client);
-      await deleteApp(app);
+      forgetClient(library);
+      await deleteApp(library.app);
     },
   };
   openApps.add(client);
@@ -78,8 +78,8 @@ export function uniqueEmail(prefix = "user"): string {
 }
 
 /**
- * Signs up a new user (email/password) in a fresh client app and, as an app does before
- * letting the user chat, waits until the server has created their profile.
+ * Signs up a new user (email/password) in a fresh client app; like the library's signUp,
+ * it resolves once the server has created the user's profile.
  */
 export async function signUp(
   prefix = "user",
@@ -87,28 +87,12 @@ export async function signUp(
 ): Promise<ClientApp & { user: User; email: string; password: string }> {
   const client = newClientApp();
   const email = uniqueEmail(prefix);
-  const credential = await createUserWithEmailAndPassword(client.auth, email, password);
-  await waitForProfile(credential.user.uid);
-  return Object.assign(client, { user: credential.user, email, password });
+  const { user } = await librarySignUp(client, email, password);
+  return Object.assign(client, { user, email, password });
 }
 
 export async function signIn(email: string, password: string): Promise<ClientApp & { user: User }> {
   const client = newClientApp();
-  const credential = await signInWithEmailAndPassword(client.auth, email, password);
-  return Object.assign(client, { user: credential.user });
-}
-
-/**
- * Waits, reading on the server side, until the onUserCreated trigger has written the
- * user's profile (a freshly signed-in client's first listener can lag behind its token).
- */
-async function waitForProfile(uid: string, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if ((await db().collection("users").doc(uid).get()).exists) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(
-    `no profile for ${uid} after ${timeoutMs} ms: is the onUserCreated trigger running?`,
-  );
+  const { user } = await librarySignIn(client, email, password);
+  return Object.assign(client, { user });
 }

@@ -1,12 +1,15 @@
 // Runs once before the suite. The local doubles of OpenAI and Stripe are started here when
 // the run has ports for them (inside `npm test`), so the functions emulator can reach them.
-import { mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import type { TestProject } from "vitest/node";
 import { startFakeOpenAI } from "../doubles/fake-openai";
 import { startFakeStripe } from "../doubles/fake-stripe";
+import { CALLABLE_ERRORS, REPLY_ERRORS } from "../../functions/src/contract/errors";
+import { ERROR_CODES_SEEN_FILE } from "../helpers/error-codes";
 
 export default async function setup(_project: TestProject): Promise<() => Promise<void>> {
   const stops: (() => Promise<void>)[] = [];
+  rmSync(ERROR_CODES_SEEN_FILE, { force: true });
   const openAiPort = Number(process.env.FAKE_OPENAI_PORT);
   if (openAiPort) {
     const openAi = await startFakeOpenAI(openAiPort);
@@ -20,6 +23,7 @@ export default async function setup(_project: TestProject): Promise<() => Promis
   return async () => {
     for (const stop of stops) await stop();
     await saveRulesCoverage();
+    reportErrorCodesSeen();
   };
 }
 
@@ -44,4 +48,19 @@ async function saveRulesCoverage(): Promise<void> {
     writeFileSync(`coverage/${name}.html`, await response.text());
     console.log(`Firestore rules coverage (${name}): coverage/${name}.html`);
   }
+}
+
+/** Which of the backend's error codes the end-to-end tests met (each was checked on the way). */
+function reportErrorCodesSeen(): void {
+  if (!existsSync(ERROR_CODES_SEEN_FILE)) return;
+  const seen = new Set(readFileSync(ERROR_CODES_SEEN_FILE, "utf8").split("\n").filter(Boolean));
+  const all = [
+    ...Object.keys(REPLY_ERRORS).map((code) => `reply ${code}`),
+    ...Object.keys(CALLABLE_ERRORS).map((code) => `callable ${code}`),
+  ];
+  const unseen = all.filter((code) => !seen.has(code));
+  console.log(
+    `Backend error codes met by the end-to-end tests: ${all.length - unseen.length} of ${all.length}` +
+      (unseen.length ? ` (not met: ${unseen.join(", ")})` : ""),
+  );
 }

@@ -14,6 +14,8 @@ export type ApplyOutcome =
   | { kind: "unknown-user"; uid: string | null; customerId: string | null }
   | {
       kind: "applied";
+      /** False when the action changed nothing (the success page applied it first, a stale event). */
+      changed: boolean;
       uid: string | null;
       status: PaymentStatus;
       effect: PremiumEffect;
@@ -89,6 +91,7 @@ export async function applyPaymentAction(
       }
       return {
         kind: "applied",
+        changed: decision.changed,
         uid: decision.record.uid,
         status: decision.record.status,
         effect: decision.effect,

@@ -5,6 +5,8 @@
 // - Event types we do not act on are acknowledged (200) and ignored.
 // - Everything else is acknowledged only after its transaction (record + premium + marker)
 //   has committed; any failure is 500 so Stripe delivers it again.
+// - The answer says what the delivery did: `ignored`, `duplicate`, `unknown-user`,
+//   `unchanged` (handled, but nothing to change) or `applied` (with the premium effect).
 import type { Response } from "express";
 import * as logger from "firebase-functions/logger";
 import type { Request } from "firebase-functions/v2/https";
@@ -106,7 +108,7 @@ export async function handleStripeWebhook(req: Request, res: Response): Promise<
         });
         break;
       case "applied":
-        logger.info("stripe event applied", {
+        logger.info(outcome.changed ? "stripe event applied" : "stripe event changed nothing", {
           eventId,
           type,
           uid: outcome.uid,
@@ -115,6 +117,15 @@ export async function handleStripeWebhook(req: Request, res: Response): Promise<
           effect: outcome.effect,
         });
         break;
+    }
+    if (outcome.kind === "applied") {
+      reply(res, 200, {
+        received: true,
+        outcome: outcome.changed ? "applied" : "unchanged",
+        effect: outcome.effect,
+        status: outcome.status,
+      });
+      return;
     }
     reply(res, 200, { received: true, outcome: outcome.kind });
   } catch (error) {
