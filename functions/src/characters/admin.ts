@@ -46,7 +46,14 @@ import {
   type CharacterInput,
   type CharacterProfile,
 } from "./model";
-import { aiSettingsDoc, aiSettingsRef, characterDoc, characterProfileRef } from "./store";
+import { mediaOfCharacter } from "../media/store";
+import {
+  aiSettingsDoc,
+  aiSettingsRef,
+  characterDoc,
+  characterProfileRef,
+  statShardsOf,
+} from "./store";
 
 // ---- create -----------------------------------------------------------------------------
 
@@ -83,10 +90,7 @@ async function createCharacterWithId(
     try {
       await db().runTransaction(async (tx) => {
         const ref = characterDoc(id);
-        const [existing, leftovers] = await Promise.all([
-          tx.get(ref),
-          tx.get(ref.collection("statShards")),
-        ]);
+        const [existing, leftovers] = await Promise.all([tx.get(ref), tx.get(statShardsOf(id))]);
         if (existing.exists) throw new IdTaken();
         createIn(tx, id, input, leftovers);
         recordAudit(tx, {
@@ -242,7 +246,7 @@ export async function deleteCharacter(request: CallableRequest<unknown>) {
   await deleteStoragePrefix(`characters/${id}/`);
   // Records go after the files they describe, so a failure in between never leaves a file
   // without its record.
-  await deleteMatching(db().collection("media").where("characterId", "==", id));
+  await deleteMatching(mediaOfCharacter(id));
   if (!found) fail("character_not_found");
   return { id, deleted: true };
 }

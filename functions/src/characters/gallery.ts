@@ -14,16 +14,21 @@ import {
   newGalleryItem,
   removeGalleryItemInput,
 } from "./gallery-model";
-import { applyOnce, characterDoc, galleryItemDoc, viewShardDoc } from "./store";
+import {
+  applyOnce,
+  characterDoc,
+  galleryItemDoc,
+  newGalleryItemDoc,
+  viewShardDoc,
+  viewShardsOf,
+} from "./store";
 
 export async function addGalleryItem(request: CallableRequest<unknown>) {
   const admin = requireAdmin(request);
   const input = parseInput(addGalleryItemInput, request.data);
   const character = characterDoc(input.characterId);
   const folderId = itemIdFromStoragePath(input.characterId, input.storagePath);
-  const item = folderId
-    ? character.collection("gallery").doc(folderId)
-    : character.collection("gallery").doc();
+  const item = newGalleryItemDoc(input.characterId, folderId);
   const fields = newGalleryItem(input);
   await db().runTransaction(async (tx) => {
     const [characterSnap, itemSnap] = await Promise.all([tx.get(character), tx.get(item)]);
@@ -90,7 +95,7 @@ export async function countGalleryView(
     const snapshot = await tx.get(item);
     if (!snapshot.exists) return "no-item";
     const refresh = viewCountRefreshDue(snapshot.get("viewCountRefreshedAtMs"), nowMs);
-    const shards = refresh ? await tx.get(item.collection("viewShards")) : null;
+    const shards = refresh ? await tx.get(viewShardsOf(item)) : null;
     tx.set(
       viewShardDoc(item, pickShard(VIEW_SHARDS, Math.random())),
       { count: FieldValue.increment(1), updatedAtMs: nowMs },
@@ -110,10 +115,7 @@ export async function refreshViewCount(
   nowMs = Date.now(),
 ): Promise<boolean> {
   return db().runTransaction(async (tx) => {
-    const [snapshot, shards] = await Promise.all([
-      tx.get(item),
-      tx.get(item.collection("viewShards")),
-    ]);
+    const [snapshot, shards] = await Promise.all([tx.get(item), tx.get(viewShardsOf(item))]);
     if (!snapshot.exists) return false;
     const viewCount = sumViewShards(shards.docs.map((shard) => shard.data()));
     if (snapshot.get("viewCount") !== viewCount)

@@ -11,7 +11,7 @@ import { shardCountsFrom } from "./counters";
 import { refreshViewCount } from "./gallery";
 import type { CharacterStats } from "./model";
 import { characterStatsFromShards, type ShardCounts } from "./stats";
-import { characterDoc } from "./store";
+import { allStatShards, allViewShards, characterDoc, statShardsOf } from "./store";
 
 /**
  * Reads the character and its shards in `tx`; returns the stats the shards (plus `extra`,
@@ -27,7 +27,7 @@ export async function statsIn(
   const character = characterDoc(characterId);
   const [snapshot, shards] = await Promise.all([
     tx.get(character),
-    tx.get(character.collection("statShards")),
+    tx.get(statShardsOf(characterId)),
   ]);
   if (!snapshot.exists) return null;
   const counts = shards.docs.map((shard) => shardCountsFrom(shard.data()));
@@ -68,18 +68,8 @@ export interface RollupReport {
 export async function rollupRecentStats(nowMs = Date.now()): Promise<RollupReport> {
   const since = nowMs - ROLLUP_WINDOW_MS;
   const [statShards, viewShards] = await Promise.all([
-    db()
-      .collectionGroup("statShards")
-      .where("lastActiveAtMs", ">=", since)
-      .select()
-      .limit(ROLLUP_SCAN_LIMIT)
-      .get(),
-    db()
-      .collectionGroup("viewShards")
-      .where("updatedAtMs", ">=", since)
-      .select()
-      .limit(ROLLUP_SCAN_LIMIT)
-      .get(),
+    allStatShards().where("lastActiveAtMs", ">=", since).select().limit(ROLLUP_SCAN_LIMIT).get(),
+    allViewShards().where("updatedAtMs", ">=", since).select().limit(ROLLUP_SCAN_LIMIT).get(),
   ]);
   if (statShards.size === ROLLUP_SCAN_LIMIT || viewShards.size === ROLLUP_SCAN_LIMIT) {
     logger.warn("rollup scan limit reached; some counters wait for the next run", {

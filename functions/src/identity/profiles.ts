@@ -6,29 +6,10 @@ import {
   type Transaction,
 } from "firebase-admin/firestore";
 import { db } from "../shared/firebase";
-import { zodConverter } from "../shared/converter";
-import {
-  initialDisplayName,
-  isPremiumAt,
-  publicProjection,
-  userProfileSchema,
-  type UserProfile,
-} from "./profile";
+import { initialDisplayName, isPremiumAt, publicProjection, type UserProfile } from "./profile";
+import { profileRef, publicProfileRef } from "./store";
 
-export const profileConverter = zodConverter(userProfileSchema);
-
-export function profileRef(uid: string) {
-  return db().collection("users").doc(uid).withConverter(profileConverter);
-}
-
-/** The same document without the converter, for partial updates. */
-export function userDoc(uid: string) {
-  return db().collection("users").doc(uid);
-}
-
-export function publicProfileRef(uid: string) {
-  return db().collection("publicProfiles").doc(uid);
-}
+export { profileRef, publicProfileRef, userDoc } from "./store";
 
 export interface NewAccount {
   uid: string;

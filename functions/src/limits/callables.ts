@@ -5,6 +5,7 @@ import { isPremiumAt } from "../identity/profile";
 import { premiumUntilMs, userDoc } from "../identity/profiles";
 import { parseInput, requireAuth } from "../shared/callable";
 import { FREE_QUOTA, remaining } from "./policy";
+import { usageCollection, usageRef } from "./store";
 import { parseUsage } from "./usage";
 
 const input = z.strictObject({ characterId: z.string().min(1).max(128).optional() });
@@ -16,13 +17,10 @@ export async function getUsage(request: CallableRequest<unknown>) {
   const [profile, usageDocs] = await Promise.all([
     user.get(),
     characterId
-      ? user
-          .collection("usage")
-          .doc(characterId)
+      ? usageRef(caller.uid, characterId)
           .get()
           .then((doc) => [doc])
-      : user
-          .collection("usage")
+      : usageCollection(caller.uid)
           .get()
           .then((page) => page.docs),
   ]);

@@ -2,16 +2,14 @@
 // transaction, so every instance sees the same count.
 import type { Transaction } from "firebase-admin/firestore";
 import { z } from "zod";
-import { userDoc } from "../identity/profiles";
 import { db } from "../shared/firebase";
 import { RATE_LIMITS, slidingWindow, type RateBucket, type WindowDecision } from "./policy";
 import { fail } from "../shared/callable";
+import { rateLimitRef } from "./store";
+
+export { rateLimitRef } from "./store";
 
 const windowDocSchema = z.object({ hits: z.array(z.number()).default([]) });
-
-export function rateLimitRef(uid: string, bucket: RateBucket) {
-  return userDoc(uid).collection("rateLimits").doc(bucket);
-}
 
 /** Reads the window (a transaction read) and returns the decision plus its write. */
 export async function checkRateLimitIn(

@@ -6,6 +6,7 @@ import { logger } from "firebase-functions/v2";
 import type { CallableRequest } from "firebase-functions/v2/https";
 import { z } from "zod";
 import { readSettings } from "../config";
+import { characterDoc, galleryItemDoc, galleryItemsShowing } from "../characters/store";
 import { isPremiumProfile, userDoc } from "../identity/profiles";
 import { RATE_LIMITS } from "../limits/policy";
 import { rateLimitRef } from "../limits/rate-limit";
@@ -23,7 +24,7 @@ import {
   type ReadFacts,
 } from "./access";
 import { adminSigner, type UrlSigner } from "./signing";
-import { mediaCollection, mediaRef, parseMediaRecord, type MediaRecord } from "./store";
+import { mediaOwnedBy, mediaRef, parseMediaRecord, type MediaRecord } from "./store";
 import {
   AUDIO_CONTENT_TYPES,
   IMAGE_CONTENT_TYPES,
@@ -132,8 +133,7 @@ const listInput = z.strictObject({
 export async function listMyMedia(request: MediaRequest) {
   const caller = requireAuth(request);
   const input = parseInput(listInput, request.data);
-  let query = mediaCollection()
-    .where("ownerUid", "==", caller.uid)
+  let query = mediaOwnedBy(caller.uid)
     .orderBy("createdAt", "desc")
     .limit(input.limit + 1);
   if (input.startAfter !== undefined) {
@@ -212,13 +212,9 @@ function isNotFound(error: unknown): boolean {
 
 async function unlinkVariants(record: MediaRecord): Promise<void> {
   if (record.characterId === null) return;
-  const character = db().collection("characters").doc(record.characterId);
+  const character = characterDoc(record.characterId);
   if (record.scope === "gallery") {
-    const items = await character
-      .collection("gallery")
-      .where("storagePath", "==", record.path)
-      .limit(10)
-      .get();
+    const items = await galleryItemsShowing(record.characterId, record.path).get();
     await Promise.all(items.docs.map((doc) => doc.ref.update({ variants: {} })));
   }
   if (record.scope === "avatar") {
@@ -249,16 +245,11 @@ const signedUrlInput = z.strictObject({
 async function readFacts(caller: Caller, path: string): Promise<ReadFacts> {
   const area = classifyPath(path);
   const needs = readNeeds(area, { uid: caller.uid, isAdmin: caller.isAdmin });
-  const characters = db().collection("characters");
   const [premium, character, item] = await Promise.all([
     needs.premium ? premiumOf(caller.uid, Date.now()).then((each) => each.premium) : undefined,
-    needs.character ? characters.doc(needs.character).get() : undefined,
+    needs.character ? characterDoc(needs.character).get() : undefined,
     needs.galleryItem
-      ? characters
-          .doc(needs.galleryItem.characterId)
-          .collection("gallery")
-          .doc(needs.galleryItem.itemId)
-          .get()
+      ? galleryItemDoc(needs.galleryItem.characterId, needs.galleryItem.itemId).get()
       : undefined,
   ]);
   const facts: ReadFacts = {};

@@ -14,6 +14,7 @@ import type { DocumentReference, Transaction } from "firebase-admin/firestore";
 import { logger } from "firebase-functions/v2";
 import { z } from "zod";
 import { readSettings, type Settings } from "../config";
+import { characterDoc, galleryItemsShowing } from "../characters/store";
 import { ProviderError } from "../chat/provider";
 import { isPremiumProfile, userDoc } from "../identity/profiles";
 import { checkRateLimitIn } from "../limits/rate-limit";
@@ -372,13 +373,7 @@ async function download(object: FinalizedObject): Promise<Buffer> {
 async function galleryItemsFor(owner: UploadOwner, path: string) {
   if (owner.type !== "character" || owner.scope !== "gallery")
     return { refs: [], premiumOnly: null };
-  const snapshot = await db()
-    .collection("characters")
-    .doc(owner.characterId)
-    .collection("gallery")
-    .where("storagePath", "==", path)
-    .limit(10)
-    .get();
+  const snapshot = await galleryItemsShowing(owner.characterId, path).get();
   if (snapshot.empty) return { refs: [], premiumOnly: null };
   return {
     refs: snapshot.docs.map((doc) => doc.ref),
@@ -440,7 +435,7 @@ async function linkWrites(
       for (const ref of galleryRefs) write.update(ref, { variants });
     };
   }
-  const characterRef = db().collection("characters").doc(owner.characterId);
+  const characterRef = characterDoc(owner.characterId);
   const character = await tx.get(characterRef);
   const avatarPath: unknown = character.get("avatar.path");
   if (avatarPath !== path) return () => undefined;

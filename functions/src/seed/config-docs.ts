@@ -1,13 +1,13 @@
 // Reference data clients read from config/*.
 import { TRAIT_DESCRIPTIONS, TRAIT_DOMAINS } from "../characters/traits";
 import { TONES } from "../characters/model";
-import { db } from "../shared/firebase";
+import { traitsConfigDoc } from "../characters/store";
 import { Tally, writeIfChanged } from "./write-if-changed";
 
 export async function seedConfig(): Promise<Tally> {
   const tally = new Tally();
   tally.add(
-    await writeIfChanged(db().collection("config").doc("traits"), {
+    await writeIfChanged(traitsConfigDoc(), {
       source: "NEO PI-R facet scales (Costa & McCrae, 1992)",
       domains: TRAIT_DOMAINS,
       descriptions: TRAIT_DESCRIPTIONS,
