@@ -84,7 +84,7 @@ export interface GalleryViewEvent {
   itemId: string;
 }
 
-export type ViewOutcome = "counted" | "duplicate" | "no-item";
+export type ViewOutcome = "counted" | "duplicate" | "no-item" | "draft";
 
 export async function countGalleryView(
   event: GalleryViewEvent,
@@ -92,8 +92,14 @@ export async function countGalleryView(
 ): Promise<ViewOutcome> {
   const item = galleryItemDoc(event.characterId, event.itemId);
   return applyOnce("view", event.eventId, nowMs, async (tx) => {
-    const snapshot = await tx.get(item);
+    const [snapshot, character] = await Promise.all([
+      tx.get(item),
+      tx.get(characterDoc(event.characterId)),
+    ]);
     if (!snapshot.exists) return "no-item";
+    // A draft's gallery collects no views (the rules refuse its markers to users; an
+    // admin's preview is not a view).
+    if (character.get("published") !== true) return "draft";
     const refresh = viewCountRefreshDue(snapshot.get("viewCountRefreshedAtMs"), nowMs);
     const shards = refresh ? await tx.get(viewShardsOf(item)) : null;
     tx.set(

@@ -24,14 +24,29 @@ export async function statsIn(
   nowMs: number,
   extra: ShardCounts[] = [],
 ): Promise<CharacterStats | null> {
-  const character = characterDoc(characterId);
+  const read = await characterStatsIn(tx, characterId, nowMs);
+  return read ? read.statsWith(extra) : null;
+}
+
+/**
+ * The same reads, also telling whether the character is published; `statsWith(extra)` adds
+ * counts the transaction is about to write. Null when the character is gone.
+ */
+export async function characterStatsIn(
+  tx: Transaction,
+  characterId: string,
+  nowMs: number,
+): Promise<{ published: boolean; statsWith: (extra: ShardCounts[]) => CharacterStats } | null> {
   const [snapshot, shards] = await Promise.all([
-    tx.get(character),
+    tx.get(characterDoc(characterId)),
     tx.get(statShardsOf(characterId)),
   ]);
   if (!snapshot.exists) return null;
   const counts = shards.docs.map((shard) => shardCountsFrom(shard.data()));
-  return characterStatsFromShards([...counts, ...extra], nowMs);
+  return {
+    published: snapshot.get("published") === true,
+    statsWith: (extra) => characterStatsFromShards([...counts, ...extra], nowMs),
+  };
 }
 
 export function writeStatsIn(tx: Transaction, characterId: string, stats: CharacterStats): void {
