@@ -688,3 +688,47 @@ describe("bad input corpus", () => {
     expect(await dump()).toEqual(before);
   }, 120_000);
 });
+
+describe("a deactivated account", () => {
+  it("is refused by every media and payment callable until it is reactivated", async () => {
+    const sleeper = await signUp("sleeper");
+    const uid = sleeper.user.uid;
+    await sleeper.call("deactivateAccount", {});
+    // Seven callables, each started cold in its own emulator worker: hence the longer timeout.
+    const calls: [string, unknown][] = [
+      ["uploadLimits", {}],
+      ["listMyMedia", {}],
+      ["deleteMedia", { mediaId: "m-1" }],
+      ["getSignedUrl", { path: `user-content/${uid}/a.jpg` }],
+      [
+        "createCheckoutSession",
+        {
+          successUrl: "http://localhost:5173/ok?session={CHECKOUT_SESSION_ID}",
+          cancelUrl: "http://localhost:5173/cancel",
+        },
+      ],
+      ["createPortalSession", { returnUrl: "http://localhost:5173/account" }],
+      ["verifyCheckoutSession", { sessionId: "cs_test_123" }],
+    ];
+    const refused = [];
+    for (const [name, input] of calls) {
+      const error = await callError(sleeper.call(name, input));
+      refused.push({ name, code: error.code, reason: error.reason });
+      count("deactivated account");
+    }
+    expect(refused).toEqual(
+      calls.map(([name]) => ({
+        name,
+        code: "functions/failed-precondition",
+        reason: "account_inactive",
+      })),
+    );
+    // Nothing was counted or created for the refused calls.
+    expect((await db().collection(`users/${uid}/rateLimits`).get()).size).toBe(0);
+    expect((await db().doc(`stripeCustomers/${uid}`).get()).exists).toBe(false);
+
+    await sleeper.call("reactivateAccount", {});
+    await expect(sleeper.call("uploadLimits", {})).resolves.toMatchObject({ premium: false });
+    await expect(sleeper.call("listMyMedia", {})).resolves.toMatchObject({ items: [] });
+  }, 120_000);
+});

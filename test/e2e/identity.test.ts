@@ -4,6 +4,7 @@ import { adminAuth, callError, db, signUpAdmin, waitUntil } from "../helpers/adm
 import { closeAllClientApps, newClientApp, signUp } from "../helpers/client";
 import { clearAuth, clearFirestore } from "../helpers/emulator-data";
 import { waitForDoc } from "../helpers/wait-for";
+import { mirrorPublicProfile } from "../../functions/src/identity/mirror";
 
 beforeEach(async () => {
   await clearFirestore();
@@ -144,6 +145,34 @@ describe("profiles", () => {
     await expect(getDoc(doc(other.db, "users", client.user.uid))).rejects.toMatchObject({
       code: "permission-denied",
     });
+  });
+
+  it("a public profile only ever shows an avatar from the user's own folder", async () => {
+    const client = await signUp("climber");
+    const other = await signUp("victim");
+    const uid = client.user.uid;
+    const ref = doc(client.db, "users", uid);
+    await waitForDoc(ref, (s) => s.exists());
+    const climbing = `user-content/${uid}/../${other.user.uid}/avatars/a.png`;
+    await expect(
+      updateDoc(ref, { avatarPath: climbing, updatedAt: serverTimestamp() }),
+    ).rejects.toMatchObject({ code: "permission-denied" });
+    await updateDoc(ref, {
+      avatarPath: `user-content/${uid}/avatars/me.png`,
+      updatedAt: serverTimestamp(),
+    });
+    await waitForDoc(
+      doc(other.db, "publicProfiles", uid),
+      (s) => s.get("avatarPath") === `user-content/${uid}/avatars/me.png`,
+    );
+    // A profile written past the rules (the Admin SDK) is still mirrored safely.
+    await db().doc(`users/${uid}`).update({ avatarPath: climbing });
+    await mirrorPublicProfile(uid);
+    const projection = await waitForDoc(
+      doc(other.db, "publicProfiles", uid),
+      (s) => s.get("avatarPath") === null,
+    );
+    expect(projection.get("displayName")).toBe((await getDoc(ref)).get("displayName"));
   });
 
   it("a deactivated user can read but not write, until reactivated", async () => {

@@ -34,13 +34,30 @@ export interface PublicProfile {
   avatarPath: string | null;
 }
 
+/** The rules' limit on a stored path's length. */
+const MAX_AVATAR_PATH = 512;
+
+/**
+ * The avatar path as the public profile may show it: a file inside the user's own folder
+ * (`user-content/{uid}/...`) with no empty, '.' or '..' segment; anything else is null. The
+ * rules already refuse other paths; this keeps the public projection safe whatever wrote the
+ * profile.
+ */
+export function safeAvatarPath(uid: string, value: unknown): string | null {
+  if (typeof value !== "string" || value.length > MAX_AVATAR_PATH) return null;
+  const [root, owner, ...file] = value.split("/");
+  if (root !== "user-content" || owner !== uid || file.length === 0) return null;
+  const clean = file.every((segment) => segment !== "" && segment !== "." && segment !== "..");
+  return clean ? value : null;
+}
+
 export function publicProjection(
-  profile: Pick<UserProfile, "username" | "displayName" | "avatarPath">,
+  profile: Pick<UserProfile, "uid" | "username" | "displayName" | "avatarPath">,
 ): PublicProfile {
   return {
     username: profile.username,
     displayName: profile.displayName,
-    avatarPath: profile.avatarPath,
+    avatarPath: safeAvatarPath(profile.uid, profile.avatarPath),
   };
 }
 

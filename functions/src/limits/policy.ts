@@ -58,6 +58,12 @@ export const RATE_LIMITS = {
   costEstimate: { limit: 30, windowMs: 60_000, premiumExempt: false },
   checkout: { limit: 5, windowMs: 15 * 60_000, premiumExempt: false },
   regenerate: { limit: 10, windowMs: 60_000, premiumExempt: false },
+  /** The success page may poll while a payment settles; each call is a Stripe request. */
+  checkoutVerify: { limit: 30, windowMs: 60_000, premiumExempt: false },
+  /** Each call creates a Stripe billing portal session. */
+  portal: { limit: 10, windowMs: 15 * 60_000, premiumExempt: false },
+  /** Each call signs a URL (an IAM signBlob call when deployed). */
+  signedUrl: { limit: 60, windowMs: 60_000, premiumExempt: false },
   uploads: { limit: 20, windowMs: 60 * 60_000, premiumExempt: false },
   uploadsPremium: { limit: 100, windowMs: 60 * 60_000, premiumExempt: false },
 } as const satisfies Record<string, RateLimit>;

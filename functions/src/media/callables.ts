@@ -1,15 +1,16 @@
 // Media callables: status, upload limits, a user's media list, deletion and signed URLs.
 // Uploads themselves go straight from the client SDK to Cloud Storage (storage.rules); the
 // trigger (on-upload.ts) records them in media/{id}.
-import { Timestamp } from "firebase-admin/firestore";
+import type { DocumentSnapshot, Timestamp } from "firebase-admin/firestore";
 import { logger } from "firebase-functions/v2";
 import type { CallableRequest } from "firebase-functions/v2/https";
 import { z } from "zod";
 import { readSettings } from "../config";
 import { characterDoc, galleryItemDoc, galleryItemsShowing } from "../characters/store";
-import { isPremiumProfile, userDoc } from "../identity/profiles";
+import { requireActiveUser } from "../identity/guards";
+import { isPremiumProfile } from "../identity/profiles";
 import { RATE_LIMITS } from "../limits/policy";
-import { rateLimitRef } from "../limits/rate-limit";
+import { enforceRateLimit, rateLimitRef } from "../limits/rate-limit";
 import { fail, parseInput, requireAuth, type Caller } from "../shared/callable";
 import { describeFeatures, type FeatureState } from "../shared/features";
 import { adminStorage, db } from "../shared/firebase";
@@ -69,8 +70,7 @@ export function mediaStatus(request: MediaRequest) {
   return { storage: storageState(), limits: LIMITS };
 }
 
-async function premiumOf(uid: string, nowMs: number) {
-  const profile = await userDoc(uid).get();
+function premiumOf(profile: DocumentSnapshot, nowMs: number) {
   return {
     premium: isPremiumProfile(profile, nowMs),
     exempt: profile.get("rateLimitExempt") === true,
@@ -83,8 +83,9 @@ const hitsSchema = z.object({ hits: z.array(z.number()).default([]) });
 export async function uploadLimits(request: MediaRequest) {
   const caller = requireAuth(request);
   parseInput(noInput, request.data);
+  const profile = await requireActiveUser(caller);
   const nowMs = Date.now();
-  const { premium, exempt } = await premiumOf(caller.uid, nowMs);
+  const { premium, exempt } = premiumOf(profile, nowMs);
   const allowance = uploadAllowance([], nowMs, premium);
   const stored = await rateLimitRef(caller.uid, allowance.bucket).get();
   const parsed = hitsSchema.safeParse(stored.data() ?? {});
@@ -133,6 +134,7 @@ const listInput = z.strictObject({
 export async function listMyMedia(request: MediaRequest) {
   const caller = requireAuth(request);
   const input = parseInput(listInput, request.data);
+  await requireActiveUser(caller);
   let query = mediaOwnedBy(caller.uid)
     .orderBy("createdAt", "desc")
     .limit(input.limit + 1);
@@ -165,6 +167,7 @@ const deleteInput = z.strictObject({ mediaId: mediaIdSchema });
 export async function deleteMedia(request: MediaRequest) {
   const caller = requireAuth(request);
   const { mediaId } = parseInput(deleteInput, request.data);
+  await requireActiveUser(caller);
   const ref = mediaRef(mediaId);
   const snapshot = await ref.get();
   if (!snapshot.exists) fail("media_not_found");
@@ -242,11 +245,15 @@ const signedUrlInput = z.strictObject({
     .default(SIGNED_URL_DEFAULT_SECONDS),
 });
 
-async function readFacts(caller: Caller, path: string): Promise<ReadFacts> {
+async function readFacts(
+  caller: Caller,
+  profile: DocumentSnapshot,
+  path: string,
+): Promise<ReadFacts> {
   const area = classifyPath(path);
   const needs = readNeeds(area, { uid: caller.uid, isAdmin: caller.isAdmin });
-  const [premium, character, item] = await Promise.all([
-    needs.premium ? premiumOf(caller.uid, Date.now()).then((each) => each.premium) : undefined,
+  const premium = needs.premium ? premiumOf(profile, Date.now()).premium : undefined;
+  const [character, item] = await Promise.all([
     needs.character ? characterDoc(needs.character).get() : undefined,
     needs.galleryItem
       ? galleryItemDoc(needs.galleryItem.characterId, needs.galleryItem.itemId).get()
@@ -267,11 +274,13 @@ async function readFacts(caller: Caller, path: string): Promise<ReadFacts> {
 export async function getSignedUrl(request: MediaRequest, signer: UrlSigner = adminSigner) {
   const caller = requireAuth(request);
   const input = parseInput(signedUrlInput, request.data);
+  const profile = await requireActiveUser(caller);
+  await enforceRateLimit(caller.uid, "signedUrl");
   const area = classifyPath(input.path);
   const decision = decideRead(
     area,
     { uid: caller.uid, isAdmin: caller.isAdmin },
-    await readFacts(caller, input.path),
+    await readFacts(caller, profile, input.path),
   );
   if (!decision.allowed) fail("media_access_denied", decision.reason);
   const expiresAtMs = Date.now() + input.expiresInSeconds * 1000;

@@ -6,6 +6,7 @@ import type { CallableRequest } from "firebase-functions/v2/https";
 import type Stripe from "stripe";
 import { z } from "zod";
 import { readSettings, type Settings } from "../config";
+import { requireActiveUser } from "../identity/guards";
 import { ensureProfileIn, profileRef } from "../identity/profiles";
 import { enforceRateLimit } from "../limits/rate-limit";
 import { fail, parseInput, requireAuth, type Caller } from "../shared/callable";
@@ -118,6 +119,7 @@ export async function createCheckoutSession(
   const input = parseInput(checkoutInput, request.data);
   const successUrl = allowedUrl(settings, input.successUrl, "success", "successUrl");
   const cancelUrl = allowedUrl(settings, input.cancelUrl, "cancel", "cancelUrl");
+  await requireActiveUser(caller);
   await enforceRateLimit(caller.uid, "checkout");
 
   const stripe = stripeClient(settings);
@@ -170,6 +172,8 @@ export async function createPortalSession(
   const settings = requirePayments();
   const input = parseInput(portalInput, request.data);
   const returnUrl = allowedUrl(settings, input.returnUrl, "return", "returnUrl");
+  await requireActiveUser(caller);
+  await enforceRateLimit(caller.uid, "portal");
   const customerId = (await stripeCustomerRef(caller.uid).get()).data()?.customerId;
   if (!customerId) {
     fail("payment_history_missing");
@@ -205,6 +209,8 @@ export async function verifyCheckoutSession(
   const caller = requireAuth(request);
   const settings = requirePayments();
   const { sessionId } = parseInput(verifyInput, request.data);
+  await requireActiveUser(caller);
+  await enforceRateLimit(caller.uid, "checkoutVerify");
   const session = await stripeClient(settings)
     .checkout.sessions.retrieve(sessionId)
     .catch((error: unknown) => {

@@ -1,0 +1,44 @@
+import { describe, expect, it } from "vitest";
+import { publicProjection, safeAvatarPath } from "../../../functions/src/identity/profile";
+
+describe("the avatar path a public profile shows", () => {
+  it("keeps a file in the user's own folder", () => {
+    for (const path of [
+      "user-content/u1/avatars/me.png",
+      "user-content/u1/a.png",
+      "user-content/u1/avatars/a..b.png",
+    ]) {
+      expect(safeAvatarPath("u1", path), path).toBe(path);
+    }
+  });
+
+  it("shows none for a path that climbs out of the folder or names another", () => {
+    for (const path of [
+      "user-content/u1/../u2/avatars/a.png",
+      "user-content/u1/avatars/../../u2/a.png",
+      "user-content/u1/./a.png",
+      "user-content/u1//a.png",
+      "user-content/u1/",
+      "user-content/u1",
+      "user-content/u2/avatars/a.png",
+      "characters/luna/avatar/a.png",
+      "/user-content/u1/a.png",
+      `user-content/u1/${"x".repeat(600)}`,
+    ]) {
+      expect(safeAvatarPath("u1", path), path).toBeNull();
+    }
+    expect(safeAvatarPath("u1", 42)).toBeNull();
+    expect(safeAvatarPath("u1", null)).toBeNull();
+  });
+
+  it("is what the projection copies", () => {
+    expect(
+      publicProjection({
+        uid: "u1",
+        username: "ada",
+        displayName: "Ada",
+        avatarPath: "user-content/u1/../u2/avatars/a.png",
+      }),
+    ).toEqual({ username: "ada", displayName: "Ada", avatarPath: null });
+  });
+});
