@@ -7,8 +7,9 @@ import { FieldValue, type QuerySnapshot, type Transaction } from "firebase-admin
 import { logger } from "firebase-functions/v2";
 import { HttpsError, type CallableRequest } from "firebase-functions/v2/https";
 import { z } from "zod";
+import { requireCurrentAdmin } from "../identity/guards";
 import { recordAudit, type AuditEntry } from "../shared/audit";
-import { callableError, fail, parseInput, requireAdmin, type Caller } from "../shared/callable";
+import { callableError, fail, parseInput, type Caller } from "../shared/callable";
 import { deleteMatching } from "../shared/delete-matching";
 import { db } from "../shared/firebase";
 import { deleteStoragePrefix, mediaBucket, storageReachable } from "../shared/storage";
@@ -109,7 +110,7 @@ async function createCharacterWithId(
 }
 
 export async function createCharacter(request: CallableRequest<unknown>) {
-  const admin = requireAdmin(request);
+  const admin = await requireCurrentAdmin(request);
   const input = parseInput(createCharacterInput, request.data);
   const id = await createCharacterWithId(admin, input.id, input, {
     action: "createCharacter",
@@ -177,7 +178,7 @@ async function patchCharacter(
 }
 
 export async function updateCharacter(request: CallableRequest<unknown>) {
-  const admin = requireAdmin(request);
+  const admin = await requireCurrentAdmin(request);
   const { id } = parseInput(updateCharacterInput, request.data);
   const changes = await patchCharacter(admin, id, rawPatch(request.data), "updateCharacter");
   return { id, changed: changes.fields };
@@ -185,7 +186,7 @@ export async function updateCharacter(request: CallableRequest<unknown>) {
 
 /** The spec's PUT /api/ai/characters/:id/settings. */
 export async function updateAiSettings(request: CallableRequest<unknown>) {
-  const admin = requireAdmin(request);
+  const admin = await requireCurrentAdmin(request);
   const { id } = parseInput(updateAiSettingsInput, request.data);
   const changes = await patchCharacter(
     admin,
@@ -197,7 +198,7 @@ export async function updateAiSettings(request: CallableRequest<unknown>) {
 }
 
 export async function setCharacterPublished(request: CallableRequest<unknown>) {
-  const admin = requireAdmin(request);
+  const admin = await requireCurrentAdmin(request);
   const { id, published } = parseInput(setPublishedInput, request.data);
   await db().runTransaction(async (tx) => {
     const snapshot = await tx.get(characterDoc(id));
@@ -225,7 +226,7 @@ export async function setCharacterPublished(request: CallableRequest<unknown>) {
  * conversations users had with it stay theirs.
  */
 export async function deleteCharacter(request: CallableRequest<unknown>) {
-  const admin = requireAdmin(request);
+  const admin = await requireCurrentAdmin(request);
   const { id } = parseInput(characterRefInput, request.data);
   const ref = characterDoc(id);
   const found = await db().runTransaction(async (tx) => {
@@ -291,7 +292,7 @@ async function storeAvatar(id: string, png: Uint8Array): Promise<boolean> {
 
 /** Creates an unpublished character from a card (JSON text or base64 PNG). */
 export async function importCharacterCard(request: CallableRequest<unknown>) {
-  const admin = requireAdmin(request);
+  const admin = await requireCurrentAdmin(request);
   const input = parseInput(importCardInput, request.data);
   let imported;
   try {
@@ -340,7 +341,7 @@ async function avatarPng(profile: CharacterProfile): Promise<Uint8Array | undefi
 
 /** Exports a character as a V2 JSON card or a PNG card (V2 `chara` and V3 `ccv3` chunks). */
 export async function exportCharacterCard(request: CallableRequest<unknown>) {
-  requireAdmin(request);
+  await requireCurrentAdmin(request);
   const { id, format } = parseInput(exportCardInput, request.data);
   const [profileSnap, aiSnap] = await Promise.all([
     characterProfileRef(id).get(),

@@ -4,7 +4,8 @@
 // minute so the item is never a hot document. The scheduled rollup catches up the rest.
 import { FieldValue, type DocumentReference } from "firebase-admin/firestore";
 import type { CallableRequest } from "firebase-functions/v2/https";
-import { fail, parseInput, requireAdmin } from "../shared/callable";
+import { fail, parseInput } from "../shared/callable";
+import { requireCurrentAdmin } from "../identity/guards";
 import { recordAudit } from "../shared/audit";
 import { db } from "../shared/firebase";
 import { VIEW_SHARDS, pickShard, sumViewShards, viewCountRefreshDue } from "./counters";
@@ -24,7 +25,7 @@ import {
 } from "./store";
 
 export async function addGalleryItem(request: CallableRequest<unknown>) {
-  const admin = requireAdmin(request);
+  const admin = await requireCurrentAdmin(request);
   const input = parseInput(addGalleryItemInput, request.data);
   const character = characterDoc(input.characterId);
   const folderId = itemIdFromStoragePath(input.characterId, input.storagePath);
@@ -52,7 +53,7 @@ export async function addGalleryItem(request: CallableRequest<unknown>) {
 
 /** Removes the item with its views and view shards. The Storage object is left in place. */
 export async function removeGalleryItem(request: CallableRequest<unknown>) {
-  const admin = requireAdmin(request);
+  const admin = await requireCurrentAdmin(request);
   const { characterId, itemId } = parseInput(removeGalleryItemInput, request.data);
   const item = galleryItemDoc(characterId, itemId);
   const found = await db().runTransaction(async (tx) => {

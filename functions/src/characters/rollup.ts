@@ -5,7 +5,8 @@ import type { DocumentReference, Transaction } from "firebase-admin/firestore";
 import { logger } from "firebase-functions/v2";
 import type { CallableRequest } from "firebase-functions/v2/https";
 import { FieldValue, db } from "../shared/firebase";
-import { fail, parseInput, requireAdmin } from "../shared/callable";
+import { requireCurrentAdmin } from "../identity/guards";
+import { fail, parseInput } from "../shared/callable";
 import { characterRefInput } from "./admin-input";
 import { shardCountsFrom } from "./counters";
 import { refreshViewCount } from "./gallery";
@@ -118,7 +119,7 @@ export async function rollupRecentStats(nowMs = Date.now()): Promise<RollupRepor
 
 /** Admin callable: recomputes one character's stats now. */
 export async function refreshCharacterStats(request: CallableRequest<unknown>) {
-  requireAdmin(request);
+  await requireCurrentAdmin(request);
   const { id } = parseInput(characterRefInput, request.data);
   const stats = await rollupCharacter(id);
   if (!stats) fail("character_not_found");

@@ -4,7 +4,8 @@ import { FieldValue, Timestamp } from "firebase-admin/firestore";
 import type { CallableRequest } from "firebase-functions/v2/https";
 import { z } from "zod";
 import { recordAudit } from "../shared/audit";
-import { fail, parseInput, requireAdmin } from "../shared/callable";
+import { fail, parseInput } from "../shared/callable";
+import { requireCurrentAdmin } from "./guards";
 import { adminAuth, db } from "../shared/firebase";
 import { ROLES } from "./profile";
 import { profileRef, userDoc } from "./profiles";
@@ -17,8 +18,15 @@ const uidSchema = z
 
 const setRoleInput = z.strictObject({ uid: uidSchema, role: z.enum(ROLES) });
 
+/**
+ * Grants or removes the admin role. The claim is what rules and functions trust; the profile
+ * mirrors it for display. A demotion takes effect at once: it records `adminRevokedAt`
+ * (after the claim changed, so every token that still says admin was issued before it),
+ * which rules and requireCurrentAdmin check against the token's issue time, and it revokes
+ * the user's refresh tokens, so they must sign in again.
+ */
 export async function setUserRole(request: CallableRequest<unknown>) {
-  const admin = requireAdmin(request);
+  const admin = await requireCurrentAdmin(request);
   const { uid, role } = parseInput(setRoleInput, request.data);
   if (uid === admin.uid && role !== "admin") {
     fail("own_admin_role");
@@ -28,12 +36,17 @@ export async function setUserRole(request: CallableRequest<unknown>) {
     .catch(() => {
       fail("user_not_found");
     });
-  // The claim is what rules and functions trust; the profile mirrors it for display.
+  const wasAdmin = account.customClaims?.admin === true;
   await adminAuth().setCustomUserClaims(uid, { ...account.customClaims, admin: role === "admin" });
   await db().runTransaction(async (tx) => {
     const profile = (await tx.get(profileRef(uid))).data();
     if (!profile) fail("user_not_found", "That user has no profile.");
-    tx.update(userDoc(uid), { role, updatedAt: FieldValue.serverTimestamp() });
+    tx.update(userDoc(uid), {
+      role,
+      // A new admin's tokens are all trusted; a demoted one's issued until now are not.
+      adminRevokedAt: role === "admin" ? FieldValue.delete() : FieldValue.serverTimestamp(),
+      updatedAt: FieldValue.serverTimestamp(),
+    });
     recordAudit(tx, {
       action: "setRole",
       actorUid: admin.uid,
@@ -42,6 +55,7 @@ export async function setUserRole(request: CallableRequest<unknown>) {
       after: { role },
     });
   });
+  if (wasAdmin && role !== "admin") await adminAuth().revokeRefreshTokens(uid);
   return { uid, role };
 }
 
@@ -52,7 +66,7 @@ const setPremiumInput = z.union([
 
 /** Sets premium to a date (null revokes), or adds/removes days from the current expiry. */
 export async function setPremium(request: CallableRequest<unknown>) {
-  const admin = requireAdmin(request);
+  const admin = await requireCurrentAdmin(request);
   const input = parseInput(setPremiumInput, request.data);
   const premiumUntil = await db().runTransaction(async (tx) => {
     const profile = (await tx.get(profileRef(input.uid))).data();
@@ -85,7 +99,7 @@ const exemptInput = z.strictObject({ uid: uidSchema, exempt: z.boolean() });
  * limit. The free-tier quota still applies. Audited like every admin change.
  */
 export async function setRateLimitExempt(request: CallableRequest<unknown>) {
-  const admin = requireAdmin(request);
+  const admin = await requireCurrentAdmin(request);
   const input = parseInput(exemptInput, request.data);
   await db().runTransaction(async (tx) => {
     const snapshot = await tx.get(userDoc(input.uid));

@@ -67,6 +67,20 @@ export function initialDisplayName(email: string | null, providerName: string | 
   return source.slice(0, 60);
 }
 
+/**
+ * Whether an ID token's admin claim may be trusted. A demotion records when it happened
+ * (`users/{uid}.adminRevokedAt`); a token issued (`iat`, seconds) at or before that moment
+ * was minted while the user was still an admin and stays valid for up to an hour, so its
+ * claim is not trusted. Without a recorded demotion the claim stands.
+ */
+export function adminClaimCurrent(
+  tokenIssuedAtSec: number | undefined,
+  adminRevokedAtMs: number | null,
+): boolean {
+  if (adminRevokedAtMs === null) return true;
+  return tokenIssuedAtSec !== undefined && tokenIssuedAtSec * 1000 > adminRevokedAtMs;
+}
+
 export function isPremiumAt(premiumUntilMs: number | null, nowMs: number): boolean {
   return premiumUntilMs !== null && premiumUntilMs > nowMs;
 }

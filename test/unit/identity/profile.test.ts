@@ -1,5 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { publicProjection, safeAvatarPath } from "../../../functions/src/identity/profile";
+import {
+  adminClaimCurrent,
+  publicProjection,
+  safeAvatarPath,
+} from "../../../functions/src/identity/profile";
 
 describe("the avatar path a public profile shows", () => {
   it("keeps a file in the user's own folder", () => {
@@ -40,5 +44,24 @@ describe("the avatar path a public profile shows", () => {
         avatarPath: "user-content/u1/../u2/avatars/a.png",
       }),
     ).toEqual({ username: "ada", displayName: "Ada", avatarPath: null });
+  });
+});
+
+describe("trusting an admin claim", () => {
+  const demotedAtMs = 1_800_000_000_500;
+
+  it("trusts it when the user was never demoted", () => {
+    expect(adminClaimCurrent(1_700_000_000, null)).toBe(true);
+    expect(adminClaimCurrent(undefined, null)).toBe(true);
+  });
+
+  it("refuses a token issued before or in the second of the demotion", () => {
+    expect(adminClaimCurrent(1_799_999_000, demotedAtMs)).toBe(false);
+    expect(adminClaimCurrent(1_800_000_000, demotedAtMs)).toBe(false);
+    expect(adminClaimCurrent(undefined, demotedAtMs)).toBe(false);
+  });
+
+  it("trusts a token issued after it", () => {
+    expect(adminClaimCurrent(1_800_000_001, demotedAtMs)).toBe(true);
   });
 });
