@@ -1,7 +1,8 @@
 // Every setting the functions read, declared once. Values are read with `.value()` only at
 // run time (inside a handler), never at module load, so deploy-time discovery stays fast
-// and a missing key disables one feature instead of failing the deploy.
-import { defineInt, defineSecret, defineString } from "firebase-functions/params";
+// and a missing key disables one feature instead of failing the deploy. The one exception,
+// ENFORCE_APP_CHECK, says below why.
+import { defineBoolean, defineInt, defineSecret, defineString } from "firebase-functions/params";
 
 export const OPENAI_API_KEY = defineSecret("OPENAI_API_KEY");
 export const STRIPE_SECRET_KEY = defineSecret("STRIPE_SECRET_KEY");
@@ -47,6 +48,33 @@ export const MEDIA_BUCKET = defineString("MEDIA_BUCKET", {
   description: "Cloud Storage bucket for media; empty means the project's default bucket.",
 });
 
+// ---- abuse controls (docs/abuse.md) ---------------------------------------------------------
+
+export const REQUIRE_VERIFIED_EMAIL = defineBoolean("REQUIRE_VERIFIED_EMAIL", {
+  default: false,
+  description:
+    "Free replies only for accounts whose email address is verified (premium is unaffected).",
+});
+
+/**
+ * Whether every callable refuses a request without a valid App Check token. Unlike the other
+ * settings this one is read when the functions are defined, not inside a handler:
+ * firebase-functions takes `enforceAppCheck` as a plain boolean when onCall builds its
+ * handler (6.x types it `boolean`; a params expression is an object, which the handler would
+ * take as always true). The deployed runtime has the resolved value in its environment
+ * before the code loads, so the value read here is the deployed one. Declared with
+ * defineBoolean so the CLI knows it, writes its default and lists it with the other params.
+ */
+export const ENFORCE_APP_CHECK = defineBoolean("ENFORCE_APP_CHECK", {
+  default: false,
+  description: "Refuse callable requests without a valid App Check token (see docs/abuse.md).",
+});
+
+/** ENFORCE_APP_CHECK as it is at load time (see above); only for the callables' options. */
+export function appCheckEnforcedAtLoad(env: NodeJS.ProcessEnv = process.env): boolean {
+  return env[ENFORCE_APP_CHECK.name] === "true";
+}
+
 export interface Settings {
   openAiApiKey: string;
   openAiBaseUrl: string;
@@ -65,6 +93,8 @@ export interface Settings {
   premiumDays: number;
   checkoutReturnOrigins: string[];
   mediaBucket: string;
+  /** Free replies need a verified email (REQUIRE_VERIFIED_EMAIL). */
+  requireVerifiedEmail: boolean;
 }
 
 function defaultBucket(): string {
@@ -114,5 +144,6 @@ export function readSettings(): Settings {
       .map((origin) => origin.trim())
       .filter((origin) => origin.length > 0),
     mediaBucket: MEDIA_BUCKET.value().trim() || defaultBucket(),
+    requireVerifiedEmail: REQUIRE_VERIFIED_EMAIL.value(),
   };
 }

@@ -5,7 +5,12 @@ import { onDocumentCreated, onDocumentWritten } from "firebase-functions/v2/fire
 import { onSchedule } from "firebase-functions/v2/scheduler";
 import { onCall, onRequest } from "firebase-functions/v2/https";
 import * as v1 from "firebase-functions/v1";
-import { OPENAI_API_KEY, STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET } from "./config";
+import {
+  appCheckEnforcedAtLoad,
+  OPENAI_API_KEY,
+  STRIPE_SECRET_KEY,
+  STRIPE_WEBHOOK_SECRET,
+} from "./config";
 import { handleHealth } from "./health/health";
 import * as accounts from "./identity/accounts";
 import * as adminUsers from "./identity/admin";
@@ -26,7 +31,7 @@ import * as media from "./media/callables";
 import * as mediaUpload from "./media/on-upload";
 
 const REGION = "us-central1";
-setGlobalOptions({ region: REGION, maxInstances: 20 });
+setGlobalOptions({ region: REGION, maxInstances: 20, enforceAppCheck: appCheckEnforcedAtLoad() });
 
 // ---- operations ----
 export const health = onRequest(

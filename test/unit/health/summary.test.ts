@@ -53,6 +53,7 @@ const settings = (overrides: Partial<Settings>): Settings => ({
   premiumDays: 15,
   checkoutReturnOrigins: [],
   mediaBucket: "",
+  requireVerifiedEmail: false,
   ...overrides,
 });
 

@@ -39,6 +39,7 @@ function settings(overrides: Partial<Settings> = {}): Settings {
     premiumDays: 15,
     checkoutReturnOrigins: ["http://localhost:5173"],
     mediaBucket: "",
+    requireVerifiedEmail: false,
     ...overrides,
   };
 }
