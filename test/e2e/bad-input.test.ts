@@ -582,6 +582,14 @@ describe("bad input corpus", () => {
       ).rejects.toMatchObject({ code: "permission-denied" });
       count("rules conversations/*/messages");
     }
+    // Ids the server writes at: the reply to a message, and the greeting.
+    for (const serverId of [`${messageId}_reply`, "future_reply", "greeting"]) {
+      await expect(
+        setDoc(doc(user.db, "conversations", conversationId, "messages", serverId), baseMessage()),
+        serverId,
+      ).rejects.toMatchObject({ code: "permission-denied" });
+      count("rules conversations/*/messages");
+    }
     for (const foreign of [`${other.user.uid}_luna`, `${uid}_luna_2`, `${uid}`, "luna"]) {
       await expect(
         addDoc(collection(user.db, "conversations", foreign, "messages"), baseMessage()),
@@ -606,6 +614,8 @@ describe("bad input corpus", () => {
       { bio: "x".repeat(501) },
       { bio: ["a"] },
       { avatarPath: `user-content/${other.user.uid}/a.png` },
+      { avatarPath: `user-content/${uid}/../${other.user.uid}/avatars/a.png` },
+      { avatarPath: `user-content/${uid}/./avatars/a.png` },
       { avatarPath: "characters/luna/avatar.png" },
       { avatarPath: 3 },
       { preferences: { theme: "neon" } },

@@ -179,6 +179,25 @@ function paymentCases(): CollectionCase[] {
     serverOnly("stripeEvents", "/stripeEvents/{eventId}", () => "stripeEvents/evt_1", {
       type: "checkout.session.completed",
     }),
+    {
+      // Orphaned payments (their account was deleted before they were paid): admins only.
+      name: "orphanedPayments",
+      match: "/orphanedPayments/{paymentIntentId}",
+      existingPath: (uid) => `orphanedPayments/pi_${uid}`,
+      newPath: (uid) => `orphanedPayments/pi_new_${uid}`,
+      existing: (uid) => ({ ...payment(uid), status: "refunded", reason: "account_not_found" }),
+      create: (uid) => ({ ...payment(uid), status: "refunded" }),
+      update: () => ({ status: "refund_pending" }),
+      list: (db) => collection(db, "orphanedPayments"),
+      expect: expectRows({
+        anonymous: NONE,
+        stranger: NONE,
+        owner: NONE,
+        premiumOwner: NONE,
+        deactivatedOwner: NONE,
+        admin: [T, T, F, F, F],
+      }),
+    },
   ];
 }
 
