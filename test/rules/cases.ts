@@ -32,6 +32,26 @@ function expectRows(rows: Record<Actor, Row>): CollectionCase["expect"] {
   };
 }
 
+/** Admins read; nobody else reads, and nobody writes through the client. */
+const ADMINS_READ = expectRows({
+  anonymous: NONE,
+  stranger: NONE,
+  owner: NONE,
+  premiumOwner: NONE,
+  deactivatedOwner: NONE,
+  admin: [T, T, F, F, F],
+});
+
+/** Nobody reads or writes through the client. */
+const NOBODY = expectRows({
+  anonymous: NONE,
+  stranger: NONE,
+  owner: NONE,
+  premiumOwner: NONE,
+  deactivatedOwner: NONE,
+  admin: NONE,
+});
+
 const character = (published: boolean) => ({
   name: "Luna",
   published,
@@ -189,14 +209,7 @@ function paymentCases(): CollectionCase[] {
       create: (uid) => ({ ...payment(uid), status: "refunded" }),
       update: () => ({ status: "refund_pending" }),
       list: (db) => collection(db, "orphanedPayments"),
-      expect: expectRows({
-        anonymous: NONE,
-        stranger: NONE,
-        owner: NONE,
-        premiumOwner: NONE,
-        deactivatedOwner: NONE,
-        admin: [T, T, F, F, F],
-      }),
+      expect: ADMINS_READ,
     },
   ];
 }
@@ -304,6 +317,21 @@ const storedReply = (messageId: string) => ({
 const ownerReadsOnly: Row = [T, T, F, F, F];
 
 /**
+ * Only the conversation's owner: `active` for an active owner (premium or not); a
+ * deactivated owner still reads but writes nothing; nobody else, admins included.
+ */
+function ownersOnly(active: Row): CollectionCase["expect"] {
+  return expectRows({
+    anonymous: NONE,
+    stranger: NONE,
+    owner: active,
+    premiumOwner: active,
+    deactivatedOwner: ownerReadsOnly,
+    admin: NONE,
+  });
+}
+
+/**
  * Conversations (the owner reads and marks read), user messages (the owner creates them in
  * the right shape), the ids the server writes at (replies, the greeting: nobody creates
  * them), and the context window (functions only).
@@ -332,14 +360,7 @@ function conversationCases(): CollectionCase[] {
       update: () => ({ lastReadAt: serverTimestamp(), unread: 0 }),
       list: (db, uid) => query(collection(db, "conversations"), where("userId", "==", uid)),
       fixtures,
-      expect: expectRows({
-        anonymous: NONE,
-        stranger: NONE,
-        owner: [T, T, F, T, F],
-        premiumOwner: [T, T, F, T, F],
-        deactivatedOwner: ownerReadsOnly,
-        admin: NONE,
-      }),
+      expect: ownersOnly([T, T, F, T, F]),
     },
     {
       name: "conversations/messages (user messages)",
@@ -351,14 +372,7 @@ function conversationCases(): CollectionCase[] {
       update: () => ({ text: "edited afterwards" }),
       list: messages,
       fixtures,
-      expect: expectRows({
-        anonymous: NONE,
-        stranger: NONE,
-        owner: [T, T, T, F, F],
-        premiumOwner: [T, T, T, F, F],
-        deactivatedOwner: ownerReadsOnly,
-        admin: NONE,
-      }),
+      expect: ownersOnly([T, T, T, F, F]),
     },
     {
       // `{id}_reply` is where the server writes the reply to message `id`: a user message
@@ -372,14 +386,7 @@ function conversationCases(): CollectionCase[] {
       update: () => ({ status: "complete", text: "forged reply" }),
       list: messages,
       fixtures,
-      expect: expectRows({
-        anonymous: NONE,
-        stranger: NONE,
-        owner: ownerReadsOnly,
-        premiumOwner: ownerReadsOnly,
-        deactivatedOwner: ownerReadsOnly,
-        admin: NONE,
-      }),
+      expect: ownersOnly(ownerReadsOnly),
     },
     {
       name: "conversations/messages (the greeting)",
@@ -391,14 +398,7 @@ function conversationCases(): CollectionCase[] {
       update: () => ({ text: "forged greeting" }),
       list: messages,
       fixtures,
-      expect: expectRows({
-        anonymous: NONE,
-        stranger: NONE,
-        owner: ownerReadsOnly,
-        premiumOwner: ownerReadsOnly,
-        deactivatedOwner: ownerReadsOnly,
-        admin: NONE,
-      }),
+      expect: ownersOnly(ownerReadsOnly),
     },
     {
       name: "conversations/context",
@@ -410,14 +410,7 @@ function conversationCases(): CollectionCase[] {
       update: () => ({ summary: "forged" }),
       list: (db, uid) => collection(db, "conversations", conversationOf(uid), "context"),
       fixtures,
-      expect: expectRows({
-        anonymous: NONE,
-        stranger: NONE,
-        owner: NONE,
-        premiumOwner: NONE,
-        deactivatedOwner: NONE,
-        admin: NONE,
-      }),
+      expect: NOBODY,
     },
     serverOnly("aiUsageDaily", "/aiUsageDaily/{docId}", () => "aiUsageDaily/2026-01-01_all_all_0", {
       day: "2026-01-01",
@@ -427,77 +420,86 @@ function conversationCases(): CollectionCase[] {
   ];
 }
 
-// ---- drafts --------------------------------------------------------------------------------
+// ---- what users add to a character: views and ratings; its free gallery items ----------
 
-/** What lies under an unpublished character: admins read it, nobody else sees or writes it. */
-function draftCases(): CollectionCase[] {
+/**
+ * The same cases for a published character and for a draft: everything under a draft is
+ * admins' (firestore.rules `isPublished`), so there the users' rows become refusals.
+ */
+function underCharacter(published: boolean): CollectionCase[] {
+  const [c1, c2] = published ? ["published-1", "published-2"] : ["draft-1", "draft-2"];
+  const whose = published ? "" : " under a draft";
   const fixtures = () => ({
-    "characters/draft-1": character(false),
-    "characters/draft-2": character(false),
-    "characters/draft-1/gallery/free-1": { premiumOnly: false, type: "image" },
-    "characters/draft-1/gallery/free-2": { premiumOnly: false, type: "image" },
+    [`characters/${c1}`]: character(published),
+    [`characters/${c2}`]: character(published),
+    [`characters/${c1}/gallery/free-1`]: { premiumOnly: false, type: "image" },
+    [`characters/${c1}/gallery/free-2`]: { premiumOnly: false, type: "image" },
   });
   return [
     {
-      name: "characters/gallery (a draft's free item)",
+      name: `characters/gallery (free item${whose})`,
       match: "/characters/{characterId}/gallery/{itemId}",
-      existingPath: () => "characters/draft-1/gallery/free-1",
-      newPath: () => "characters/draft-1/gallery/new-item",
-      existing: () => ({ premiumOnly: false, type: "image", caption: "unreleased" }),
-      create: () => ({ premiumOnly: false, type: "image" }),
+      existingPath: () => `characters/${c1}/gallery/free-1`,
+      newPath: () => `characters/${c1}/gallery/new-item`,
+      existing: () => ({ premiumOnly: false, type: "image", caption: "sunset" }),
+      create: () => ({ premiumOnly: false, type: "image", caption: "forged" }),
       update: () => ({ caption: "changed" }),
       list: (db) =>
-        query(
-          collection(db, "characters", "draft-1", "gallery"),
-          where("premiumOnly", "==", false),
-        ),
+        query(collection(db, "characters", c1, "gallery"), where("premiumOnly", "==", false)),
       fixtures,
-      expect: expectRows({
-        anonymous: NONE,
-        stranger: NONE,
-        owner: NONE,
-        premiumOwner: NONE,
-        deactivatedOwner: NONE,
-        admin: [T, T, F, F, F],
-      }),
+      expect: published
+        ? expectRows({
+            anonymous: NONE,
+            stranger: [T, T, F, F, F],
+            owner: [T, T, F, F, F],
+            premiumOwner: [T, T, F, F, F],
+            deactivatedOwner: [T, T, F, F, F],
+            admin: [T, T, F, F, F],
+          })
+        : ADMINS_READ,
     },
     {
-      name: "gallery views (a draft's item)",
+      // One per user and item, created once (the stranger acts on the owner's marker).
+      name: `gallery views (one per user and item${whose})`,
       match: "/characters/{characterId}/gallery/{itemId}/views/{uid}",
-      existingPath: (uid) => `characters/draft-1/gallery/free-1/views/${uid}`,
-      newPath: (uid) => `characters/draft-1/gallery/free-2/views/${uid}`,
+      existingPath: (uid) => `characters/${c1}/gallery/free-1/views/${uid}`,
+      newPath: (uid) => `characters/${c1}/gallery/free-2/views/${uid}`,
       existing: (uid) => ({ uid, viewedAt: Timestamp.fromMillis(0) }),
       create: (uid) => ({ uid, viewedAt: serverTimestamp() }),
       update: () => ({ viewedAt: serverTimestamp() }),
-      list: (db) => collection(db, "characters", "draft-1", "gallery", "free-1", "views"),
+      list: (db) => collection(db, "characters", c1, "gallery", "free-1", "views"),
       fixtures,
-      expect: expectRows({
-        anonymous: NONE,
-        stranger: NONE,
-        owner: NONE,
-        premiumOwner: NONE,
-        deactivatedOwner: NONE,
-        admin: NONE,
-      }),
+      expect: published
+        ? expectRows({
+            anonymous: NONE,
+            stranger: NONE,
+            owner: [T, F, T, F, F],
+            premiumOwner: [T, F, T, F, F],
+            deactivatedOwner: [T, F, F, F, F],
+            admin: NONE,
+          })
+        : NOBODY,
     },
     {
-      name: "ratings (a draft character)",
+      name: `ratings (one per user and character${whose})`,
       match: "/characters/{characterId}/ratings/{uid}",
-      existingPath: (uid) => `characters/draft-1/ratings/${uid}`,
-      newPath: (uid) => `characters/draft-2/ratings/${uid}`,
+      existingPath: (uid) => `characters/${c1}/ratings/${uid}`,
+      newPath: (uid) => `characters/${c2}/ratings/${uid}`,
       existing: (uid) => ({ uid, stars: 4, updatedAt: Timestamp.fromMillis(0) }),
       create: (uid) => ({ uid, stars: 5, updatedAt: serverTimestamp() }),
-      update: () => ({ stars: 1, updatedAt: serverTimestamp() }),
-      list: (db) => collection(db, "characters", "draft-1", "ratings"),
+      update: () => ({ stars: 2, updatedAt: serverTimestamp() }),
+      list: (db) => collection(db, "characters", c1, "ratings"),
       fixtures,
-      expect: expectRows({
-        anonymous: NONE,
-        stranger: NONE,
-        owner: NONE,
-        premiumOwner: NONE,
-        deactivatedOwner: NONE,
-        admin: [T, T, F, F, F],
-      }),
+      expect: published
+        ? expectRows({
+            anonymous: NONE,
+            stranger: NONE,
+            owner: [T, F, T, T, T],
+            premiumOwner: [T, F, T, T, T],
+            deactivatedOwner: [T, F, F, F, F],
+            admin: [T, T, F, F, F],
+          })
+        : ADMINS_READ,
     },
   ];
 }
@@ -623,29 +625,6 @@ export const CASES: CollectionCase[] = [
     }),
   },
   {
-    name: "characters/gallery (free item)",
-    match: "/characters/{characterId}/gallery/{itemId}",
-    existingPath: () => "characters/published-1/gallery/free-1",
-    newPath: () => "characters/published-1/gallery/new-item",
-    existing: () => ({ premiumOnly: false, type: "image", caption: "sunset" }),
-    create: () => ({ premiumOnly: false, type: "image", caption: "forged" }),
-    update: () => ({ caption: "changed" }),
-    list: (db) =>
-      query(
-        collection(db, "characters", "published-1", "gallery"),
-        where("premiumOnly", "==", false),
-      ),
-    fixtures: () => ({ "characters/published-1": character(true) }),
-    expect: expectRows({
-      anonymous: NONE,
-      stranger: [T, T, F, F, F],
-      owner: [T, T, F, F, F],
-      premiumOwner: [T, T, F, F, F],
-      deactivatedOwner: [T, T, F, F, F],
-      admin: [T, T, F, F, F],
-    }),
-  },
-  {
     name: "characters/gallery (premium-only item)",
     match: "/characters/{characterId}/gallery/{itemId}",
     existingPath: () => "characters/published-1/gallery/premium-1",
@@ -662,51 +641,6 @@ export const CASES: CollectionCase[] = [
       owner: NONE,
       premiumOwner: [T, T, F, F, F],
       deactivatedOwner: NONE,
-      admin: [T, T, F, F, F],
-    }),
-  },
-  {
-    name: "gallery views (one per user and item)",
-    match: "/characters/{characterId}/gallery/{itemId}/views/{uid}",
-    existingPath: (uid) => `characters/published-1/gallery/free-1/views/${uid}`,
-    newPath: (uid) => `characters/published-1/gallery/free-2/views/${uid}`,
-    existing: (uid) => ({ uid, viewedAt: Timestamp.fromMillis(0) }),
-    create: (uid) => ({ uid, viewedAt: serverTimestamp() }),
-    update: () => ({ viewedAt: serverTimestamp() }),
-    list: (db) => collection(db, "characters", "published-1", "gallery", "free-1", "views"),
-    fixtures: () => ({
-      "characters/published-1": character(true),
-      "characters/published-1/gallery/free-1": { premiumOnly: false, type: "image" },
-      "characters/published-1/gallery/free-2": { premiumOnly: false, type: "image" },
-    }),
-    expect: expectRows({
-      anonymous: NONE,
-      stranger: NONE,
-      owner: [T, F, T, F, F],
-      premiumOwner: [T, F, T, F, F],
-      deactivatedOwner: [T, F, F, F, F],
-      admin: NONE,
-    }),
-  },
-  {
-    name: "ratings (one per user and character)",
-    match: "/characters/{characterId}/ratings/{uid}",
-    existingPath: (uid) => `characters/published-1/ratings/${uid}`,
-    newPath: (uid) => `characters/published-2/ratings/${uid}`,
-    existing: (uid) => ({ uid, stars: 4, updatedAt: Timestamp.fromMillis(0) }),
-    create: (uid) => ({ uid, stars: 5, updatedAt: serverTimestamp() }),
-    update: () => ({ stars: 2, updatedAt: serverTimestamp() }),
-    list: (db) => collection(db, "characters", "published-1", "ratings"),
-    fixtures: () => ({
-      "characters/published-1": character(true),
-      "characters/published-2": character(true),
-    }),
-    expect: expectRows({
-      anonymous: NONE,
-      stranger: NONE,
-      owner: [T, F, T, T, T],
-      premiumOwner: [T, F, T, T, T],
-      deactivatedOwner: [T, F, F, F, F],
       admin: [T, T, F, F, F],
     }),
   },
@@ -760,6 +694,7 @@ export const CASES: CollectionCase[] = [
       effect: "applied",
     },
   ),
+  ...underCharacter(true),
+  ...underCharacter(false),
   ...conversationCases(),
-  ...draftCases(),
 ];
