@@ -37,6 +37,27 @@ export default tseslint.config(
     },
   },
   {
+    // Firestore paths are spelled only in each feature's store.ts, so a collection is named
+    // in one place and the rules, the data model table and the code cannot drift apart.
+    files: ["functions/src/**/*.ts"],
+    ignores: ["functions/src/**/store.ts"],
+    rules: {
+      "no-restricted-syntax": [
+        "error",
+        {
+          selector:
+            "CallExpression[callee.type='MemberExpression'][callee.property.name=/^(collection|collectionGroup)$/]",
+          message:
+            "Name Firestore collections only in the feature's store.ts; import a reference from there.",
+        },
+      ],
+    },
+  },
+  {
+    files: ["functions/src/chat/**/*.ts"],
+    rules: { "no-restricted-syntax": "off" },
+  },
+  {
     // Test code reads Firestore snapshots, whose `get()` is typed `any` by the SDK; the
     // unsafe-* rules would only add casts there. Production code keeps them.
     files: ["test/**/*.ts", "bench/**/*.ts"],

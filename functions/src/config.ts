@@ -1,6 +1,7 @@
 // Every setting the functions read, declared once. Values are read with `.value()` only at
 // run time (inside a handler), never at module load, so deploy-time discovery stays fast
-// and a missing key disables one feature instead of failing the deploy.
+// and a missing key disables one feature instead of failing the deploy. The one exception,
+// ENFORCE_APP_CHECK, says below why.
 import { defineBoolean, defineInt, defineSecret, defineString } from "firebase-functions/params";
 
 export const OPENAI_API_KEY = defineSecret("OPENAI_API_KEY");
@@ -38,7 +39,8 @@ export const PREMIUM_MESSAGES_PER_MINUTE = defineInt("PREMIUM_MESSAGES_PER_MINUT
 });
 export const REQUIRE_VERIFIED_EMAIL = defineBoolean("REQUIRE_VERIFIED_EMAIL", {
   default: false,
-  description: "Free replies only for accounts whose email address is verified.",
+  description:
+    "Free replies only for accounts whose email address is verified (premium is unaffected).",
 });
 // The reply queue (premium priority): free users' replies wait in a Cloud Tasks queue whose
 // dispatch rate stays under the provider's limit, so premium replies always find capacity.
@@ -123,6 +125,27 @@ export const USAGE_SHARDS = defineInt("USAGE_SHARDS", {
 export function shardCount(param: typeof STATS_SHARDS, fallback: number): number {
   const value = param.value();
   return Number.isInteger(value) && value >= 1 ? value : fallback;
+}
+
+// ---- abuse controls (docs/abuse.md) ---------------------------------------------------------
+
+/**
+ * Whether every callable refuses a request without a valid App Check token. Unlike the other
+ * settings this one is read when the functions are defined, not inside a handler:
+ * firebase-functions takes `enforceAppCheck` as a plain boolean when onCall builds its
+ * handler (6.x types it `boolean`; a params expression is an object, which the handler would
+ * take as always true). The deployed runtime has the resolved value in its environment
+ * before the code loads, so the value read here is the deployed one. Declared with
+ * defineBoolean so the CLI knows it, writes its default and lists it with the other params.
+ */
+export const ENFORCE_APP_CHECK = defineBoolean("ENFORCE_APP_CHECK", {
+  default: false,
+  description: "Refuse callable requests without a valid App Check token (see docs/abuse.md).",
+});
+
+/** ENFORCE_APP_CHECK as it is at load time (see above); only for the callables' options. */
+export function appCheckEnforcedAtLoad(env: NodeJS.ProcessEnv = process.env): boolean {
+  return env[ENFORCE_APP_CHECK.name] === "true";
 }
 
 export interface Settings {

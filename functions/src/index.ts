@@ -12,6 +12,7 @@ import { onTaskDispatched } from "firebase-functions/v2/tasks";
 import { onObjectFinalized } from "firebase-functions/v2/storage";
 import { user as authUser } from "firebase-functions/v1/auth";
 import {
+  appCheckEnforcedAtLoad,
   MAX_INSTANCES,
   OPENAI_API_KEY,
   REPLY_CONCURRENCY,
@@ -47,8 +48,13 @@ const mediaUpload = lazyModule(() => import("./media/on-upload.js"));
 
 const REGION = "us-central1";
 // Instance limits and the reply functions' concurrency are params (config.ts), chosen with
-// the capacity model in docs/scaling.md and resolved at deploy time.
-setGlobalOptions({ region: REGION, maxInstances: MAX_INSTANCES });
+// the capacity model in docs/scaling.md and resolved at deploy time. App Check enforcement
+// is read at load time (config.ts says why).
+setGlobalOptions({
+  region: REGION,
+  maxInstances: MAX_INSTANCES,
+  enforceAppCheck: appCheckEnforcedAtLoad(),
+});
 
 // ---- operations ----
 export const health = onRequest(

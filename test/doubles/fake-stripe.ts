@@ -11,6 +11,8 @@
 //   GET  /v1/checkout/sessions/:id
 //   POST /v1/billing_portal/sessions
 //   GET  /v1/payment_intents/:id       (expand[]=latest_charge)
+//   POST /v1/refunds                   (payment_intent or charge, amount? default the rest;
+//                                       charge_already_refunded when nothing is left)
 // Every POST honours Idempotency-Key the same way.
 //
 // Control API for tests in other processes (no auth, JSON), each answering with the event
@@ -26,6 +28,10 @@
 //   POST   /__payment_intents/:id/refund {amount?: number}  (default: the rest)
 //                                               -> charge.refunded
 //   POST   /__payment_intents/:id/dispute      -> charge.dispute.created
+//   POST   /__failures {method, path, status, times}
+//                                               the next `times` API requests to that route
+//                                               answer `status` (an api_error), as a Stripe
+//                                               outage would; answers {queued}
 import { randomBytes } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { listenOnLoopback } from "./loopback-server";
@@ -146,6 +152,19 @@ interface Charge {
   livemode: false;
 }
 
+interface Refund {
+  id: string;
+  object: "refund";
+  amount: number;
+  charge: string;
+  currency: string;
+  created: number;
+  metadata: Metadata;
+  payment_intent: string;
+  reason: string | null;
+  status: "succeeded";
+}
+
 interface PortalSession {
   id: string;
   object: "billing_portal.session";
@@ -203,6 +222,13 @@ const sessionParams = z.object({
   payment_intent_data: z.object({ metadata: metadataSchema }).optional(),
 });
 const portalParams = z.object({ customer: z.string(), return_url: z.string().optional() });
+const refundParams = z.object({
+  payment_intent: z.string().optional(),
+  charge: z.string().optional(),
+  amount: z.coerce.number().int().positive().optional(),
+  reason: z.enum(["duplicate", "fraudulent", "requested_by_customer"]).optional(),
+  metadata: metadataSchema,
+});
 
 function paramsOf<S extends z.ZodType>(schema: S, body: FormObject): z.output<S> {
   const result = schema.safeParse(body);
@@ -221,6 +247,12 @@ function paramsOf<S extends z.ZodType>(schema: S, body: FormObject): z.output<S>
 const controlCompleteBody = z.object({ paymentStatus: z.enum(["paid", "unpaid"]).default("paid") });
 const controlAsyncBody = z.object({ succeeded: z.boolean() });
 const controlRefundBody = z.object({ amount: z.number().int().positive().optional() });
+const controlFailureBody = z.object({
+  method: z.enum(["GET", "POST"]),
+  path: z.string().startsWith("/v1/"),
+  status: z.number().int().min(400).max(599),
+  times: z.number().int().positive(),
+});
 
 // ---- the server ---------------------------------------------------------------------------------
 
@@ -236,13 +268,17 @@ export async function startFakeStripe(port: number): Promise<FakeStripe> {
   const intents = new Map<string, PaymentIntent>();
   const charges = new Map<string, Charge>();
   const portalSessions: PortalSession[] = [];
+  const refunds: Refund[] = [];
+  /** Injected failures, per "METHOD path", with how many requests are still to fail. */
+  const failures = new Map<string, { status: number; left: number }>();
   const idempotent = new Map<string, { fingerprint: string; status: number; body: unknown }>();
   const calls: RecordedCall[] = [];
 
   function reset(): void {
-    for (const map of [customers, sessions, intentMetadata, intents, charges, idempotent])
+    for (const map of [customers, sessions, intentMetadata, intents, charges, idempotent, failures])
       map.clear();
     portalSessions.length = 0;
+    refunds.length = 0;
     calls.length = 0;
   }
 
@@ -419,6 +455,59 @@ export async function startFakeStripe(port: number): Promise<FakeStripe> {
       portalSessions.push(portal);
       return portal;
     }
+    if (method === "POST" && path === "/v1/refunds") {
+      const params = paramsOf(refundParams, body);
+      let paid: Charge;
+      if (params.payment_intent !== undefined) {
+        must(intents, params.payment_intent, "payment_intent", "payment_intent");
+        paid = chargeOf(params.payment_intent);
+      } else if (params.charge !== undefined) {
+        paid = must(charges, params.charge, "charge", "charge");
+      } else {
+        throw new StripeFailure(
+          400,
+          "invalid_request_error",
+          "One of charge or payment_intent is required.",
+          "parameter_missing",
+          "payment_intent",
+        );
+      }
+      const left = paid.amount - paid.amount_refunded;
+      if (left <= 0) {
+        throw new StripeFailure(
+          400,
+          "invalid_request_error",
+          `Charge ${paid.id} has already been refunded.`,
+          "charge_already_refunded",
+        );
+      }
+      const amount = params.amount ?? left;
+      if (amount > left) {
+        throw new StripeFailure(
+          400,
+          "invalid_request_error",
+          `Refund amount (${amount}) is greater than unrefunded amount on charge (${left})`,
+          "amount_too_large",
+          "amount",
+        );
+      }
+      paid.amount_refunded += amount;
+      paid.refunded = paid.amount_refunded === paid.amount;
+      const refund: Refund = {
+        id: newId("re"),
+        object: "refund",
+        amount,
+        charge: paid.id,
+        currency: paid.currency,
+        created: nowSeconds(),
+        metadata: params.metadata ?? {},
+        payment_intent: paid.payment_intent,
+        reason: params.reason ?? null,
+        status: "succeeded",
+      };
+      refunds.push(refund);
+      return refund;
+    }
     if (method === "GET" && (match = path.match(/^\/v1\/payment_intents\/([^/]+)$/))) {
       const intent = must(intents, decodeURIComponent(match[1] ?? ""), "payment_intent");
       const expand = [...query.entries()]
@@ -447,6 +536,7 @@ export async function startFakeStripe(port: number): Promise<FakeStripe> {
           sessions: [...sessions.values()],
           paymentIntents: [...intents.values()],
           charges: [...charges.values()],
+          refunds,
           portalSessions,
           requests: calls,
         },
@@ -455,6 +545,14 @@ export async function startFakeStripe(port: number): Promise<FakeStripe> {
     if (path === "/__state" && method === "DELETE") {
       reset();
       return { status: 204, body: null };
+    }
+    if (path === "/__failures" && method === "POST") {
+      const failure = controlFailureBody.parse(body ?? {});
+      failures.set(`${failure.method} ${failure.path}`, {
+        status: failure.status,
+        left: failure.times,
+      });
+      return { status: 200, body: { queued: failure.times } };
     }
     if (
       method === "POST" &&
@@ -627,6 +725,15 @@ export async function startFakeStripe(port: number): Promise<FakeStripe> {
     const idempotencyKey = typeof keyHeader === "string" ? keyHeader : null;
     calls.push({ method, path: url.pathname, idempotencyKey, body });
 
+    const injected = failures.get(`${method} ${url.pathname}`);
+    if (injected && injected.left > 0) {
+      injected.left -= 1;
+      send(response, injected.status, {
+        error: { type: "api_error", message: "The double was asked to fail this request." },
+      });
+      return;
+    }
+
     if (method === "POST" && idempotencyKey) {
       const fingerprint = `${url.pathname}?${raw}`;
       const earlier = idempotent.get(idempotencyKey);
@@ -710,6 +817,14 @@ const stateSchema = z.object({
   charges: z.array(
     z.looseObject({ id: z.string(), payment_intent: z.string(), amount_refunded: z.number() }),
   ),
+  refunds: z.array(
+    z.looseObject({
+      id: z.string(),
+      amount: z.number(),
+      payment_intent: z.string(),
+      metadata: metadataOut,
+    }),
+  ),
   portalSessions: z.array(
     z.looseObject({ id: z.string(), customer: z.string(), return_url: z.string().nullable() }),
   ),
@@ -732,6 +847,8 @@ export interface FakeStripeControl {
   expireSession(sessionId: string): Promise<FakeEvent>;
   refund(paymentIntentId: string, amount?: number): Promise<FakeEvent>;
   dispute(paymentIntentId: string): Promise<FakeEvent>;
+  /** The next `times` requests to `method path` fail with `status`. */
+  failNext(method: "GET" | "POST", path: string, status: number, times: number): Promise<void>;
 }
 
 export function fakeStripeControl(origin: string): FakeStripeControl {
@@ -765,5 +882,8 @@ export function fakeStripeControl(origin: string): FakeStripeControl {
     refund: (id, amount) =>
       post(`/__payment_intents/${id}/refund`, amount === undefined ? {} : { amount }),
     dispute: (id) => post(`/__payment_intents/${id}/dispute`),
+    async failNext(method, path, status, times) {
+      await call("POST", "/__failures", { method, path, status, times });
+    },
   };
 }

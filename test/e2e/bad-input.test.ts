@@ -583,6 +583,14 @@ describe("bad input corpus", () => {
       ).rejects.toMatchObject({ code: "permission-denied" });
       count("rules conversations/*/messages");
     }
+    // Ids the server writes at: the reply to a message, and the greeting.
+    for (const serverId of [`${messageId}_reply`, "future_reply", "greeting"]) {
+      await expect(
+        setDoc(doc(user.db, "conversations", conversationId, "messages", serverId), baseMessage()),
+        serverId,
+      ).rejects.toMatchObject({ code: "permission-denied" });
+      count("rules conversations/*/messages");
+    }
     for (const foreign of [`${other.user.uid}_luna`, `${uid}_luna_2`, `${uid}`, "luna"]) {
       await expect(
         addDoc(collection(user.db, "conversations", foreign, "messages"), baseMessage()),
@@ -607,6 +615,8 @@ describe("bad input corpus", () => {
       { bio: "x".repeat(501) },
       { bio: ["a"] },
       { avatarPath: `user-content/${other.user.uid}/a.png` },
+      { avatarPath: `user-content/${uid}/../${other.user.uid}/avatars/a.png` },
+      { avatarPath: `user-content/${uid}/./avatars/a.png` },
       { avatarPath: "characters/luna/avatar.png" },
       { avatarPath: 3 },
       { preferences: { theme: "neon" } },
@@ -687,5 +697,49 @@ describe("bad input corpus", () => {
       count("rules server-only documents");
     }
     expect(await dump()).toEqual(before);
+  }, 120_000);
+});
+
+describe("a deactivated account", () => {
+  it("is refused by every media and payment callable until it is reactivated", async () => {
+    const sleeper = await signUp("sleeper");
+    const uid = sleeper.user.uid;
+    await sleeper.call("deactivateAccount", {});
+    // Seven callables, each started cold in its own emulator worker: hence the longer timeout.
+    const calls: [string, unknown][] = [
+      ["uploadLimits", {}],
+      ["listMyMedia", {}],
+      ["deleteMedia", { mediaId: "m-1" }],
+      ["getSignedUrl", { path: `user-content/${uid}/a.jpg` }],
+      [
+        "createCheckoutSession",
+        {
+          successUrl: "http://localhost:5173/ok?session={CHECKOUT_SESSION_ID}",
+          cancelUrl: "http://localhost:5173/cancel",
+        },
+      ],
+      ["createPortalSession", { returnUrl: "http://localhost:5173/account" }],
+      ["verifyCheckoutSession", { sessionId: "cs_test_123" }],
+    ];
+    const refused = [];
+    for (const [name, input] of calls) {
+      const error = await callError(sleeper.call(name, input));
+      refused.push({ name, code: error.code, reason: error.reason });
+      count("deactivated account");
+    }
+    expect(refused).toEqual(
+      calls.map(([name]) => ({
+        name,
+        code: "functions/failed-precondition",
+        reason: "account_inactive",
+      })),
+    );
+    // Nothing was counted or created for the refused calls.
+    expect((await db().collection(`users/${uid}/rateLimits`).get()).size).toBe(0);
+    expect((await db().doc(`stripeCustomers/${uid}`).get()).exists).toBe(false);
+
+    await sleeper.call("reactivateAccount", {});
+    await expect(sleeper.call("uploadLimits", {})).resolves.toMatchObject({ premium: false });
+    await expect(sleeper.call("listMyMedia", {})).resolves.toMatchObject({ items: [] });
   }, 120_000);
 });

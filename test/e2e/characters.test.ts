@@ -798,6 +798,52 @@ describe("gallery views", () => {
   });
 });
 
+describe("drafts collect no ratings or views", () => {
+  it("a rating or view written under an unpublished character is refused, and never counted", async () => {
+    await createCharacter("draft", { name: "Draft", published: false });
+    await db().doc("characters/draft/gallery/item-1").set({ type: "image", premiumOnly: false });
+    const user = await signUp("peeker");
+    const uid = user.user.uid;
+    await expect(getDoc(doc(user.db, "characters/draft/gallery/item-1"))).rejects.toMatchObject({
+      code: "permission-denied",
+    });
+    await expect(
+      getDocs(
+        query(collection(user.db, "characters/draft/gallery"), where("premiumOnly", "==", false)),
+      ),
+    ).rejects.toMatchObject({ code: "permission-denied" });
+    await expect(
+      setDoc(doc(user.db, `characters/draft/ratings/${uid}`), {
+        uid,
+        stars: 5,
+        updatedAt: serverTimestamp(),
+      }),
+    ).rejects.toMatchObject({ code: "permission-denied" });
+    await expect(
+      setDoc(doc(user.db, `characters/draft/gallery/item-1/views/${uid}`), {
+        uid,
+        viewedAt: serverTimestamp(),
+      }),
+    ).rejects.toMatchObject({ code: "permission-denied" });
+
+    // Writes that bypass the rules (the Admin SDK) reach the triggers, which count nothing.
+    const rating = { eventId: `draft-rating-${Date.now()}`, characterId: "draft" };
+    expect(await applyRatingEvent({ ...rating, before: undefined, after: { uid, stars: 5 } })).toBe(
+      "draft",
+    );
+    expect(
+      await countGalleryView({
+        eventId: `draft-view-${Date.now()}`,
+        characterId: "draft",
+        itemId: "item-1",
+      }),
+    ).toBe("draft");
+    expect(await statsOf("draft")).toMatchObject({ ratingCount: 0, ratingSum: 0 });
+    expect((await db().collection("characters/draft/statShards").get()).size).toBe(0);
+    expect(await viewShardTotal("draft", "item-1")).toBe(0);
+  });
+});
+
 describe("stats rollup", () => {
   it("the scheduled rollup refreshes recently active characters and view counts; admins refresh one", async () => {
     const now = Date.now();

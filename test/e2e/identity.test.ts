@@ -1,10 +1,11 @@
-import { doc, getDoc, serverTimestamp, updateDoc } from "firebase/firestore";
+import { collection, doc, getDoc, getDocs, serverTimestamp, updateDoc } from "firebase/firestore";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { adminAuth, callError, db, signUpAdmin, waitUntil } from "../helpers/admin";
 import { setUsage, usedFree } from "../helpers/usage";
-import { closeAllClientApps, newClientApp, signUp } from "../helpers/client";
+import { closeAllClientApps, newClientApp, signIn, signUp } from "../helpers/client";
 import { clearAuth, clearFirestore } from "../helpers/emulator-data";
 import { waitForDoc } from "../helpers/wait-for";
+import { mirrorPublicProfile } from "../../functions/src/identity/mirror";
 
 beforeEach(async () => {
   await clearFirestore();
@@ -147,6 +148,34 @@ describe("profiles", () => {
     });
   });
 
+  it("a public profile only ever shows an avatar from the user's own folder", async () => {
+    const client = await signUp("climber");
+    const other = await signUp("victim");
+    const uid = client.user.uid;
+    const ref = doc(client.db, "users", uid);
+    await waitForDoc(ref, (s) => s.exists());
+    const climbing = `user-content/${uid}/../${other.user.uid}/avatars/a.png`;
+    await expect(
+      updateDoc(ref, { avatarPath: climbing, updatedAt: serverTimestamp() }),
+    ).rejects.toMatchObject({ code: "permission-denied" });
+    await updateDoc(ref, {
+      avatarPath: `user-content/${uid}/avatars/me.png`,
+      updatedAt: serverTimestamp(),
+    });
+    await waitForDoc(
+      doc(other.db, "publicProfiles", uid),
+      (s) => s.get("avatarPath") === `user-content/${uid}/avatars/me.png`,
+    );
+    // A profile written past the rules (the Admin SDK) is still mirrored safely.
+    await db().doc(`users/${uid}`).update({ avatarPath: climbing });
+    await mirrorPublicProfile(uid);
+    const projection = await waitForDoc(
+      doc(other.db, "publicProfiles", uid),
+      (s) => s.get("avatarPath") === null,
+    );
+    expect(projection.get("displayName")).toBe((await getDoc(ref)).get("displayName"));
+  });
+
   it("a deactivated user can read but not write, until reactivated", async () => {
     const client = await signUp("sleepy");
     const ref = doc(client.db, "users", client.user.uid);
@@ -206,6 +235,49 @@ describe("roles and premium (admin)", () => {
     ]);
     expect(audit.docs.every((entry) => entry.get("actorUid") === admin.user.uid)).toBe(true);
   });
+
+  it("a demoted admin loses admin rights at once, even with the token they already hold", async () => {
+    const admin = await signUpAdmin();
+    const deputy = await signUp("deputy");
+    const uid = deputy.user.uid;
+    const target = await signUp("target");
+    await waitForDoc(doc(deputy.db, "users", uid), (s) => s.exists());
+    await admin.call("setUserRole", { uid, role: "admin" });
+    await deputy.user.getIdToken(true);
+    const heldToken = await deputy.user.getIdToken();
+    // As an admin: an admin callable and an admin-only read.
+    await expect(
+      deputy.call("setRateLimitExempt", { uid: target.user.uid, exempt: true }),
+    ).resolves.toMatchObject({ exempt: true });
+    await expect(getDocs(collection(deputy.db, "auditLog"))).resolves.toBeDefined();
+
+    await admin.call("setUserRole", { uid, role: "user" });
+    // The app still holds the token issued while it was an admin (valid for up to an hour).
+    expect((await deputy.user.getIdTokenResult()).claims.admin).toBe(true);
+    expect(
+      await callError(deputy.call("setRateLimitExempt", { uid: target.user.uid, exempt: false })),
+    ).toMatchObject({ code: "functions/permission-denied", reason: "admin_only" });
+    expect(
+      await callError(deputy.call("setPremium", { uid: target.user.uid, addDays: 30 })),
+    ).toMatchObject({ code: "functions/permission-denied" });
+    await expect(getDocs(collection(deputy.db, "auditLog"))).rejects.toMatchObject({
+      code: "permission-denied",
+    });
+    expect((await db().doc(`users/${target.user.uid}`).get()).get("rateLimitExempt")).toBe(true);
+    // Its refresh tokens are revoked, so Auth reports the held token revoked. (Deployed, the
+    // app cannot renew it either and must sign in again; the Auth emulator still renews it,
+    // without the claim.)
+    await expect(adminAuth().verifyIdToken(heldToken, true)).rejects.toMatchObject({
+      code: "auth/id-token-revoked",
+    });
+
+    // Made an admin again, a fresh sign-in works as an admin.
+    await admin.call("setUserRole", { uid, role: "admin" });
+    const again = await signIn(deputy.email, deputy.password);
+    await expect(
+      again.call("setRateLimitExempt", { uid: target.user.uid, exempt: false }),
+    ).resolves.toMatchObject({ exempt: false });
+  }, 120_000);
 
   it("refuses malformed admin input and unknown users", async () => {
     const admin = await signUpAdmin();

@@ -1,12 +1,14 @@
 import { signInWithEmailAndPassword } from "firebase/auth";
 import { doc, setDoc } from "firebase/firestore";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { callError, signUpAdmin } from "../helpers/admin";
+import { callError, db, signUpAdmin } from "../helpers/admin";
 import { setUsage, usedFree } from "../helpers/usage";
 import { sendText, waitForFinalReply } from "../helpers/chat";
 import { createCharacter } from "../helpers/characters";
 import { closeAllClientApps, newClientApp, signUp } from "../helpers/client";
 import { clearFirestore } from "../helpers/emulator-data";
+import { fakeStripeControl } from "../doubles/fake-stripe";
+import { RATE_LIMITS, type RateBucket } from "../../functions/src/limits/policy";
 
 beforeEach(async () => {
   await clearFirestore();
@@ -100,6 +102,39 @@ describe("rate limit", () => {
     expect(error.code).toBe("functions/resource-exhausted");
     expect(error.message).toMatch(/try again in \d+ s/);
   });
+});
+
+describe("rate limits on calls that cost money", () => {
+  it("verifying a checkout, opening the portal and signing URLs stop at their limits", async () => {
+    const client = await signUp("hasty");
+    const uid = client.user.uid;
+    const stripe = fakeStripeControl(`http://127.0.0.1:${process.env.FAKE_STRIPE_PORT ?? ""}`);
+    const sessionId = `cs_test_limited_${Date.now()}`;
+    const calls: [RateBucket, string, unknown][] = [
+      ["checkoutVerify", "verifyCheckoutSession", { sessionId }],
+      ["portal", "createPortalSession", { returnUrl: "http://localhost:5173/account" }],
+      ["signedUrl", "getSignedUrl", { path: `user-content/${uid}/a.jpg` }],
+    ];
+    for (const [bucket, name, input] of calls) {
+      // A window already full of calls made just now, as a client hammering it would leave.
+      const rule = RATE_LIMITS[bucket];
+      const now = Date.now();
+      await db()
+        .doc(`users/${uid}/rateLimits/${bucket}`)
+        .set({ hits: Array.from({ length: rule.limit }, (_, i) => now - i * 10) });
+      const error = await callError(client.call(name, input));
+      expect(error, name).toMatchObject({
+        code: "functions/resource-exhausted",
+        reason: "rate_limited",
+        message: expect.stringMatching(/try again in \d+ s/),
+      });
+    }
+    // Refused before Stripe was asked anything.
+    const asked = (await stripe.state()).requests.filter((request) =>
+      request.path.includes(sessionId),
+    );
+    expect(asked).toEqual([]);
+  }, 60_000);
 });
 
 describe("premium and the quota", () => {

@@ -8,6 +8,7 @@ import { getSignedUrl, type MediaRequest } from "../../functions/src/media/calla
 import { mediaIdFor } from "../../functions/src/media/media-state";
 import { Timestamp } from "../../functions/src/shared/firebase";
 import { onMediaUploaded } from "../../functions/src/index";
+import { onMediaUploaded as handleUpload } from "../../functions/src/media/on-upload";
 import { adminAuth, callError, db, signUpAdmin } from "../helpers/admin";
 import { closeAllClientApps, newClientApp, signUp } from "../helpers/client";
 import { clearFirestore } from "../helpers/emulator-data";
@@ -494,6 +495,56 @@ describe("getSignedUrl with a generated key", () => {
 });
 
 // ---- the deployed trigger wraps the handler ---------------------------------------------------
+
+describe("uploads the trigger refuses", () => {
+  const rejected = (uid: string, name: string, contentType: string, generation = "1") => ({
+    bucket: "demo-bucket",
+    name: `user-content/${uid}/${name}`,
+    generation,
+    contentType,
+    size: 2048,
+  });
+
+  it("count against the hourly upload limit once each, whatever their outcome", async () => {
+    const user = await signUp("refused");
+    const uid = user.user.uid;
+    expect(await handleUpload(rejected(uid, "notes.txt", "text/plain"))).toBe("rejected");
+    // A redelivery of the same event is not a second upload.
+    expect(await handleUpload(rejected(uid, "notes.txt", "text/plain"))).toBe("duplicate");
+    expect(await handleUpload(rejected(uid, "page.svg", "image/svg+xml"))).toBe("rejected");
+    const window = await db().doc(`users/${uid}/rateLimits/uploads`).get();
+    expect(window.get("hits")).toHaveLength(2);
+    await expect(user.call("uploadLimits", {})).resolves.toMatchObject({
+      usedThisHour: 2,
+      remainingThisHour: 18,
+    });
+  });
+
+  it("a profile picture must be an image, and its record is its user's", async () => {
+    const user = await signUp("avatar");
+    const uid = user.user.uid;
+    expect(await handleUpload(rejected(uid, "avatars/me.mp3", "audio/mpeg"))).toBe("rejected");
+    const listed = await user.call<{ items: { id: string; code: string; reason: string }[] }>(
+      "listMyMedia",
+      {},
+    );
+    expect(listed.items).toHaveLength(1);
+    expect(listed.items[0]).toMatchObject({
+      code: "rejected",
+      reason: "An avatar must be an image.",
+    });
+    const mediaId = listed.items[0]?.id ?? "";
+    await expect(user.call("deleteMedia", { mediaId })).resolves.toMatchObject({ deleted: true });
+
+    // Removed with the account, like every other upload of the user.
+    expect(await handleUpload(rejected(uid, "avatars/other.mp3", "audio/mpeg"))).toBe("rejected");
+    await user.call("deleteAccount", { confirm: "DELETE" });
+    const left = (await db().collection("media").get()).docs.filter((doc) =>
+      String(doc.get("path")).startsWith(`user-content/${uid}/`),
+    );
+    expect(left).toEqual([]);
+  });
+});
 
 describe("onMediaUploaded export", () => {
   const event = (data: Record<string, unknown>) => ({

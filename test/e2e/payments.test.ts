@@ -15,7 +15,7 @@ import {
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { z } from "../../functions/node_modules/zod/index.js";
 import { Stripe } from "../../functions/src/payments/stripe-client";
-import { callError, db, waitUntil } from "../helpers/admin";
+import { callError, db, signUpAdmin, waitUntil } from "../helpers/admin";
 import { closeAllClientApps, newClientApp, signUp, type ClientApp } from "../helpers/client";
 import { clearAuth, clearFirestore } from "../helpers/emulator-data";
 import { functionUrl } from "../helpers/env";
@@ -71,7 +71,37 @@ async function deliver(event: unknown, delivery: Delivery = {}): Promise<number>
   return response.status;
 }
 
+/** Delivers the event and returns the status with the `outcome` the webhook answered. */
+async function deliverWithOutcome(event: unknown): Promise<{ status: number; outcome: unknown }> {
+  const body = JSON.stringify(event);
+  const response = await fetch(functionUrl("stripeWebhook"), {
+    method: "POST",
+    headers: { "Content-Type": "application/json", "Stripe-Signature": sign(body) },
+    body,
+  });
+  const answer: unknown = await response.json();
+  const outcome =
+    typeof answer === "object" && answer !== null && "outcome" in answer ? answer.outcome : null;
+  return { status: response.status, outcome };
+}
+
 const paymentIntentOf = (event: FakeEvent) => z.string().parse(event.data.object.payment_intent);
+
+/** Refunds Stripe made for the payment intent, and the idempotency keys they were asked with. */
+async function refundsOf(paymentIntentId: string) {
+  const state = await stripe.state();
+  return {
+    refunds: state.refunds.filter((refund) => refund.payment_intent === paymentIntentId),
+    keys: state.requests
+      .filter(
+        (request) =>
+          request.method === "POST" &&
+          request.path === "/v1/refunds" &&
+          JSON.stringify(request.body).includes(paymentIntentId),
+      )
+      .map((request) => request.idempotencyKey),
+  };
+}
 
 /** A signed-up user whose profile the auth trigger has created. */
 async function newUser(prefix: string): Promise<User> {
@@ -427,7 +457,7 @@ describe("webhook delivery", () => {
     expect(await profileData(user.user.uid)).toEqual(before);
   });
 
-  it("events for an unknown customer or user are acknowledged and write nothing", async () => {
+  it("a paid checkout for an unknown customer or user is refunded, and touches no user", async () => {
     const user = await newUser("stranger-events");
     const { sessionId } = await checkout(user);
     const event = await stripe.completeSession(sessionId);
@@ -458,9 +488,25 @@ describe("webhook delivery", () => {
       },
     };
     const before = await profileData(user.user.uid);
-    expect(await deliver(foreignCustomer)).toBe(200);
-    expect(await deliver(deletedUser)).toBe(200);
-    expect(await counts()).toMatchObject({ payments: 0, events: 0 });
+    expect(await deliverWithOutcome(foreignCustomer)).toEqual({
+      status: 200,
+      outcome: "orphan-refunded",
+    });
+    // The same payment again, under another event: recorded, never refunded twice.
+    expect(await deliverWithOutcome(deletedUser)).toEqual({
+      status: 200,
+      outcome: "orphan-recorded",
+    });
+    expect((await refundsOf(paymentIntentOf(event))).refunds).toHaveLength(1);
+    const markers = await db()
+      .collection("stripeEvents")
+      .where("paymentIntentId", "==", paymentIntentOf(event))
+      .get();
+    expect(markers.docs.map((marker) => marker.id).sort()).toEqual([
+      "evt_unknown_customer",
+      "evt_unknown_user",
+    ]);
+    expect(await counts()).toMatchObject({ payments: 0 });
     expect(await profileData(user.user.uid)).toEqual(before);
   });
 
@@ -479,6 +525,104 @@ describe("webhook delivery", () => {
     expect(await deliver(event)).toBe(200);
     expectAbout(await premiumUntilMs(user), Date.now() + 15 * DAY_MS);
     expect(await counts()).toMatchObject({ payments: 1, events: 1 });
+  });
+});
+
+describe("money is never taken silently", () => {
+  /** A user starts a checkout, deletes their account, then pays at Stripe. */
+  async function paidAfterDeletion(prefix: string) {
+    const user = await newUser(prefix);
+    const uid = user.user.uid;
+    const { sessionId } = await checkout(user);
+    await user.call("deleteAccount", { confirm: "DELETE" });
+    const event = await stripe.completeSession(sessionId);
+    return { uid, event, paymentIntentId: paymentIntentOf(event) };
+  }
+
+  it("a payment for an account deleted before it was paid is refunded in full, once, and admins see it", async () => {
+    const { uid, event, paymentIntentId } = await paidAfterDeletion("leaver");
+    expect(await deliverWithOutcome(event)).toEqual({ status: 200, outcome: "orphan-refunded" });
+
+    const { refunds, keys } = await refundsOf(paymentIntentId);
+    expect(refunds).toHaveLength(1);
+    expect(refunds[0]).toMatchObject({ amount: 700, metadata: { reason: "account_not_found" } });
+    expect(new Set(keys)).toEqual(new Set([`aichat-orphan-refund-${paymentIntentId}`]));
+    const orphan = await db().collection("orphanedPayments").doc(paymentIntentId).get();
+    expect(orphan.data()).toMatchObject({
+      paymentIntentId,
+      uid,
+      amount: 700,
+      currency: "usd",
+      reason: "account_not_found",
+      status: "refunded",
+      refundId: refunds[0]?.id,
+      amountRefunded: 700,
+      lastError: null,
+    });
+    // Nothing was granted or recreated for the deleted account.
+    expect((await db().collection("users").doc(uid).get()).exists).toBe(false);
+    expect((await db().collection("payments").doc(paymentIntentId).get()).exists).toBe(false);
+
+    // Redelivered, one by one and all at once: the refund is not made again.
+    expect(await deliverWithOutcome(event)).toEqual({ status: 200, outcome: "duplicate" });
+    const burst = await Promise.all(Array.from({ length: 3 }, () => deliverWithOutcome(event)));
+    expect(burst.every((each) => each.status === 200)).toBe(true);
+    expect((await refundsOf(paymentIntentId)).refunds).toHaveLength(1);
+
+    // Admins read orphaned payments; no one else does.
+    const admin = await signUpAdmin();
+    const seen = await getDocs(collection(admin.db, "orphanedPayments"));
+    expect(seen.docs.map((each) => each.id)).toContain(paymentIntentId);
+    const other = await newUser("curious");
+    await expect(getDocs(collection(other.db, "orphanedPayments"))).rejects.toMatchObject({
+      code: "permission-denied",
+    });
+    await expect(getDoc(doc(other.db, "orphanedPayments", paymentIntentId))).rejects.toMatchObject({
+      code: "permission-denied",
+    });
+  }, 90_000);
+
+  it("concurrent first deliveries of such a payment make one refund", async () => {
+    const { event, paymentIntentId } = await paidAfterDeletion("racer");
+    const answers = await Promise.all(Array.from({ length: 3 }, () => deliverWithOutcome(event)));
+    expect(answers.every((each) => each.status === 200)).toBe(true);
+    expect(answers.map((each) => each.outcome)).toContain("orphan-refunded");
+    expect((await refundsOf(paymentIntentId)).refunds).toHaveLength(1);
+  }, 120_000);
+
+  it("a refund Stripe cannot make yet is retried with the event until it is made", async () => {
+    const { event, paymentIntentId } = await paidAfterDeletion("outage");
+    // Every attempt of the first delivery fails (the SDK tries three times).
+    await stripe.failNext("POST", "/v1/refunds", 503, 3);
+    expect((await deliverWithOutcome(event)).status).toBe(500);
+    const pending = await db().collection("orphanedPayments").doc(paymentIntentId).get();
+    expect(pending.data()).toMatchObject({ status: "refund_pending", refundId: null });
+    expect(pending.get("lastError")).toEqual(expect.any(String));
+    expect((await refundsOf(paymentIntentId)).refunds).toHaveLength(0);
+    expect(await counts()).toMatchObject({ events: 0 });
+
+    // Stripe delivers the event again; now the refund goes through, once.
+    expect(await deliverWithOutcome(event)).toEqual({ status: 200, outcome: "orphan-refunded" });
+    expect(await deliverWithOutcome(event)).toEqual({ status: 200, outcome: "duplicate" });
+    expect((await refundsOf(paymentIntentId)).refunds).toHaveLength(1);
+    const refunded = await db().collection("orphanedPayments").doc(paymentIntentId).get();
+    expect(refunded.data()).toMatchObject({ status: "refunded", lastError: null });
+  });
+
+  it("a delayed payment for a deleted account is recorded, and refunded when it settles", async () => {
+    const user = await newUser("slowpay");
+    const { sessionId } = await checkout(user);
+    await user.call("deleteAccount", { confirm: "DELETE" });
+    const started = await stripe.completeSession(sessionId, "unpaid");
+    const paymentIntentId = paymentIntentOf(started);
+    expect(await deliverWithOutcome(started)).toEqual({ status: 200, outcome: "orphan-recorded" });
+    const waiting = await db().collection("orphanedPayments").doc(paymentIntentId).get();
+    expect(waiting.get("status")).toBe("awaiting_payment");
+    expect((await refundsOf(paymentIntentId)).refunds).toHaveLength(0);
+
+    const settled = await stripe.settleAsync(sessionId, true);
+    expect(await deliverWithOutcome(settled)).toEqual({ status: 200, outcome: "orphan-refunded" });
+    expect((await refundsOf(paymentIntentId)).refunds).toHaveLength(1);
   });
 });
 

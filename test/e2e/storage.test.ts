@@ -18,7 +18,8 @@ import {
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { onMediaUploaded } from "../../functions/src/media/on-upload";
 import { variantPathsFor } from "../../functions/src/media/variant-specs";
-import { fakeSpeech } from "../doubles/fake-openai";
+import { fakeOpenAIControl, fakeSpeech } from "../doubles/fake-openai";
+import { sendText, waitForFinalReply } from "../helpers/chat";
 import { adminStorage, Timestamp } from "../../functions/src/shared/firebase";
 import { db, signUpAdmin, waitUntil } from "../helpers/admin";
 import { closeAllClientApps, newClientApp, signUp, type ClientApp } from "../helpers/client";
@@ -178,9 +179,35 @@ describe.skipIf(!running)("storage end to end", () => {
         "a character's gallery",
         upload(user, "characters/pub/gallery/free1/x.jpg", photo, { contentType: "image/jpeg" }),
       ],
+      [
+        "an SVG (it can carry script)",
+        upload(user, own("logo.svg"), Buffer.from("<svg xmlns='http://www.w3.org/2000/svg'/>"), {
+          contentType: "image/svg+xml",
+        }),
+      ],
+      [
+        "an image type the trigger cannot read",
+        upload(user, own("photo.heic"), photo, { contentType: "image/heic" }),
+      ],
+      [
+        "an audio type the trigger cannot read",
+        upload(user, own("voice.xyz"), Buffer.from("noise"), { contentType: "audio/x-made-up" }),
+      ],
+      [
+        "audio as a profile picture",
+        upload(user, own("avatars/me.mp3"), fakeSpeech("hello"), { contentType: "audio/mpeg" }),
+      ],
     ];
     for (const [what, attempt] of refused)
       expect(await storageError(attempt), what).toBe("storage/unauthorized");
+
+    // A deactivated account uploads nothing, until it is reactivated.
+    await user.call("deactivateAccount", {});
+    expect(
+      await storageError(upload(user, own("asleep.jpg"), photo, { contentType: "image/jpeg" })),
+    ).toBe("storage/unauthorized");
+    await user.call("reactivateAccount", {});
+    await upload(user, own("awake.jpg"), photo, { contentType: "image/jpeg" });
 
     // Created once, never overwritten or deleted from the client.
     await upload(user, own("once.jpg"), photo, { contentType: "image/jpeg" });
@@ -222,17 +249,73 @@ describe.skipIf(!running)("storage end to end", () => {
     );
   });
 
-  it("reads a voice message's format and transcript before the reply uses it", async () => {
+  it("deletes a file the trigger rejects, and counts it against the hourly limit", async () => {
+    const user = await signUp("sneaky");
+    // Written past the rules (the Admin SDK), as a file the rules would refuse.
+    const path = `user-content/${user.user.uid}/notes.txt`;
+    await adminStorage()
+      .bucket(bucketName())
+      .file(path)
+      .save(Buffer.from("not media"), { resumable: false, contentType: "text/plain" });
+    const record = await settledRecord(user, path);
+    expect(record.data()).toMatchObject({ status: "failed", code: "rejected" });
+    await waitUntil(
+      async () => !(await adminStorage().bucket(bucketName()).file(path).exists())[0],
+      15_000,
+      "the rejected object to be deleted",
+    );
+    const window = await db().doc(`users/${user.user.uid}/rateLimits/uploads`).get();
+    expect(window.get("hits")).toHaveLength(1);
+  });
+
+  it("keeps a profile picture's record with its user: listed and deletable", async () => {
+    const user = await signUp("selfie");
+    const path = `user-content/${user.user.uid}/avatars/me.jpg`;
+    await upload(user, path, await jpeg(300, 300), { contentType: "image/jpeg" });
+    const record = await settledRecord(user, path);
+    expect(record.data()).toMatchObject({ status: "ready", ownerUid: user.user.uid });
+    const listed = await user.call<{ items: { id: string; path: string }[] }>("listMyMedia", {});
+    expect(listed.items.map((item) => item.path)).toEqual([path]);
+    await user.call("deleteMedia", { mediaId: record.id });
+    await waitUntil(
+      async () => !(await adminStorage().bucket(bucketName()).file(path).exists())[0],
+      15_000,
+      "the avatar to be deleted",
+    );
+  });
+
+  it("reads a voice message's format on upload; only its reply pays for a transcript", async () => {
     await db().doc("characters/pub").set({ name: "Luna", published: true, premiumOnly: false });
     await db().doc("characters/pub/private/ai").set({ model: "gpt-4o-mini" });
+    const openAi = fakeOpenAIControl(process.env.OPENAI_BASE_URL ?? "");
+    await openAi.reset();
     const user = await signUp("voice");
     const spoken = `tell me about the ${user.user.uid} lighthouse`;
     const path = `user-content/${user.user.uid}/voice/m1.mp3`;
     await upload(user, path, fakeSpeech(spoken), { contentType: "audio/mpeg" });
     const record = await settledRecord(user, path);
-    expect(record.data()).toMatchObject({ status: "ready", kind: "audio", transcript: spoken });
+    expect(record.data()).toMatchObject({ status: "ready", kind: "audio", transcript: null });
     expect(record.get("audio")).toMatchObject({ container: "MPEG", sampleRate: 44100 });
     expect(record.get("audio.durationSec")).toBeGreaterThan(0);
+    const transcriptions = async () =>
+      (await openAi.requests()).filter((each) => each.path === "/v1/audio/transcriptions");
+    expect(await transcriptions()).toHaveLength(0);
+
+    // The client claims 1 s; the transcription goes by the duration read from the file.
+    const { conversationId, messageId } = await sendText(user, "pub", "", {
+      type: "audio",
+      storagePath: path,
+      durationSec: 1,
+    });
+    await waitForFinalReply(user, conversationId, messageId, 60_000);
+    const message = await db().doc(`conversations/${conversationId}/messages/${messageId}`).get();
+    expect(message.get("transcript")).toBe(spoken);
+    expect(await transcriptions()).toHaveLength(1);
+    await waitUntil(
+      async () => (await db().doc(`media/${record.id}`).get()).get("transcript") === spoken,
+      15_000,
+      "the transcript on the media record",
+    );
   });
 
   it("records a gallery image's variants on its item, cacheable by CDNs", async () => {
@@ -289,6 +372,9 @@ describe.skipIf(!running)("storage.rules reads: the same cases as media/access.t
     const gallery = `characters/${WORLD.publishedCharacter}/gallery`;
     await db().doc(`${gallery}/${WORLD.freeItem}`).set({ type: "image", premiumOnly: false });
     await db().doc(`${gallery}/${WORLD.premiumItem}`).set({ type: "image", premiumOnly: true });
+    await db()
+      .doc(`characters/${WORLD.draftCharacter}/gallery/${WORLD.draftItem}`)
+      .set({ type: "image", premiumOnly: false });
     // Fixtures carry the variant marker, so the trigger leaves them alone.
     const bucket = adminStorage().bucket(bucketName());
     for (const each of ACCESS_CASES) {

@@ -13,14 +13,24 @@ export async function signUpAdmin() {
   return client;
 }
 
-/** The callable error code a client sees, e.g. "functions/invalid-argument". */
+/**
+ * The callable error a client sees: its code ("functions/invalid-argument"), message and
+ * `details.reason` (null when the error carries none).
+ */
 export async function callError(
   promise: Promise<unknown>,
-): Promise<{ code: string; message: string }> {
+): Promise<{ code: string; message: string; reason: string | null }> {
   try {
     await promise;
   } catch (error) {
-    if (error instanceof FirebaseError) return { code: error.code, message: error.message };
+    if (error instanceof FirebaseError) {
+      const details: unknown = "details" in error ? error.details : undefined;
+      const reason =
+        typeof details === "object" && details !== null && "reason" in details
+          ? String(details.reason)
+          : null;
+      return { code: error.code, message: error.message, reason };
+    }
     throw error;
   }
   throw new Error("expected the call to fail, and it succeeded");

@@ -1,5 +1,12 @@
 // Expected outcomes for every collection that exists. T = allowed, F = denied.
-import { collection, query, serverTimestamp, Timestamp, where } from "firebase/firestore";
+import {
+  collection,
+  query,
+  serverTimestamp,
+  Timestamp,
+  where,
+  type Firestore,
+} from "firebase/firestore";
 import { profile, type Actor, type CollectionCase, type Operation } from "./matrix";
 
 type Row = [get: boolean, list: boolean, create: boolean, update: boolean, del: boolean];
@@ -25,6 +32,26 @@ function expectRows(rows: Record<Actor, Row>): CollectionCase["expect"] {
   };
 }
 
+/** Admins read; nobody else reads, and nobody writes through the client. */
+const ADMINS_READ = expectRows({
+  anonymous: NONE,
+  stranger: NONE,
+  owner: NONE,
+  premiumOwner: NONE,
+  deactivatedOwner: NONE,
+  admin: [T, T, F, F, F],
+});
+
+/** Nobody reads or writes through the client. */
+const NOBODY = expectRows({
+  anonymous: NONE,
+  stranger: NONE,
+  owner: NONE,
+  premiumOwner: NONE,
+  deactivatedOwner: NONE,
+  admin: NONE,
+});
+
 const character = (published: boolean) => ({
   name: "Luna",
   published,
@@ -33,9 +60,10 @@ const character = (published: boolean) => ({
 });
 
 /** Server-written, read by owner and admin only (usage, rate limits). */
-function ownerReadOnly(name: string, sub: string): CollectionCase {
+function ownerReadOnly(name: string, sub: string, match: string): CollectionCase {
   return {
     name,
+    match,
     existingPath: (uid) => `users/${uid}/${sub}/char-1`,
     newPath: (uid) => `users/${uid}/${sub}/char-2`,
     existing: () => ({ text: 3, audio: 0, media: 0 }),
@@ -56,12 +84,14 @@ function ownerReadOnly(name: string, sub: string): CollectionCase {
 /** Readable by any signed-in user, written by nobody. */
 function signedInReadable(
   name: string,
+  match: string,
   path: string,
   data: Record<string, unknown>,
 ): CollectionCase {
   const [collectionName] = path.split("/");
   return {
     name,
+    match,
     existingPath: () => path,
     newPath: () => `${collectionName}/new-doc`,
     existing: () => data,
@@ -99,12 +129,14 @@ const payment = (uid: string) => ({
 /** Nobody reads or writes these through the client SDK. */
 function serverOnly(
   name: string,
+  match: string,
   path: (uid: string) => string,
   data: Record<string, unknown>,
 ): CollectionCase {
   const [collectionName] = path("owner").split("/");
   return {
     name,
+    match,
     existingPath: path,
     newPath: (uid) => `${path(uid)}-new`,
     existing: () => data,
@@ -133,6 +165,7 @@ function paymentCases(): CollectionCase[] {
     admin: NONE,
   });
   const base = {
+    match: "/payments/{paymentId}",
     existingPath: (uid: string) => `payments/pi_${uid}`,
     newPath: (uid: string) => `payments/pi_new_${uid}`,
     existing: payment,
@@ -160,8 +193,24 @@ function paymentCases(): CollectionCase[] {
         admin: NONE,
       }),
     },
-    serverOnly("stripeCustomers", (uid) => `stripeCustomers/${uid}`, { customerId: "cus_1" }),
-    serverOnly("stripeEvents", () => "stripeEvents/evt_1", { type: "checkout.session.completed" }),
+    serverOnly("stripeCustomers", "/stripeCustomers/{uid}", (uid) => `stripeCustomers/${uid}`, {
+      customerId: "cus_1",
+    }),
+    serverOnly("stripeEvents", "/stripeEvents/{eventId}", () => "stripeEvents/evt_1", {
+      type: "checkout.session.completed",
+    }),
+    {
+      // Orphaned payments (their account was deleted before they were paid): admins only.
+      name: "orphanedPayments",
+      match: "/orphanedPayments/{paymentIntentId}",
+      existingPath: (uid) => `orphanedPayments/pi_${uid}`,
+      newPath: (uid) => `orphanedPayments/pi_new_${uid}`,
+      existing: (uid) => ({ ...payment(uid), status: "refunded", reason: "account_not_found" }),
+      create: (uid) => ({ ...payment(uid), status: "refunded" }),
+      update: () => ({ status: "refund_pending" }),
+      list: (db) => collection(db, "orphanedPayments"),
+      expect: ADMINS_READ,
+    },
   ];
 }
 
@@ -184,6 +233,7 @@ const mediaRecord = (ownerUid: string | null) => ({
 /** Upload records: the owner reads their own (filtered list), admins all; only the server writes. */
 function mediaCases(): CollectionCase[] {
   const base = {
+    match: "/media/{mediaId}",
     existingPath: (uid: string) => `media/m_${uid}`,
     newPath: (uid: string) => `media/new_${uid}`,
     existing: mediaRecord,
@@ -236,9 +286,228 @@ function mediaCases(): CollectionCase[] {
   ];
 }
 
+// ---- conversations -------------------------------------------------------------------------
+
+const conversationOf = (uid: string, characterId = "published-1") => `${uid}_${characterId}`;
+
+const userMessage = (uid: string, characterId = "published-1") => ({
+  role: "user",
+  type: "text",
+  text: "hello",
+  characterId,
+  userId: uid,
+  createdAt: serverTimestamp(),
+});
+
+const storedUserMessage = (uid: string) => ({
+  ...userMessage(uid),
+  createdAt: Timestamp.fromMillis(0),
+});
+
+const storedReply = (messageId: string) => ({
+  role: "assistant",
+  replyTo: messageId,
+  status: "complete",
+  text: "Hello back.",
+  type: "text",
+  createdAt: Timestamp.fromMillis(0),
+});
+
+/** The owner reads a conversation and its messages; everyone else is refused. */
+const ownerReadsOnly: Row = [T, T, F, F, F];
+
+/**
+ * Only the conversation's owner: `active` for an active owner (premium or not); a
+ * deactivated owner still reads but writes nothing; nobody else, admins included.
+ */
+function ownersOnly(active: Row): CollectionCase["expect"] {
+  return expectRows({
+    anonymous: NONE,
+    stranger: NONE,
+    owner: active,
+    premiumOwner: active,
+    deactivatedOwner: ownerReadsOnly,
+    admin: NONE,
+  });
+}
+
+/**
+ * Conversations (the owner reads and marks read), user messages (the owner creates them in
+ * the right shape), the ids the server writes at (replies, the greeting: nobody creates
+ * them), and the context window (functions only).
+ */
+function conversationCases(): CollectionCase[] {
+  const fixtures = () => ({
+    "characters/published-1": character(true),
+    "characters/published-2": character(true),
+  });
+  const messages = (db: Firestore, uid: string) =>
+    collection(db, "conversations", conversationOf(uid), "messages");
+  return [
+    {
+      name: "conversations",
+      match: "/conversations/{conversationId}",
+      existingPath: (uid) => `conversations/${conversationOf(uid)}`,
+      newPath: (uid) => `conversations/${conversationOf(uid, "published-2")}`,
+      existing: (uid) => ({
+        userId: uid,
+        characterId: "published-1",
+        unread: 2,
+        lastReadAt: null,
+        deleted: false,
+      }),
+      create: (uid) => ({ userId: uid, characterId: "published-2", unread: 0 }),
+      update: () => ({ lastReadAt: serverTimestamp(), unread: 0 }),
+      list: (db, uid) => query(collection(db, "conversations"), where("userId", "==", uid)),
+      fixtures,
+      expect: ownersOnly([T, T, F, T, F]),
+    },
+    {
+      name: "conversations/messages (user messages)",
+      match: "/conversations/{conversationId}/messages/{messageId}",
+      existingPath: (uid) => `conversations/${conversationOf(uid)}/messages/m1`,
+      newPath: (uid) => `conversations/${conversationOf(uid)}/messages/m2`,
+      existing: storedUserMessage,
+      create: (uid) => userMessage(uid),
+      update: () => ({ text: "edited afterwards" }),
+      list: messages,
+      fixtures,
+      expect: ownersOnly([T, T, T, F, F]),
+    },
+    {
+      // `{id}_reply` is where the server writes the reply to message `id`: a user message
+      // there would be overwritten by that reply.
+      name: "conversations/messages (replies: ids ending in _reply)",
+      match: "/conversations/{conversationId}/messages/{messageId}",
+      existingPath: (uid) => `conversations/${conversationOf(uid)}/messages/m1_reply`,
+      newPath: (uid) => `conversations/${conversationOf(uid)}/messages/m2_reply`,
+      existing: () => storedReply("m1"),
+      create: (uid) => userMessage(uid),
+      update: () => ({ status: "complete", text: "forged reply" }),
+      list: messages,
+      fixtures,
+      expect: ownersOnly(ownerReadsOnly),
+    },
+    {
+      name: "conversations/messages (the greeting)",
+      match: "/conversations/{conversationId}/messages/{messageId}",
+      existingPath: (uid) => `conversations/${conversationOf(uid)}/messages/greeting`,
+      newPath: (uid) => `conversations/${conversationOf(uid, "published-2")}/messages/greeting`,
+      existing: () => ({ ...storedReply("greeting"), replyTo: null }),
+      create: (uid) => userMessage(uid, "published-2"),
+      update: () => ({ text: "forged greeting" }),
+      list: messages,
+      fixtures,
+      expect: ownersOnly(ownerReadsOnly),
+    },
+    {
+      name: "conversations/context",
+      match: "/conversations/{conversationId}/context/{docId}",
+      existingPath: (uid) => `conversations/${conversationOf(uid)}/context/window`,
+      newPath: (uid) => `conversations/${conversationOf(uid)}/context/forged`,
+      existing: () => ({ turns: [], summary: "what happened so far" }),
+      create: () => ({ turns: [], summary: "forged" }),
+      update: () => ({ summary: "forged" }),
+      list: (db, uid) => collection(db, "conversations", conversationOf(uid), "context"),
+      fixtures,
+      expect: NOBODY,
+    },
+    serverOnly("aiUsageDaily", "/aiUsageDaily/{docId}", () => "aiUsageDaily/2026-01-01_all_all_0", {
+      day: "2026-01-01",
+      promptTokens: 10,
+      costUsd: 0.001,
+    }),
+  ];
+}
+
+// ---- what users add to a character: views and ratings; its free gallery items ----------
+
+/**
+ * The same cases for a published character and for a draft: everything under a draft is
+ * admins' (firestore.rules `isPublished`), so there the users' rows become refusals.
+ */
+function underCharacter(published: boolean): CollectionCase[] {
+  const [c1, c2] = published ? ["published-1", "published-2"] : ["draft-1", "draft-2"];
+  const whose = published ? "" : " under a draft";
+  const fixtures = () => ({
+    [`characters/${c1}`]: character(published),
+    [`characters/${c2}`]: character(published),
+    [`characters/${c1}/gallery/free-1`]: { premiumOnly: false, type: "image" },
+    [`characters/${c1}/gallery/free-2`]: { premiumOnly: false, type: "image" },
+  });
+  return [
+    {
+      name: `characters/gallery (free item${whose})`,
+      match: "/characters/{characterId}/gallery/{itemId}",
+      existingPath: () => `characters/${c1}/gallery/free-1`,
+      newPath: () => `characters/${c1}/gallery/new-item`,
+      existing: () => ({ premiumOnly: false, type: "image", caption: "sunset" }),
+      create: () => ({ premiumOnly: false, type: "image", caption: "forged" }),
+      update: () => ({ caption: "changed" }),
+      list: (db) =>
+        query(collection(db, "characters", c1, "gallery"), where("premiumOnly", "==", false)),
+      fixtures,
+      expect: published
+        ? expectRows({
+            anonymous: NONE,
+            stranger: [T, T, F, F, F],
+            owner: [T, T, F, F, F],
+            premiumOwner: [T, T, F, F, F],
+            deactivatedOwner: [T, T, F, F, F],
+            admin: [T, T, F, F, F],
+          })
+        : ADMINS_READ,
+    },
+    {
+      // One per user and item, created once (the stranger acts on the owner's marker).
+      name: `gallery views (one per user and item${whose})`,
+      match: "/characters/{characterId}/gallery/{itemId}/views/{uid}",
+      existingPath: (uid) => `characters/${c1}/gallery/free-1/views/${uid}`,
+      newPath: (uid) => `characters/${c1}/gallery/free-2/views/${uid}`,
+      existing: (uid) => ({ uid, viewedAt: Timestamp.fromMillis(0) }),
+      create: (uid) => ({ uid, viewedAt: serverTimestamp() }),
+      update: () => ({ viewedAt: serverTimestamp() }),
+      list: (db) => collection(db, "characters", c1, "gallery", "free-1", "views"),
+      fixtures,
+      expect: published
+        ? expectRows({
+            anonymous: NONE,
+            stranger: NONE,
+            owner: [T, F, T, F, F],
+            premiumOwner: [T, F, T, F, F],
+            deactivatedOwner: [T, F, F, F, F],
+            admin: NONE,
+          })
+        : NOBODY,
+    },
+    {
+      name: `ratings (one per user and character${whose})`,
+      match: "/characters/{characterId}/ratings/{uid}",
+      existingPath: (uid) => `characters/${c1}/ratings/${uid}`,
+      newPath: (uid) => `characters/${c2}/ratings/${uid}`,
+      existing: (uid) => ({ uid, stars: 4, updatedAt: Timestamp.fromMillis(0) }),
+      create: (uid) => ({ uid, stars: 5, updatedAt: serverTimestamp() }),
+      update: () => ({ stars: 2, updatedAt: serverTimestamp() }),
+      list: (db) => collection(db, "characters", c1, "ratings"),
+      fixtures,
+      expect: published
+        ? expectRows({
+            anonymous: NONE,
+            stranger: NONE,
+            owner: [T, F, T, T, T],
+            premiumOwner: [T, F, T, T, T],
+            deactivatedOwner: [T, F, F, F, F],
+            admin: [T, T, F, F, F],
+          })
+        : ADMINS_READ,
+    },
+  ];
+}
+
 export const CASES: CollectionCase[] = [
   {
     name: "users",
+    match: "/users/{uid}",
     existingPath: (uid) => `users/${uid}`,
     newPath: (uid) => `users/new-${uid}`,
     existing: (uid) => profile(uid),
@@ -254,15 +523,16 @@ export const CASES: CollectionCase[] = [
       admin: [T, T, F, F, F],
     }),
   },
-  ownerReadOnly("users/quota", "quota"),
-  ownerReadOnly("users/rateLimits", "rateLimits"),
-  signedInReadable("publicProfiles", "publicProfiles/owner", {
+  ownerReadOnly("users/quota", "quota", "/users/{uid}/quota/{docId}"),
+  ownerReadOnly("users/rateLimits", "rateLimits", "/users/{uid}/rateLimits/{bucket}"),
+  signedInReadable("publicProfiles", "/publicProfiles/{uid}", "publicProfiles/owner", {
     username: "owner",
     displayName: "Owner",
     avatarPath: null,
   }),
   {
     name: "usernames",
+    match: "/usernames/{name}",
     existingPath: () => "usernames/owner_name",
     newPath: () => "usernames/fresh_name",
     existing: () => ({ uid: "owner", username: "owner_name" }),
@@ -280,6 +550,7 @@ export const CASES: CollectionCase[] = [
   },
   {
     name: "auditLog",
+    match: "/auditLog/{entryId}",
     existingPath: () => "auditLog/entry-1",
     newPath: () => "auditLog/entry-2",
     existing: () => ({ action: "setRole", actorUid: "admin", targetUid: "owner" }),
@@ -295,11 +566,12 @@ export const CASES: CollectionCase[] = [
       admin: [T, T, F, F, F],
     }),
   },
-  signedInReadable("config", "config/traits", { traits: ["warmth"] }),
+  signedInReadable("config", "/config/{docId}", "config/traits", { traits: ["warmth"] }),
   ...paymentCases(),
   ...mediaCases(),
   {
     name: "characters (published)",
+    match: "/characters/{characterId}",
     existingPath: () => "characters/published-1",
     newPath: () => "characters/new-character",
     existing: () => character(true),
@@ -317,6 +589,7 @@ export const CASES: CollectionCase[] = [
   },
   {
     name: "characters (draft)",
+    match: "/characters/{characterId}",
     existingPath: () => "characters/draft-1",
     newPath: () => "characters/new-draft",
     existing: () => character(false),
@@ -334,6 +607,7 @@ export const CASES: CollectionCase[] = [
   },
   {
     name: "characters/private (AI settings)",
+    match: "/characters/{characterId}/private/{docId}",
     existingPath: () => "characters/published-1/private/ai",
     newPath: () => "characters/published-1/private/other",
     existing: () => ({ systemPromptOverride: "secret instructions", model: "gpt-4o-mini" }),
@@ -351,29 +625,8 @@ export const CASES: CollectionCase[] = [
     }),
   },
   {
-    name: "characters/gallery (free item)",
-    existingPath: () => "characters/published-1/gallery/free-1",
-    newPath: () => "characters/published-1/gallery/new-item",
-    existing: () => ({ premiumOnly: false, type: "image", caption: "sunset" }),
-    create: () => ({ premiumOnly: false, type: "image", caption: "forged" }),
-    update: () => ({ caption: "changed" }),
-    list: (db) =>
-      query(
-        collection(db, "characters", "published-1", "gallery"),
-        where("premiumOnly", "==", false),
-      ),
-    fixtures: () => ({ "characters/published-1": character(true) }),
-    expect: expectRows({
-      anonymous: NONE,
-      stranger: [T, T, F, F, F],
-      owner: [T, T, F, F, F],
-      premiumOwner: [T, T, F, F, F],
-      deactivatedOwner: [T, T, F, F, F],
-      admin: [T, T, F, F, F],
-    }),
-  },
-  {
     name: "characters/gallery (premium-only item)",
+    match: "/characters/{characterId}/gallery/{itemId}",
     existingPath: () => "characters/published-1/gallery/premium-1",
     newPath: () => "characters/published-1/gallery/new-item",
     existing: () => ({ premiumOnly: true, type: "image", caption: "exclusive" }),
@@ -392,50 +645,8 @@ export const CASES: CollectionCase[] = [
     }),
   },
   {
-    name: "gallery views (one per user and item)",
-    existingPath: (uid) => `characters/published-1/gallery/free-1/views/${uid}`,
-    newPath: (uid) => `characters/published-1/gallery/free-2/views/${uid}`,
-    existing: (uid) => ({ uid, viewedAt: Timestamp.fromMillis(0) }),
-    create: (uid) => ({ uid, viewedAt: serverTimestamp() }),
-    update: () => ({ viewedAt: serverTimestamp() }),
-    list: (db) => collection(db, "characters", "published-1", "gallery", "free-1", "views"),
-    fixtures: () => ({
-      "characters/published-1": character(true),
-      "characters/published-1/gallery/free-1": { premiumOnly: false, type: "image" },
-      "characters/published-1/gallery/free-2": { premiumOnly: false, type: "image" },
-    }),
-    expect: expectRows({
-      anonymous: NONE,
-      stranger: NONE,
-      owner: [T, F, T, F, F],
-      premiumOwner: [T, F, T, F, F],
-      deactivatedOwner: [T, F, F, F, F],
-      admin: NONE,
-    }),
-  },
-  {
-    name: "ratings (one per user and character)",
-    existingPath: (uid) => `characters/published-1/ratings/${uid}`,
-    newPath: (uid) => `characters/published-2/ratings/${uid}`,
-    existing: (uid) => ({ uid, stars: 4, updatedAt: Timestamp.fromMillis(0) }),
-    create: (uid) => ({ uid, stars: 5, updatedAt: serverTimestamp() }),
-    update: () => ({ stars: 2, updatedAt: serverTimestamp() }),
-    list: (db) => collection(db, "characters", "published-1", "ratings"),
-    fixtures: () => ({
-      "characters/published-1": character(true),
-      "characters/published-2": character(true),
-    }),
-    expect: expectRows({
-      anonymous: NONE,
-      stranger: NONE,
-      owner: [T, F, T, T, T],
-      premiumOwner: [T, F, T, T, T],
-      deactivatedOwner: [T, F, F, F, F],
-      admin: [T, T, F, F, F],
-    }),
-  },
-  {
     name: "characters/statShards",
+    match: "/characters/{characterId}/statShards/{shardId}",
     existingPath: () => "characters/published-1/statShards/0",
     newPath: () => "characters/published-1/statShards/1",
     existing: () => ({ messages: 5 }),
@@ -454,6 +665,7 @@ export const CASES: CollectionCase[] = [
   },
   {
     name: "characters/gallery/viewShards",
+    match: "/characters/{characterId}/gallery/{itemId}/viewShards/{shardId}",
     existingPath: () => "characters/published-1/gallery/free-1/viewShards/0",
     newPath: () => "characters/published-1/gallery/free-1/viewShards/1",
     existing: () => ({ count: 5, updatedAtMs: 0 }),
@@ -473,8 +685,16 @@ export const CASES: CollectionCase[] = [
       admin: NONE,
     }),
   },
-  serverOnly("processedEvents", () => "processedEvents/rating_evt-1", {
-    trigger: "rating",
-    effect: "applied",
-  }),
+  serverOnly(
+    "processedEvents",
+    "/processedEvents/{markerId}",
+    () => "processedEvents/rating_evt-1",
+    {
+      trigger: "rating",
+      effect: "applied",
+    },
+  ),
+  ...underCharacter(true),
+  ...underCharacter(false),
+  ...conversationCases(),
 ];

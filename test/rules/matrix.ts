@@ -56,6 +56,9 @@ export type Data = Record<string, unknown>;
 
 export interface CollectionCase {
   name: string;
+  /** The `match` block of firestore.rules this case exercises, as written there (nested
+   * blocks joined): `/characters/{characterId}/ratings/{uid}`. */
+  match: string;
   /** An existing document of `uid` (read, update, delete target). */
   existingPath(uid: string): string;
   /** A path with nothing yet, where `uid` would create. */

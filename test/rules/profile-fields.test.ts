@@ -66,6 +66,20 @@ describe("profile fields", () => {
     await assertFails(updateDoc(ownerDoc(), { avatarPath: "characters/x/avatar.png", ...stamp }));
   });
 
+  it("refuses an avatar path that climbs out of the user's folder with '..' or '.'", async () => {
+    for (const avatarPath of [
+      "user-content/owner/../other/avatars/a.png",
+      "user-content/owner/avatars/../../other/a.png",
+      "user-content/owner/..",
+      "user-content/owner/./avatars/a.png",
+    ]) {
+      await assertFails(updateDoc(ownerDoc(), { avatarPath, ...stamp }));
+    }
+    await assertSucceeds(
+      updateDoc(ownerDoc(), { avatarPath: "user-content/owner/avatars/a..b.png", ...stamp }),
+    );
+  });
+
   it("refuses unknown or ill-typed preferences", async () => {
     await assertFails(updateDoc(ownerDoc(), { preferences: { theme: "neon" }, ...stamp }));
     await assertFails(updateDoc(ownerDoc(), { preferences: { premium: true }, ...stamp }));

@@ -7,8 +7,9 @@ import { FieldValue, type QuerySnapshot, type Transaction } from "firebase-admin
 import * as logger from "firebase-functions/logger";
 import { HttpsError, type CallableRequest } from "firebase-functions/v2/https";
 import { z } from "zod";
+import { requireCurrentAdmin } from "../identity/guards";
 import { recordAudit, type AuditEntry } from "../shared/audit";
-import { callableError, fail, parseInput, requireAdmin, type Caller } from "../shared/callable";
+import { callableError, fail, parseInput, type Caller } from "../shared/callable";
 import { deleteMatching } from "../shared/delete-matching";
 import { db } from "../shared/firebase";
 import { deleteStoragePrefix, mediaBucket, storageReachable } from "../shared/storage";
@@ -52,7 +53,14 @@ import {
   type SetPublishedOutput,
   type UpdateCharacterOutput,
 } from "../contract/characters";
-import { aiSettingsDoc, aiSettingsRef, characterDoc, characterProfileRef } from "./store";
+import { mediaOfCharacter } from "../media/store";
+import {
+  aiSettingsDoc,
+  aiSettingsRef,
+  characterDoc,
+  characterProfileRef,
+  statShardsOf,
+} from "./store";
 
 // ---- create -----------------------------------------------------------------------------
 
@@ -89,10 +97,7 @@ async function createCharacterWithId(
     try {
       await db().runTransaction(async (tx) => {
         const ref = characterDoc(id);
-        const [existing, leftovers] = await Promise.all([
-          tx.get(ref),
-          tx.get(ref.collection("statShards")),
-        ]);
+        const [existing, leftovers] = await Promise.all([tx.get(ref), tx.get(statShardsOf(id))]);
         if (existing.exists) throw new IdTaken();
         createIn(tx, id, input, leftovers);
         recordAudit(tx, {
@@ -113,7 +118,7 @@ async function createCharacterWithId(
 export async function createCharacter(
   request: CallableRequest<unknown>,
 ): Promise<CreateCharacterOutput> {
-  const admin = requireAdmin(request);
+  const admin = await requireCurrentAdmin(request);
   const input = parseInput(createCharacterInput, request.data);
   const id = await createCharacterWithId(admin, input.id, input, {
     action: "createCharacter",
@@ -183,7 +188,7 @@ async function patchCharacter(
 export async function updateCharacter(
   request: CallableRequest<unknown>,
 ): Promise<UpdateCharacterOutput> {
-  const admin = requireAdmin(request);
+  const admin = await requireCurrentAdmin(request);
   const { id } = parseInput(updateCharacterInput, request.data);
   const changes = await patchCharacter(admin, id, rawPatch(request.data), "updateCharacter");
   return { id, changed: changes.fields };
@@ -193,7 +198,7 @@ export async function updateCharacter(
 export async function updateAiSettings(
   request: CallableRequest<unknown>,
 ): Promise<UpdateCharacterOutput> {
-  const admin = requireAdmin(request);
+  const admin = await requireCurrentAdmin(request);
   const { id } = parseInput(updateAiSettingsInput, request.data);
   const changes = await patchCharacter(
     admin,
@@ -207,7 +212,7 @@ export async function updateAiSettings(
 export async function setCharacterPublished(
   request: CallableRequest<unknown>,
 ): Promise<SetPublishedOutput> {
-  const admin = requireAdmin(request);
+  const admin = await requireCurrentAdmin(request);
   const { id, published } = parseInput(setPublishedInput, request.data);
   await db().runTransaction(async (tx) => {
     const snapshot = await tx.get(characterDoc(id));
@@ -237,7 +242,7 @@ export async function setCharacterPublished(
 export async function deleteCharacter(
   request: CallableRequest<unknown>,
 ): Promise<DeleteCharacterOutput> {
-  const admin = requireAdmin(request);
+  const admin = await requireCurrentAdmin(request);
   const { id } = parseInput(characterRefInput, request.data);
   const ref = characterDoc(id);
   const found = await db().runTransaction(async (tx) => {
@@ -258,7 +263,7 @@ export async function deleteCharacter(
   await deleteStoragePrefix(`characters/${id}/`);
   // Records go after the files they describe, so a failure in between never leaves a file
   // without its record.
-  await deleteMatching(db().collection("media").where("characterId", "==", id));
+  await deleteMatching(mediaOfCharacter(id));
   if (!found) fail("character_not_found");
   return { id, deleted: true };
 }
@@ -305,7 +310,7 @@ async function storeAvatar(id: string, png: Uint8Array): Promise<boolean> {
 export async function importCharacterCard(
   request: CallableRequest<unknown>,
 ): Promise<ImportCardOutput> {
-  const admin = requireAdmin(request);
+  const admin = await requireCurrentAdmin(request);
   const input = parseInput(importCardInput, request.data);
   let imported;
   try {
@@ -356,7 +361,7 @@ async function avatarPng(profile: CharacterProfile): Promise<Uint8Array | undefi
 export async function exportCharacterCard(
   request: CallableRequest<unknown>,
 ): Promise<ExportCardOutput> {
-  requireAdmin(request);
+  await requireCurrentAdmin(request);
   const { id, format } = parseInput(exportCardInput, request.data);
   const [profileSnap, aiSnap] = await Promise.all([
     characterProfileRef(id).get(),

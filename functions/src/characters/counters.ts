@@ -31,6 +31,22 @@ export function ratingDelta(before: unknown, after: unknown): RatingDelta {
   };
 }
 
+/**
+ * The delta a rating write makes to a character's stats. A draft (unpublished character)
+ * collects no ratings: a rating written under it (the rules refuse that; only a write that
+ * bypasses them could) counts for nothing. A removal under a draft still takes its stars
+ * out, because it can only be a rating counted while the character was published (its
+ * author's account being deleted, say).
+ */
+export function countedRatingDelta(
+  published: boolean,
+  before: unknown,
+  after: unknown,
+): RatingDelta {
+  if (published || starsOf(after) === null) return ratingDelta(before, after);
+  return { ratingCount: 0, ratingSum: 0 };
+}
+
 export function isNoChange(delta: RatingDelta): boolean {
   return delta.ratingCount === 0 && delta.ratingSum === 0;
 }

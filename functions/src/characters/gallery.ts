@@ -4,7 +4,8 @@
 // minute so the item is never a hot document. The scheduled rollup catches up the rest.
 import { FieldValue, type DocumentReference } from "firebase-admin/firestore";
 import type { CallableRequest } from "firebase-functions/v2/https";
-import { fail, parseInput, requireAdmin } from "../shared/callable";
+import { fail, parseInput } from "../shared/callable";
+import { requireCurrentAdmin } from "../identity/guards";
 import { recordAudit } from "../shared/audit";
 import { db } from "../shared/firebase";
 import { VIEW_SHARDS, pickShard, sumViewShards, viewCountRefreshDue } from "./counters";
@@ -15,18 +16,23 @@ import {
   type RemoveGalleryItemOutput,
 } from "../contract/characters";
 import { itemIdFromStoragePath, newGalleryItem } from "./gallery-model";
-import { applyOnce, characterDoc, galleryItemDoc, viewShardDoc } from "./store";
+import {
+  applyOnce,
+  characterDoc,
+  galleryItemDoc,
+  newGalleryItemDoc,
+  viewShardDoc,
+  viewShardsOf,
+} from "./store";
 
 export async function addGalleryItem(
   request: CallableRequest<unknown>,
 ): Promise<AddGalleryItemOutput> {
-  const admin = requireAdmin(request);
+  const admin = await requireCurrentAdmin(request);
   const input = parseInput(addGalleryItemInput, request.data);
   const character = characterDoc(input.characterId);
   const folderId = itemIdFromStoragePath(input.characterId, input.storagePath);
-  const item = folderId
-    ? character.collection("gallery").doc(folderId)
-    : character.collection("gallery").doc();
+  const item = newGalleryItemDoc(input.characterId, folderId);
   const fields = newGalleryItem(input);
   await db().runTransaction(async (tx) => {
     const [characterSnap, itemSnap] = await Promise.all([tx.get(character), tx.get(item)]);
@@ -52,7 +58,7 @@ export async function addGalleryItem(
 export async function removeGalleryItem(
   request: CallableRequest<unknown>,
 ): Promise<RemoveGalleryItemOutput> {
-  const admin = requireAdmin(request);
+  const admin = await requireCurrentAdmin(request);
   const { characterId, itemId } = parseInput(removeGalleryItemInput, request.data);
   const item = galleryItemDoc(characterId, itemId);
   const found = await db().runTransaction(async (tx) => {
@@ -84,7 +90,7 @@ export interface GalleryViewEvent {
   itemId: string;
 }
 
-export type ViewOutcome = "counted" | "duplicate" | "no-item";
+export type ViewOutcome = "counted" | "duplicate" | "no-item" | "draft";
 
 export async function countGalleryView(
   event: GalleryViewEvent,
@@ -92,10 +98,16 @@ export async function countGalleryView(
 ): Promise<ViewOutcome> {
   const item = galleryItemDoc(event.characterId, event.itemId);
   return applyOnce("view", event.eventId, nowMs, async (tx) => {
-    const snapshot = await tx.get(item);
+    const [snapshot, character] = await Promise.all([
+      tx.get(item),
+      tx.get(characterDoc(event.characterId)),
+    ]);
     if (!snapshot.exists) return "no-item";
+    // A draft's gallery collects no views (the rules refuse its markers to users; an
+    // admin's preview is not a view).
+    if (character.get("published") !== true) return "draft";
     const refresh = viewCountRefreshDue(snapshot.get("viewCountRefreshedAtMs"), nowMs);
-    const shards = refresh ? await tx.get(item.collection("viewShards")) : null;
+    const shards = refresh ? await tx.get(viewShardsOf(item)) : null;
     tx.set(
       viewShardDoc(item, pickShard(VIEW_SHARDS, Math.random())),
       { count: FieldValue.increment(1), updatedAtMs: nowMs },
@@ -115,10 +127,7 @@ export async function refreshViewCount(
   nowMs = Date.now(),
 ): Promise<boolean> {
   return db().runTransaction(async (tx) => {
-    const [snapshot, shards] = await Promise.all([
-      tx.get(item),
-      tx.get(item.collection("viewShards")),
-    ]);
+    const [snapshot, shards] = await Promise.all([tx.get(item), tx.get(viewShardsOf(item))]);
     if (!snapshot.exists) return false;
     const viewCount = sumViewShards(shards.docs.map((shard) => shard.data()));
     if (snapshot.get("viewCount") !== viewCount)

@@ -3,8 +3,8 @@
 // in one transaction with a marker keyed by the event id, so a redelivered event counts once.
 import { FieldValue } from "firebase-admin/firestore";
 import { statShardCount, statShardRef } from "../chat/stats";
-import { deltaAsShard, isNoChange, pickShard, ratingDelta } from "./counters";
-import { statsIn, writeStatsIn } from "./rollup";
+import { countedRatingDelta, deltaAsShard, isNoChange, pickShard, ratingDelta } from "./counters";
+import { characterStatsIn, writeStatsIn } from "./rollup";
 import { applyOnce } from "./store";
 
 export interface RatingEvent {
@@ -15,19 +15,21 @@ export interface RatingEvent {
   after: unknown;
 }
 
-export type RatingOutcome = "applied" | "duplicate" | "unchanged" | "no-character";
+export type RatingOutcome = "applied" | "duplicate" | "unchanged" | "no-character" | "draft";
 
 export async function applyRatingEvent(
   event: RatingEvent,
   nowMs = Date.now(),
 ): Promise<RatingOutcome> {
-  const delta = ratingDelta(event.before, event.after);
   return applyOnce("rating", event.eventId, nowMs, async (tx) => {
-    if (isNoChange(delta)) return "unchanged";
-    // The shards already hold every earlier delta; this one is added as it is written.
-    const stats = await statsIn(tx, event.characterId, nowMs, [deltaAsShard(delta)]);
+    if (isNoChange(ratingDelta(event.before, event.after))) return "unchanged";
+    const read = await characterStatsIn(tx, event.characterId, nowMs);
     // Deleting a character deletes its ratings; their events find it gone and change nothing.
-    if (!stats) return "no-character";
+    if (!read) return "no-character";
+    const delta = countedRatingDelta(read.published, event.before, event.after);
+    if (isNoChange(delta)) return "draft";
+    // The shards already hold every earlier delta; this one is added as it is written.
+    const stats = read.statsWith([deltaAsShard(delta)]);
     tx.set(
       statShardRef(event.characterId, pickShard(statShardCount(), Math.random())),
       {

@@ -5,7 +5,8 @@ import type { DocumentReference, Transaction } from "firebase-admin/firestore";
 import * as logger from "firebase-functions/logger";
 import type { CallableRequest } from "firebase-functions/v2/https";
 import { FieldValue, db } from "../shared/firebase";
-import { fail, parseInput, requireAdmin } from "../shared/callable";
+import { requireCurrentAdmin } from "../identity/guards";
+import { fail, parseInput } from "../shared/callable";
 import { shardCountsFrom } from "./counters";
 import { refreshViewCount } from "./gallery";
 import {
@@ -14,7 +15,7 @@ import {
   type RefreshCharacterStatsOutput,
 } from "../contract/characters";
 import { characterStatsFromShards, type ShardCounts } from "./stats";
-import { characterDoc } from "./store";
+import { allStatShards, allViewShards, characterDoc, statShardsOf } from "./store";
 
 /**
  * Reads the character and its shards in `tx`; returns the stats the shards (plus `extra`,
@@ -27,14 +28,29 @@ export async function statsIn(
   nowMs: number,
   extra: ShardCounts[] = [],
 ): Promise<CharacterStats | null> {
-  const character = characterDoc(characterId);
+  const read = await characterStatsIn(tx, characterId, nowMs);
+  return read ? read.statsWith(extra) : null;
+}
+
+/**
+ * The same reads, also telling whether the character is published; `statsWith(extra)` adds
+ * counts the transaction is about to write. Null when the character is gone.
+ */
+export async function characterStatsIn(
+  tx: Transaction,
+  characterId: string,
+  nowMs: number,
+): Promise<{ published: boolean; statsWith: (extra: ShardCounts[]) => CharacterStats } | null> {
   const [snapshot, shards] = await Promise.all([
-    tx.get(character),
-    tx.get(character.collection("statShards")),
+    tx.get(characterDoc(characterId)),
+    tx.get(statShardsOf(characterId)),
   ]);
   if (!snapshot.exists) return null;
   const counts = shards.docs.map((shard) => shardCountsFrom(shard.data()));
-  return characterStatsFromShards([...counts, ...extra], nowMs);
+  return {
+    published: snapshot.get("published") === true,
+    statsWith: (extra) => characterStatsFromShards([...counts, ...extra], nowMs),
+  };
 }
 
 export function writeStatsIn(tx: Transaction, characterId: string, stats: CharacterStats): void {
@@ -71,18 +87,8 @@ export interface RollupReport {
 export async function rollupRecentStats(nowMs = Date.now()): Promise<RollupReport> {
   const since = nowMs - ROLLUP_WINDOW_MS;
   const [statShards, viewShards] = await Promise.all([
-    db()
-      .collectionGroup("statShards")
-      .where("lastActiveAtMs", ">=", since)
-      .select()
-      .limit(ROLLUP_SCAN_LIMIT)
-      .get(),
-    db()
-      .collectionGroup("viewShards")
-      .where("updatedAtMs", ">=", since)
-      .select()
-      .limit(ROLLUP_SCAN_LIMIT)
-      .get(),
+    allStatShards().where("lastActiveAtMs", ">=", since).select().limit(ROLLUP_SCAN_LIMIT).get(),
+    allViewShards().where("updatedAtMs", ">=", since).select().limit(ROLLUP_SCAN_LIMIT).get(),
   ]);
   if (statShards.size === ROLLUP_SCAN_LIMIT || viewShards.size === ROLLUP_SCAN_LIMIT) {
     logger.warn("rollup scan limit reached; some counters wait for the next run", {
@@ -118,7 +124,7 @@ export async function rollupRecentStats(nowMs = Date.now()): Promise<RollupRepor
 export async function refreshCharacterStats(
   request: CallableRequest<unknown>,
 ): Promise<RefreshCharacterStatsOutput> {
-  requireAdmin(request);
+  await requireCurrentAdmin(request);
   const { id } = parseInput(characterRefInput, request.data);
   const stats = await rollupCharacter(id);
   if (!stats) fail("character_not_found");

@@ -5,6 +5,7 @@
 //   characters/{id}/ratings/{uid}   one rating per user
 //   characters/{id}/statShards/{n}  counters behind stats
 //   processedEvents/{trigger}_{eventId}  markers that make triggers idempotent
+//   config/traits                   the personality traits list clients read
 import {
   FieldValue,
   Timestamp,
@@ -46,8 +47,54 @@ export function galleryItemDoc(characterId: string, itemId: string) {
   return db().doc(paths.galleryItem(characterId, itemId));
 }
 
+/** A new gallery item's document: in `folderId` when the upload path names one. */
+export function newGalleryItemDoc(characterId: string, folderId: string | null) {
+  const gallery = characterDoc(characterId).collection("gallery");
+  return folderId ? gallery.doc(folderId) : gallery.doc();
+}
+
+/** The gallery items of a character that show the object at `storagePath`. */
+export function galleryItemsShowing(characterId: string, storagePath: string) {
+  return characterDoc(characterId)
+    .collection("gallery")
+    .where("storagePath", "==", storagePath)
+    .limit(10);
+}
+
+export function viewShardsOf(item: DocumentReference) {
+  return item.collection("viewShards");
+}
+
 export function viewShardDoc(item: DocumentReference, shard: number) {
-  return item.collection("viewShards").doc(String(shard));
+  return viewShardsOf(item).doc(String(shard));
+}
+
+export function statShardsOf(characterId: string) {
+  return characterDoc(characterId).collection("statShards");
+}
+
+/** Every character's stat shards, for the scheduled rollup. */
+export function allStatShards() {
+  return db().collectionGroup("statShards");
+}
+
+/** Every gallery item's view shards, for the scheduled rollup. */
+export function allViewShards() {
+  return db().collectionGroup("viewShards");
+}
+
+/** The ratings a user gave, across characters. */
+export function ratingsBy(uid: string) {
+  return db().collectionGroup("ratings").where("uid", "==", uid);
+}
+
+/** The gallery view markers a user left, across characters. */
+export function viewsBy(uid: string) {
+  return db().collectionGroup("views").where("uid", "==", uid);
+}
+
+export function traitsConfigDoc() {
+  return db().collection("config").doc("traits");
 }
 
 // ---- processed-event markers ------------------------------------------------------------

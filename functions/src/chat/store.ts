@@ -13,6 +13,11 @@ export function conversationRef(id: string) {
   return db().doc(paths.conversation(id));
 }
 
+/** A user's conversations (account deletion removes them). */
+export function conversationsOf(uid: string) {
+  return db().collection(paths.conversations()).where("userId", "==", uid);
+}
+
 export function messagesRef(id: string) {
   return db().collection(paths.messages(id));
 }

@@ -2,8 +2,9 @@ import type { Request } from "firebase-functions/v2/https";
 import type { Response } from "express";
 import { readSettings } from "../config";
 import { describeFeatures } from "../shared/features";
-import { adminAuth, db } from "../shared/firebase";
 import * as logger from "firebase-functions/logger";
+import { adminAuth } from "../shared/firebase";
+import { healthProbeQuery } from "./store";
 import { httpStatusFor, summarizeHealth, variantForPath, type DependencyCheck } from "./summary";
 
 const PROBE_TIMEOUT_MS = 5000;
@@ -36,7 +37,7 @@ async function probe(name: string, run: () => Promise<unknown>): Promise<Depende
 export async function dependencyChecks(): Promise<DependencyCheck[]> {
   const features = describeFeatures(readSettings());
   const [firestore, auth] = await Promise.all([
-    probe("firestore", () => db().collection("_health").limit(1).get()),
+    probe("firestore", () => healthProbeQuery().get()),
     probe("auth", () => adminAuth().listUsers(1)),
   ]);
   const optional = (["openai", "stripe", "storage"] as const).map((name): DependencyCheck => ({

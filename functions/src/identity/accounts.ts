@@ -19,7 +19,8 @@ import {
   type UsernameOutput,
 } from "../contract/identity";
 import { publicProjection } from "./profile";
-import { ensureProfile, ensureProfileIn, publicProfileRef, userDoc } from "./profiles";
+import { ensureProfile, ensureProfileIn } from "./profiles";
+import { publicProfileRef, userDoc, usernameRef } from "./store";
 
 export interface AuthUserRecord {
   uid: string;
@@ -61,7 +62,7 @@ async function setUsername(
   const key = usernameKey(username);
   await db().runTransaction(async (tx) => {
     // Transactions read everything before they write.
-    const nameRef = db().collection("usernames").doc(key);
+    const nameRef = usernameRef(key);
     const taken = await tx.get(nameRef);
     const holder: unknown = taken.get("uid");
     const profile = await ensureProfileIn(tx, {
@@ -83,7 +84,7 @@ async function setUsername(
     }
     if (profile.username !== null && usernameKey(profile.username) !== key) {
       // Releases the old name in the same transaction that takes the new one.
-      tx.delete(db().collection("usernames").doc(usernameKey(profile.username)));
+      tx.delete(usernameRef(usernameKey(profile.username)));
     }
     tx.set(nameRef, { uid: caller.uid, username, claimedAt: FieldValue.serverTimestamp() });
     tx.update(userDoc(caller.uid), { username, updatedAt: FieldValue.serverTimestamp() });
@@ -111,7 +112,7 @@ export async function checkUsername(
   await enforceRateLimit(caller.uid, "usernameCheck");
   const format = checkUsernameFormat(username);
   if (!format.valid) return { available: false, reason: format.reason };
-  const taken = await db().collection("usernames").doc(usernameKey(username)).get();
+  const taken = await usernameRef(usernameKey(username)).get();
   return taken.exists ? { available: false, reason: "username is taken" } : { available: true };
 }
 

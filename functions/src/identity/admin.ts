@@ -3,7 +3,8 @@
 import { FieldValue, Timestamp } from "firebase-admin/firestore";
 import type { CallableRequest } from "firebase-functions/v2/https";
 import { recordAudit } from "../shared/audit";
-import { fail, parseInput, requireAdmin } from "../shared/callable";
+import { fail, parseInput } from "../shared/callable";
+import { requireCurrentAdmin } from "./guards";
 import { adminAuth, db } from "../shared/firebase";
 import {
   setPremiumInput,
@@ -15,8 +16,15 @@ import {
 } from "../contract/identity";
 import { profileRef, userDoc } from "./profiles";
 
+/**
+ * Grants or removes the admin role. The claim is what rules and functions trust; the profile
+ * mirrors it for display. A demotion takes effect at once: it records `adminRevokedAt`
+ * (after the claim changed, so every token that still says admin was issued before it),
+ * which rules and requireCurrentAdmin check against the token's issue time, and it revokes
+ * the user's refresh tokens, so they must sign in again.
+ */
 export async function setUserRole(request: CallableRequest<unknown>): Promise<SetUserRoleOutput> {
-  const admin = requireAdmin(request);
+  const admin = await requireCurrentAdmin(request);
   const { uid, role } = parseInput(setUserRoleInput, request.data);
   if (uid === admin.uid && role !== "admin") {
     fail("own_admin_role");
@@ -26,12 +34,17 @@ export async function setUserRole(request: CallableRequest<unknown>): Promise<Se
     .catch(() => {
       fail("user_not_found");
     });
-  // The claim is what rules and functions trust; the profile mirrors it for display.
+  const wasAdmin = account.customClaims?.admin === true;
   await adminAuth().setCustomUserClaims(uid, { ...account.customClaims, admin: role === "admin" });
   await db().runTransaction(async (tx) => {
     const profile = (await tx.get(profileRef(uid))).data();
     if (!profile) fail("user_not_found", "That user has no profile.");
-    tx.update(userDoc(uid), { role, updatedAt: FieldValue.serverTimestamp() });
+    tx.update(userDoc(uid), {
+      role,
+      // A new admin's tokens are all trusted; a demoted one's issued until now are not.
+      adminRevokedAt: role === "admin" ? FieldValue.delete() : FieldValue.serverTimestamp(),
+      updatedAt: FieldValue.serverTimestamp(),
+    });
     recordAudit(tx, {
       action: "setRole",
       actorUid: admin.uid,
@@ -40,12 +53,13 @@ export async function setUserRole(request: CallableRequest<unknown>): Promise<Se
       after: { role },
     });
   });
+  if (wasAdmin && role !== "admin") await adminAuth().revokeRefreshTokens(uid);
   return { uid, role };
 }
 
 /** Sets premium to a date (null revokes), or adds/removes days from the current expiry. */
 export async function setPremium(request: CallableRequest<unknown>): Promise<SetPremiumOutput> {
-  const admin = requireAdmin(request);
+  const admin = await requireCurrentAdmin(request);
   const input = parseInput(setPremiumInput, request.data);
   const premiumUntil = await db().runTransaction(async (tx) => {
     const profile = (await tx.get(profileRef(input.uid))).data();
@@ -78,7 +92,7 @@ export async function setPremium(request: CallableRequest<unknown>): Promise<Set
 export async function setRateLimitExempt(
   request: CallableRequest<unknown>,
 ): Promise<SetRateLimitExemptOutput> {
-  const admin = requireAdmin(request);
+  const admin = await requireCurrentAdmin(request);
   const input = parseInput(setRateLimitExemptInput, request.data);
   await db().runTransaction(async (tx) => {
     const snapshot = await tx.get(userDoc(input.uid));

@@ -1,14 +1,15 @@
 // Keeps publicProfiles/{uid} in step with the fields of users/{uid} it projects.
 import { FieldValue } from "firebase-admin/firestore";
 import { db } from "../shared/firebase";
-import { publicProfileRef, userDoc } from "./profiles";
+import { safeAvatarPath } from "./profile";
+import { publicProfileRef, userDoc } from "./store";
 
 function asStringOrNull(value: unknown): string | null {
   return typeof value === "string" ? value : null;
 }
 
 /**
- * Writes the projection of the profile as it is now (not as the event saw it), so late or
+ * Writes the projection (an avatar path outside the user's own folder is shown as none) of the profile as it is now (not as the event saw it), so late or
  * repeated deliveries converge on the same result and never resurrect a deleted user.
  */
 export async function mirrorPublicProfile(uid: string): Promise<void> {
@@ -23,7 +24,7 @@ export async function mirrorPublicProfile(uid: string): Promise<void> {
     const next = {
       username: asStringOrNull(current.get("username")),
       displayName: asStringOrNull(current.get("displayName")) ?? "",
-      avatarPath: asStringOrNull(current.get("avatarPath")),
+      avatarPath: safeAvatarPath(uid, current.get("avatarPath")),
     };
     const same =
       projection.exists &&

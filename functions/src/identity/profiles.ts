@@ -6,25 +6,11 @@ import {
   type Transaction,
 } from "firebase-admin/firestore";
 import { db } from "../shared/firebase";
-import { zodConverter } from "../shared/converter";
-import { isPremiumAt, userProfileSchema, type UserProfile } from "../contract/identity";
-import { paths } from "../contract/paths";
+import { isPremiumAt, type UserProfile } from "../contract/identity";
 import { initialDisplayName, publicProjection } from "./profile";
+import { profileRef, publicProfileRef } from "./store";
 
-export const profileConverter = zodConverter(userProfileSchema);
-
-export function profileRef(uid: string) {
-  return userDoc(uid).withConverter(profileConverter);
-}
-
-/** The same document without the converter, for partial updates. */
-export function userDoc(uid: string) {
-  return db().doc(paths.user(uid));
-}
-
-export function publicProfileRef(uid: string) {
-  return db().doc(paths.publicProfile(uid));
-}
+export { profileConverter, profileRef, publicProfileRef, userDoc } from "./store";
 
 export interface NewAccount {
   uid: string;

@@ -98,6 +98,12 @@ export const RATE_LIMITS = {
   aiTest: { limit: 10, windowMs: 60_000 },
   costEstimate: { limit: 30, windowMs: 60_000 },
   checkout: { limit: 5, windowMs: 15 * 60_000 },
+  /** The success page may poll while a payment settles; each call is a Stripe request. */
+  checkoutVerify: { limit: 30, windowMs: 60_000 },
+  /** Each call creates a Stripe billing portal session. */
+  portal: { limit: 10, windowMs: 15 * 60_000 },
+  /** Each call signs a URL (an IAM signBlob call when deployed). */
+  signedUrl: { limit: 60, windowMs: 60_000 },
   /** Each new conversation writes its documents and counts toward the character's stats. */
   startConversation: { limit: 10, windowMs: 60_000 },
   uploads: { limit: 20, windowMs: 60 * 60_000 },

@@ -2,14 +2,12 @@
 // transaction, so every instance sees the same count.
 import type { Transaction } from "firebase-admin/firestore";
 import { rateLimitWindowSchema } from "../contract/usage";
-import { paths } from "../contract/paths";
 import { db } from "../shared/firebase";
 import { RATE_LIMITS, slidingWindow, type RateBucket, type WindowDecision } from "./policy";
 import { fail } from "../shared/callable";
+import { rateLimitRef } from "./store";
 
-export function rateLimitRef(uid: string, bucket: RateBucket) {
-  return db().doc(paths.rateLimit(uid, bucket));
-}
+export { rateLimitRef } from "./store";
 
 /** Reads the window (a transaction read) and returns the decision plus its write. */
 export async function checkRateLimitIn(

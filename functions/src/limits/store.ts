@@ -8,7 +8,11 @@ import { FieldValue, type Transaction } from "firebase-admin/firestore";
 import { paths } from "../contract/paths";
 import { messageMeterSchema, type MessageMeter } from "../contract/usage";
 import { db } from "../shared/firebase";
-import { ZERO_USAGE, type MessageKind, type UsageCounts } from "./policy";
+import { ZERO_USAGE, type MessageKind, type RateBucket, type UsageCounts } from "./policy";
+
+export function rateLimitRef(uid: string, bucket: RateBucket) {
+  return db().doc(paths.rateLimit(uid, bucket));
+}
 
 export const EMPTY_METER: MessageMeter = { characters: {}, hits: [], started: {} };
 

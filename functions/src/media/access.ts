@@ -7,9 +7,10 @@
 //   user-content/{uid}/...                     the user's uploads: owner, admins
 //   characters/{id}/avatar/...                 signed-in users when the character is
 //                                              published; admins always
-//   characters/{id}/gallery/{itemId}/...       signed-in users when the gallery item exists
-//                                              and is not premium-only; premium users and
-//                                              admins always
+//   characters/{id}/gallery/{itemId}/...       signed-in users when the character is
+//                                              published and the gallery item exists and is
+//                                              not premium-only; premium users when it is
+//                                              published; admins always
 //   conversations/{uid}_{characterId}/audio/.. spoken replies: the conversation's owner
 // Variants live inside their original's folder, so they are readable exactly like it.
 import { isWellFormedPath } from "../contract/media";
@@ -78,8 +79,8 @@ export function readNeeds(area: StorageArea, viewer: Viewer | null): ReadNeeds {
   if (area.area === "avatar") return { ...none, character: area.characterId };
   if (area.area === "gallery") {
     return {
-      ...none,
       premium: true,
+      character: area.characterId,
       galleryItem: { characterId: area.characterId, itemId: area.itemId },
     };
   }
@@ -106,7 +107,9 @@ export function decideRead(
         ? { allowed: true }
         : deny("The character is not published.");
     case "gallery": {
-      if (viewer.isAdmin || facts.premium === true) return { allowed: true };
+      if (viewer.isAdmin) return { allowed: true };
+      if (facts.characterPublished !== true) return deny("The character is not published.");
+      if (facts.premium === true) return { allowed: true };
       const item = facts.galleryItem;
       if (item === undefined || item === null) return deny("No gallery item holds this file.");
       return item.premiumOnly

@@ -95,3 +95,54 @@ export function transcriptionPlan(input: {
   }
   return { transcribe: true, fileName };
 }
+
+/** The longest voice message the rules accept (a message's `durationSec`), and transcribe. */
+export const MAX_VOICE_MESSAGE_SECONDS = 300;
+
+/** What the reply needs to know about an upload to decide on its transcript. */
+export interface VoiceUpload {
+  status: "processing" | "ready" | "failed";
+  kind: "image" | "audio" | null;
+  size: number;
+  contentType: string | null;
+  /** Read from the file by the upload trigger; never the client's `durationSec`. */
+  durationSec: number | null;
+  transcript: string | null;
+}
+
+export type VoiceTranscriptDecision =
+  | { action: "use"; transcript: string }
+  | { action: "transcribe"; fileName: string }
+  | { action: "skip"; reason: string };
+
+/**
+ * Whether a voice message's upload may be transcribed for its reply. Only an upload the
+ * trigger has read (status ready, kind audio) whose own duration is known and at most
+ * MAX_VOICE_MESSAGE_SECONDS: the cost of a transcription grows with the audio's length, and
+ * the client's `durationSec` is only a claim. A transcript made earlier is used again.
+ */
+export function voiceTranscriptDecision(
+  upload: VoiceUpload | null,
+  openAiConfigured: boolean,
+): VoiceTranscriptDecision {
+  const skip = (reason: string): VoiceTranscriptDecision => ({ action: "skip", reason });
+  if (upload === null) return skip("The upload has not been recorded yet.");
+  if (upload.status === "processing") return skip("The upload is still being processed.");
+  if (upload.status === "failed") return skip("The upload failed.");
+  if (upload.kind !== "audio") return skip("The upload is not audio.");
+  if (upload.transcript !== null) return { action: "use", transcript: upload.transcript };
+  if (upload.durationSec === null) {
+    return skip("The audio file does not say how long it is, so it is not transcribed.");
+  }
+  if (upload.durationSec > MAX_VOICE_MESSAGE_SECONDS) {
+    return skip(
+      `The audio is longer than ${MAX_VOICE_MESSAGE_SECONDS} s, the limit for voice messages.`,
+    );
+  }
+  const plan = transcriptionPlan({
+    size: upload.size,
+    contentType: upload.contentType ?? "",
+    openAiConfigured,
+  });
+  return plan.transcribe ? { action: "transcribe", fileName: plan.fileName } : skip(plan.reason);
+}

@@ -2,6 +2,7 @@
 // Uploads themselves go straight from the client SDK to Cloud Storage (storage.rules); the
 // trigger (on-upload.ts) records them in media/{id}.
 import * as logger from "firebase-functions/logger";
+import type { DocumentSnapshot } from "firebase-admin/firestore";
 import type { CallableRequest } from "firebase-functions/v2/https";
 import { readSettings } from "../config";
 import {
@@ -21,16 +22,18 @@ import {
 } from "../contract/media";
 import type { TimestampLike } from "../contract/timestamp";
 import { rateLimitWindowSchema } from "../contract/usage";
-import { isPremiumProfile, userDoc } from "../identity/profiles";
+import { characterDoc, galleryItemDoc, galleryItemsShowing } from "../characters/store";
+import { requireActiveUser } from "../identity/guards";
+import { isPremiumProfile } from "../identity/profiles";
 import { RATE_LIMITS } from "../limits/policy";
-import { rateLimitRef } from "../limits/rate-limit";
+import { enforceRateLimit, rateLimitRef } from "../limits/rate-limit";
 import { fail, parseInput, requireAuth, type Caller } from "../shared/callable";
 import { describeFeatures, type FeatureState } from "../shared/features";
 import { adminStorage, db } from "../shared/firebase";
 import { storageReachable } from "../shared/storage";
 import { classifyPath, decideRead, readNeeds, type ReadFacts } from "./access";
 import { adminSigner, type UrlSigner } from "./signing";
-import { mediaCollection, mediaRef, parseMediaRecord } from "./store";
+import { mediaOwnedBy, mediaRef, parseMediaRecord } from "./store";
 import {
   AUDIO_CONTENT_TYPES,
   IMAGE_CONTENT_TYPES,
@@ -72,8 +75,7 @@ export function mediaStatus(request: MediaRequest): MediaStatusOutput {
   return { storage: storageState(), limits: LIMITS };
 }
 
-async function premiumOf(uid: string, nowMs: number) {
-  const profile = await userDoc(uid).get();
+function premiumOf(profile: DocumentSnapshot, nowMs: number) {
   return {
     premium: isPremiumProfile(profile, nowMs),
     exempt: profile.get("rateLimitExempt") === true,
@@ -84,8 +86,9 @@ async function premiumOf(uid: string, nowMs: number) {
 export async function uploadLimits(request: MediaRequest): Promise<UploadLimitsOutput> {
   const caller = requireAuth(request);
   parseInput(uploadLimitsInput, request.data);
+  const profile = await requireActiveUser(caller);
   const nowMs = Date.now();
-  const { premium, exempt } = await premiumOf(caller.uid, nowMs);
+  const { premium, exempt } = premiumOf(profile, nowMs);
   const allowance = uploadAllowance([], nowMs, premium);
   const stored = await rateLimitRef(caller.uid, allowance.bucket).get();
   const parsed = rateLimitWindowSchema.safeParse(stored.data() ?? {});
@@ -129,8 +132,8 @@ function publicRecord(id: string, record: MediaRecord): MediaItem {
 export async function listMyMedia(request: MediaRequest): Promise<ListMyMediaOutput> {
   const caller = requireAuth(request);
   const input = parseInput(listMyMediaInput, request.data);
-  let query = mediaCollection()
-    .where("ownerUid", "==", caller.uid)
+  await requireActiveUser(caller);
+  let query = mediaOwnedBy(caller.uid)
     .orderBy("createdAt", "desc")
     .limit(input.limit + 1);
   if (input.startAfter !== undefined) {
@@ -160,6 +163,7 @@ export async function listMyMedia(request: MediaRequest): Promise<ListMyMediaOut
 export async function deleteMedia(request: MediaRequest): Promise<DeleteMediaOutput> {
   const caller = requireAuth(request);
   const { mediaId } = parseInput(deleteMediaInput, request.data);
+  await requireActiveUser(caller);
   const ref = mediaRef(mediaId);
   const snapshot = await ref.get();
   if (!snapshot.exists) fail("media_not_found");
@@ -207,13 +211,9 @@ function isNotFound(error: unknown): boolean {
 
 async function unlinkVariants(record: MediaRecord): Promise<void> {
   if (record.characterId === null) return;
-  const character = db().collection("characters").doc(record.characterId);
+  const character = characterDoc(record.characterId);
   if (record.scope === "gallery") {
-    const items = await character
-      .collection("gallery")
-      .where("storagePath", "==", record.path)
-      .limit(10)
-      .get();
+    const items = await galleryItemsShowing(record.characterId, record.path).get();
     await Promise.all(items.docs.map((doc) => doc.ref.update({ variants: {} })));
   }
   if (record.scope === "avatar") {
@@ -226,19 +226,18 @@ async function unlinkVariants(record: MediaRecord): Promise<void> {
   }
 }
 
-async function readFacts(caller: Caller, path: string): Promise<ReadFacts> {
+async function readFacts(
+  caller: Caller,
+  profile: DocumentSnapshot,
+  path: string,
+): Promise<ReadFacts> {
   const area = classifyPath(path);
   const needs = readNeeds(area, { uid: caller.uid, isAdmin: caller.isAdmin });
-  const characters = db().collection("characters");
-  const [premium, character, item] = await Promise.all([
-    needs.premium ? premiumOf(caller.uid, Date.now()).then((each) => each.premium) : undefined,
-    needs.character ? characters.doc(needs.character).get() : undefined,
+  const premium = needs.premium ? premiumOf(profile, Date.now()).premium : undefined;
+  const [character, item] = await Promise.all([
+    needs.character ? characterDoc(needs.character).get() : undefined,
     needs.galleryItem
-      ? characters
-          .doc(needs.galleryItem.characterId)
-          .collection("gallery")
-          .doc(needs.galleryItem.itemId)
-          .get()
+      ? galleryItemDoc(needs.galleryItem.characterId, needs.galleryItem.itemId).get()
       : undefined,
   ]);
   const facts: ReadFacts = {};
@@ -259,11 +258,13 @@ export async function getSignedUrl(
 ): Promise<GetSignedUrlOutput> {
   const caller = requireAuth(request);
   const input = parseInput(getSignedUrlInput, request.data);
+  const profile = await requireActiveUser(caller);
+  await enforceRateLimit(caller.uid, "signedUrl");
   const area = classifyPath(input.path);
   const decision = decideRead(
     area,
     { uid: caller.uid, isAdmin: caller.isAdmin },
-    await readFacts(caller, input.path),
+    await readFacts(caller, profile, input.path),
   );
   if (!decision.allowed) fail("media_access_denied", decision.reason);
   const expiresAtMs = Date.now() + input.expiresInSeconds * 1000;

@@ -1,27 +1,30 @@
 // What the reply trigger needs from a user message's upload: the transcript of an audio
 // message and a signed URL of an image message's picture.
 //
-// The upload trigger and the reply trigger start independently (the client usually writes
-// the message right after its upload finishes), so the reply side does not assume the upload
-// side is done: it watches the media record briefly, and if no transcript comes it
-// transcribes the object itself. Either way the transcript is stored on the message, once,
-// before the reply uses it.
+// Transcription costs money by the minute, so it happens only here, for a message the reply
+// has already charged to the user's quota, and only for an upload the upload trigger has
+// read: its duration comes from the file (media record `audio.durationSec`), never from the
+// client's `durationSec`, and longer than MAX_VOICE_MESSAGE_SECONDS is not transcribed.
+// The upload and reply triggers start independently (the client writes the message right
+// after its upload finishes), so the reply watches the media record briefly. The transcript
+// is stored on the message, once, and on the record, where a later message naming the same
+// upload finds it.
 import * as logger from "firebase-functions/logger";
 import type { Settings } from "../config";
 import { searchKeywords } from "../contract/search";
 import { messagesRef } from "../chat/store";
 import type { UserMessage } from "../contract/chat";
-import { db, FieldValue } from "../shared/firebase";
-import { mediaBucket, storageReachable } from "../shared/storage";
-import { transcriptionPlan } from "./audio-info";
+import { adminStorage, db, FieldValue } from "../shared/firebase";
+import { storageReachable } from "../shared/storage";
+import { voiceTranscriptDecision, type VoiceUpload } from "./audio-info";
 import { adminSigner, type UrlSigner } from "./signing";
 import type { MediaRecord } from "../contract/media";
 import { awaitUserMedia, mediaRef } from "./store";
 import { transcribeAudio } from "./transcribe";
 
 /** How long the reply waits for the upload trigger's record to appear. */
-const RECORD_APPEAR_MS = 5_000;
-/** How long it then waits for that record to finish (transcription included). */
+const RECORD_APPEAR_MS = 15_000;
+/** How long it then waits for that record to finish (reading an audio file takes seconds). */
 const RECORD_FINISH_MS = 40_000;
 /** Images are quicker: a 24 MP photo's variants take well under a second of CPU. */
 const IMAGE_FINISH_MS = 10_000;
@@ -45,9 +48,21 @@ async function uploadRecord(message: UserMessage, path: string, finishMs: number
   return (await awaitUserMedia(message.userId, path, settled, finishMs)) ?? first;
 }
 
+function voiceUploadOf(record: MediaRecord): VoiceUpload {
+  return {
+    status: record.status,
+    kind: record.kind,
+    size: record.size,
+    contentType: record.contentType,
+    durationSec: record.audio?.durationSec ?? null,
+    transcript: record.transcript,
+  };
+}
+
 /**
- * The message with its transcript when it is an audio message that can be transcribed;
- * otherwise the message unchanged (the reply then uses the message's text).
+ * The message with its transcript when it is an audio message whose upload may be
+ * transcribed (voiceTranscriptDecision); otherwise the message unchanged (the reply then
+ * uses the message's text). Call it only for a message whose reply has been charged.
  */
 export async function withTranscript(
   at: MessageRef,
@@ -58,31 +73,24 @@ export async function withTranscript(
     return message;
   if (!settings.openAiApiKey || !storageReachable()) return message;
   const path = message.storagePath;
+  let found: { id: string; record: MediaRecord } | null = null;
   try {
-    const found = await uploadRecord(message, path, RECORD_FINISH_MS);
-    let transcript = found?.record.transcript ?? null;
-    if (found?.record.status === "failed") {
-      logger.info("audio upload failed; replying without a transcript", {
-        path,
-        code: found.record.code,
-      });
+    found = await uploadRecord(message, path, RECORD_FINISH_MS);
+    const decision = voiceTranscriptDecision(found ? voiceUploadOf(found.record) : null, true);
+    if (decision.action === "skip" || found === null) {
+      const reason = decision.action === "skip" ? decision.reason : "no upload record";
+      logger.info("voice message not transcribed; replying to its text", { path, reason });
+      if (found?.record.status === "ready")
+        await noteOnRecord(found.id, { transcriptError: reason });
       return message;
     }
-    if (transcript === null) transcript = await transcribeObject(path, settings);
-    if (transcript === null) return message;
+    const transcript =
+      decision.action === "use"
+        ? decision.transcript
+        : await transcribeUpload(found.record, decision.fileName, settings);
     const stored = await storeTranscript(at, transcript);
-    if (found && found.record.transcript === null) {
-      await mediaRef(found.id)
-        .update({
-          transcript: stored,
-          transcriptError: null,
-          updatedAt: FieldValue.serverTimestamp(),
-        })
-        .catch((error: unknown) =>
-          logger.warn("could not copy the transcript to the media record", {
-            error: String(error),
-          }),
-        );
+    if (found.record.transcript === null) {
+      await noteOnRecord(found.id, { transcript: stored, transcriptError: null });
     }
     return { ...message, transcript: stored };
   } catch (error) {
@@ -90,25 +98,35 @@ export async function withTranscript(
       path,
       error: String(error),
     });
+    if (found) {
+      await noteOnRecord(found.id, {
+        transcriptError: "The transcription failed; the reply used the message's text.",
+      });
+    }
     return message;
   }
 }
 
-async function transcribeObject(path: string, settings: Settings): Promise<string | null> {
-  const file = mediaBucket().file(path);
-  const [metadata] = await file.getMetadata();
-  const contentType = metadata.contentType ?? "";
-  const plan = transcriptionPlan({
-    size: Number(metadata.size ?? 0),
-    contentType,
-    openAiConfigured: true,
-  });
-  if (!plan.transcribe) {
-    logger.info("audio not transcribed", { path, reason: plan.reason });
-    return null;
-  }
-  const [bytes] = await file.download();
-  return transcribeAudio(bytes, plan.fileName, contentType, settings);
+/** The exact object generation the record describes: bytes replaced since are not its. */
+async function transcribeUpload(
+  record: MediaRecord,
+  fileName: string,
+  settings: Settings,
+): Promise<string> {
+  const [bytes] = await adminStorage()
+    .bucket(record.bucket)
+    .file(record.path, { generation: record.generation })
+    .download();
+  return transcribeAudio(bytes, fileName, record.contentType ?? "", settings);
+}
+
+/** Best effort: the record only informs the uploader; the reply does not depend on it. */
+async function noteOnRecord(mediaId: string, fields: Record<string, unknown>): Promise<void> {
+  await mediaRef(mediaId)
+    .update({ ...fields, updatedAt: FieldValue.serverTimestamp() })
+    .catch((error: unknown) =>
+      logger.warn("could not update the media record", { mediaId, error: String(error) }),
+    );
 }
 
 /** Writes the transcript once; a transcript stored first by another attempt wins. */

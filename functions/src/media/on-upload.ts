@@ -1,25 +1,29 @@
 // The upload trigger: every finalized object in the media folders gets a media/{id} record;
-// images get their WebP variants, audio its format, duration and (for users) a transcript.
+// images get their WebP variants, audio its format and duration. Audio is never transcribed
+// here: a transcript costs money by the minute, so only the reply to a voice message the
+// quota allowed asks for one (message-media.ts withTranscript).
 //
 // Flow: decideUpload (loop guard, placement, type and size) -> claim the record in a
 // transaction (with the uploader's hourly rate limit on a first delivery) -> work -> one
 // finalizing transaction that records the result on media/{id} and on the gallery item or
 // character avatar that names the object. Idempotent: a redelivered event finds the record
-// claimed or finished. Permanent failures (bad type, corrupt image, bomb, unreadable audio,
-// over the rate limit) are recorded once and never retried; transient ones (Storage or
+// claimed or finished. Every user upload counts against the uploader's hourly limit, whatever
+// its outcome. Permanent failures (bad type, corrupt image, bomb, unreadable audio, over the
+// rate limit) are recorded once and never retried; rejected and over-limit files are deleted; transient ones (Storage or
 // network errors) release the lease and throw, so the platform retries, at most
 // MAX_PROCESS_ATTEMPTS times in all.
 import { randomUUID } from "node:crypto";
 import type { DocumentReference, Transaction } from "firebase-admin/firestore";
 import * as logger from "firebase-functions/logger";
 import { z } from "zod";
-import { readSettings, type Settings } from "../config";
+import { characterDoc, galleryItemsShowing } from "../characters/store";
 import { isPremiumProfile, userDoc } from "../identity/profiles";
 import { checkRateLimitIn } from "../limits/rate-limit";
 import { RATE_LIMITS } from "../limits/policy";
 import { adminStorage, db, FieldValue } from "../shared/firebase";
+import { storageReachable } from "../shared/storage";
 import { classifyPath } from "./access";
-import { readAudioInfo, transcriptionPlan, type AudioInfo } from "./audio-info";
+import { readAudioInfo, type AudioInfo } from "./audio-info";
 import {
   cacheControlFor,
   decideMediaClaim,
@@ -75,10 +79,7 @@ class PermanentFailure extends Error {
 /** Another delivery holds a live lease: throwing makes the platform deliver again later. */
 export class MediaBusyError extends Error {}
 
-export async function onMediaUploaded(
-  data: unknown,
-  settings: Settings = readSettings(),
-): Promise<UploadOutcome> {
+export async function onMediaUploaded(data: unknown): Promise<UploadOutcome> {
   const parsed = finalizedObjectSchema.safeParse(data);
   if (!parsed.success) {
     logger.warn("finalize event without a usable object", {
@@ -119,14 +120,7 @@ export async function onMediaUploaded(
     case "busy":
       throw new MediaBusyError(`media ${id} is being processed by another delivery`);
     case "rate-limited":
-      await storageFile(object)
-        .delete({ ignoreNotFound: true, ifGenerationMatch: object.generation })
-        .catch((error: unknown) =>
-          logger.warn("could not delete an over-limit upload", {
-            path: object.name,
-            error: String(error),
-          }),
-        );
+      await deleteUpload(object, "over-limit");
       logger.info("upload over the rate limit; deleted", { mediaId: id, uid: claim.uid });
       return "rate-limited";
     case "give-up":
@@ -143,7 +137,7 @@ export async function onMediaUploaded(
 
   try {
     if (decision.kind === "image") await processImage(id, object, decision.owner, leaseOwner);
-    else await processAudio(id, object, decision.owner, leaseOwner, settings);
+    else await processAudio(id, object, leaseOwner);
     logger.info("media ready", { mediaId: id, path: object.name, kind: decision.kind });
     return "ready";
   } catch (error) {
@@ -179,6 +173,24 @@ function storageFile(object: FinalizedObject) {
   return adminStorage().bucket(object.bucket).file(object.name);
 }
 
+/** Removes this generation of the object (a newer upload to the same path stays). */
+async function deleteUpload(object: FinalizedObject, why: "over-limit" | "rejected") {
+  if (!storageReachable()) {
+    logger.warn(`storage is not reachable here; the ${why} upload was not deleted`, {
+      path: object.name,
+    });
+    return;
+  }
+  await storageFile(object)
+    .delete({ ignoreNotFound: true, ifGenerationMatch: object.generation })
+    .catch((error: unknown) =>
+      logger.warn(`could not delete an ${why} upload`, {
+        path: object.name,
+        error: String(error),
+      }),
+    );
+}
+
 /** The failed marker stops any later finalize of this object from being worked on again. */
 async function markFailed(object: FinalizedObject, code: MediaFailureCode): Promise<void> {
   await storageFile(object)
@@ -191,7 +203,9 @@ async function markFailed(object: FinalizedObject, code: MediaFailureCode): Prom
 /** Who the record belongs to, from the path alone (also for rejected uploads). */
 function ownerFields(name: string) {
   const area = classifyPath(name);
-  if (area.area === "user")
+  // A profile picture is the user's upload like any other: listed, deletable, removed with
+  // the account.
+  if (area.area === "user" || area.area === "user-avatar")
     return { ownerUid: area.uid, characterId: null, scope: "user" as const };
   if (area.area === "avatar")
     return { ownerUid: null, characterId: area.characterId, scope: "avatar" as const };
@@ -225,9 +239,15 @@ function baseRecord(object: FinalizedObject, kind: UploadKind | null) {
   };
 }
 
+/**
+ * Records a rejected upload and deletes it. A user's rejected upload still counts against
+ * their hourly limit (on its first delivery), so refused files cannot be sent without end.
+ */
 async function reject(id: string, object: FinalizedObject, reason: string): Promise<UploadOutcome> {
+  const { ownerUid } = ownerFields(object.name);
   const created = await db().runTransaction(async (tx) => {
     if ((await tx.get(mediaRef(id))).exists) return false;
+    if (ownerUid !== null) await checkUploadLimit(tx, ownerUid, Date.now());
     tx.create(mediaRef(id), {
       ...baseRecord(object, null),
       status: "failed",
@@ -236,7 +256,7 @@ async function reject(id: string, object: FinalizedObject, reason: string): Prom
     });
     return true;
   });
-  await markFailed(object, "rejected");
+  await deleteUpload(object, "rejected");
   logger.info(created ? "upload rejected" : "rejected upload already recorded", {
     mediaId: id,
     path: object.name,
@@ -370,13 +390,7 @@ async function download(object: FinalizedObject): Promise<Buffer> {
 async function galleryItemsFor(owner: UploadOwner, path: string) {
   if (owner.type !== "character" || owner.scope !== "gallery")
     return { refs: [], premiumOnly: null };
-  const snapshot = await db()
-    .collection("characters")
-    .doc(owner.characterId)
-    .collection("gallery")
-    .where("storagePath", "==", path)
-    .limit(10)
-    .get();
+  const snapshot = await galleryItemsShowing(owner.characterId, path).get();
   if (snapshot.empty) return { refs: [], premiumOnly: null };
   return {
     refs: snapshot.docs.map((doc) => doc.ref),
@@ -438,56 +452,20 @@ async function linkWrites(
       for (const ref of galleryRefs) write.update(ref, { variants });
     };
   }
-  const characterRef = db().collection("characters").doc(owner.characterId);
+  const characterRef = characterDoc(owner.characterId);
   const character = await tx.get(characterRef);
   const avatarPath: unknown = character.get("avatar.path");
   if (avatarPath !== path) return () => undefined;
   return (write) => write.update(characterRef, { "avatar.variants": variants });
 }
 
-async function processAudio(
-  id: string,
-  object: FinalizedObject,
-  owner: UploadOwner,
-  leaseOwner: string,
-  settings: Settings,
-) {
+async function processAudio(id: string, object: FinalizedObject, leaseOwner: string) {
   const bytes = await download(object);
-  const contentType = object.contentType ?? "";
-  const info: AudioInfo | null = await readAudioInfo(bytes, contentType);
+  const info: AudioInfo | null = await readAudioInfo(bytes, object.contentType ?? "");
   if (info === null) {
     throw new PermanentFailure("unreadable-audio", "The audio file cannot be read.");
   }
-  let transcript: string | null = null;
-  let transcriptError: string | null = null;
-  // Users' uploads are voice messages: transcribe them for the reply. Gallery audio is not.
-  if (owner.type === "user") {
-    const plan = transcriptionPlan({
-      size: object.size,
-      contentType,
-      openAiConfigured: Boolean(settings.openAiApiKey),
-    });
-    if (plan.transcribe) {
-      // Loaded here: the transcription client (openai) is needed only for voice messages, so
-      // an image upload's cold start does not pay for it.
-      const { transcribeAudio, ProviderError } = await import("./transcribe.js");
-      try {
-        transcript = await transcribeAudio(bytes, plan.fileName, contentType, settings);
-      } catch (error) {
-        if (!(error instanceof ProviderError)) throw error;
-        logger.warn("transcription failed", { mediaId: id, kind: error.kind });
-        transcriptError = "The transcription failed; a reply that needs it will try again.";
-      }
-    } else {
-      transcriptError = plan.reason;
-    }
-  }
-  const committed = await finishIfOwner(id, leaseOwner, () => ({
-    status: "ready",
-    audio: info,
-    transcript,
-    transcriptError,
-  }));
+  const committed = await finishIfOwner(id, leaseOwner, () => ({ status: "ready", audio: info }));
   if (!committed)
     logger.info("another delivery took this upload over; its result stands", { mediaId: id });
 }

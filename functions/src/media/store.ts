@@ -15,6 +15,16 @@ export function mediaRef(mediaId: string) {
   return mediaCollection().doc(mediaId);
 }
 
+/** A user's records: uploads under user-content/{uid}/. */
+export function mediaOwnedBy(uid: string) {
+  return mediaCollection().where("ownerUid", "==", uid);
+}
+
+/** A character's records: its avatar and gallery files. */
+export function mediaOfCharacter(characterId: string) {
+  return mediaCollection().where("characterId", "==", characterId);
+}
+
 export function parseMediaRecord(data: unknown): MediaRecord | null {
   const parsed = mediaRecordSchema.safeParse(data);
   return parsed.success ? parsed.data : null;

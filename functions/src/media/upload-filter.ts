@@ -15,7 +15,8 @@ export interface UploadedObject {
 }
 
 export type UploadOwner =
-  | { type: "user"; uid: string }
+  /** `avatar`: the file is in the user's avatars/ folder (profile pictures). */
+  | { type: "user"; uid: string; avatar: boolean }
   | { type: "character"; characterId: string; scope: "gallery" | "avatar" };
 
 export type UploadKind = "image" | "audio";
@@ -85,7 +86,8 @@ export function decideUpload(object: UploadedObject): UploadDecision {
     return { action: "reject", reason: `Unsupported file type "${object.contentType ?? "none"}".` };
   }
   const owner = placement.owner;
-  if (kind === "audio" && owner.type === "character" && owner.scope === "avatar") {
+  const avatar = owner.type === "character" ? owner.scope === "avatar" : owner.avatar;
+  if (kind === "audio" && avatar) {
     return { action: "reject", reason: "An avatar must be an image." };
   }
   const limit = kind === "image" ? MAX_IMAGE_BYTES : MAX_AUDIO_BYTES;
@@ -110,7 +112,7 @@ function placeObject(name: string): Placement {
   let owner: UploadOwner;
   let fileSegments: string[];
   if (root === "user-content") {
-    owner = { type: "user", uid: id };
+    owner = { type: "user", uid: id, avatar: scope === "avatars" && segments.length > 3 };
     fileSegments = segments.slice(2);
   } else if (root === "characters" && (scope === "gallery" || scope === "avatar")) {
     owner = { type: "character", characterId: id, scope };

@@ -15,6 +15,7 @@ import {
   type PaymentsConfig,
   type VerifyCheckoutSessionOutput,
 } from "../contract/payments";
+import { requireActiveUser } from "../identity/guards";
 import { ensureProfileIn, profileRef } from "../identity/profiles";
 import { enforceRateLimit } from "../limits/rate-limit";
 import { fail, parseInput, requireAuth, type Caller } from "../shared/callable";
@@ -115,6 +116,7 @@ export async function createCheckoutSession(
   const input = parseInput(createCheckoutSessionInput, request.data);
   const successUrl = allowedUrl(settings, input.successUrl, "success", "successUrl");
   const cancelUrl = allowedUrl(settings, input.cancelUrl, "cancel", "cancelUrl");
+  await requireActiveUser(caller);
   await enforceRateLimit(caller.uid, "checkout");
 
   const stripe = stripeClient(settings);
@@ -165,6 +167,8 @@ export async function createPortalSession(
   const settings = requirePayments();
   const input = parseInput(createPortalSessionInput, request.data);
   const returnUrl = allowedUrl(settings, input.returnUrl, "return", "returnUrl");
+  await requireActiveUser(caller);
+  await enforceRateLimit(caller.uid, "portal");
   const customerId = (await stripeCustomerRef(caller.uid).get()).data()?.customerId;
   if (!customerId) {
     fail("payment_history_missing");
@@ -190,6 +194,8 @@ export async function verifyCheckoutSession(
   const caller = requireAuth(request);
   const settings = requirePayments();
   const { sessionId } = parseInput(verifyCheckoutSessionInput, request.data);
+  await requireActiveUser(caller);
+  await enforceRateLimit(caller.uid, "checkoutVerify");
   const session = await stripeClient(settings)
     .checkout.sessions.retrieve(sessionId)
     .catch((error: unknown) => {

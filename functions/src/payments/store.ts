@@ -1,6 +1,6 @@
-// The payment collections, typed: stripeCustomers/{uid}, payments/{paymentIntentId} (its
-// schema is in contract/payments.ts, clients read it) and stripeEvents/{eventId}. Only
-// functions write them (see firestore.rules).
+// The payment collections, typed: stripeCustomers/{uid}, payments/{paymentIntentId},
+// stripeEvents/{eventId} and orphanedPayments/{paymentIntentId}. Only functions write them
+// (see firestore.rules).
 import { Timestamp, type Transaction } from "firebase-admin/firestore";
 import { z } from "zod";
 import { zodConverter } from "../shared/converter";
@@ -9,6 +9,7 @@ import { timestampSchema, type TimestampLike } from "../contract/timestamp";
 import { paths } from "../contract/paths";
 import { paymentSchema, type Payment } from "../contract/payments";
 import type { PaymentState } from "./events";
+import { ORPHAN_STATUSES } from "./orphan-policy";
 
 /** One Stripe customer per user. customerId is null while the first checkout creates it. */
 export const stripeCustomerSchema = z.object({
@@ -26,6 +27,37 @@ export const stripeEventSchema = z.object({
   processedAt: timestampSchema,
 });
 export type StripeEventDoc = z.infer<typeof stripeEventSchema>;
+
+/**
+ * A premium payment whose account no longer exists: kept for admins (firestore.rules) and
+ * refunded through Stripe. Keyed by the payment intent, like payments/{id}.
+ */
+export const orphanedPaymentSchema = z.object({
+  paymentIntentId: z.string(),
+  sessionId: z.string().nullable(),
+  /** The account the session was for, when it named one. */
+  uid: z.string().nullable(),
+  customerId: z.string().nullable(),
+  amount: z.number().int().nullable(),
+  currency: z.string().nullable(),
+  reason: z.literal("account_not_found"),
+  status: z.enum(ORPHAN_STATUSES),
+  refundId: z.string().nullable(),
+  amountRefunded: z.number().int().nullable(),
+  /** Why the last refund attempt failed (it is retried with the event). */
+  lastError: z.string().nullable(),
+  createdAt: timestampSchema,
+  updatedAt: timestampSchema,
+  refundedAt: timestampSchema.nullable(),
+});
+export type OrphanedPaymentDoc = z.infer<typeof orphanedPaymentSchema>;
+
+export function orphanedPaymentRef(paymentIntentId: string) {
+  return db()
+    .collection("orphanedPayments")
+    .doc(paymentIntentId)
+    .withConverter(zodConverter(orphanedPaymentSchema));
+}
 
 export function stripeCustomerRef(uid: string) {
   return db()

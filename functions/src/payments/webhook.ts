@@ -7,6 +7,8 @@
 //   has committed; any failure is 500 so Stripe delivers it again.
 // - The answer says what the delivery did: `ignored`, `duplicate`, `unknown-user`,
 //   `unchanged` (handled, but nothing to change) or `applied` (with the premium effect).
+// - A checkout for an account that no longer exists is recorded for admins and, when paid,
+//   refunded (orphans.ts) before it is acknowledged.
 import type { Response } from "express";
 import * as logger from "firebase-functions/logger";
 import type { Request } from "firebase-functions/v2/https";
@@ -15,6 +17,7 @@ import { readSettings } from "../config";
 import { describeFeatures } from "../shared/features";
 import { applyPaymentAction, eventProcessed } from "./apply";
 import { decideEvent, EventShapeError, type PaymentAction } from "./events";
+import { settleOrphanedCheckout } from "./orphans";
 import { stripeClient } from "./stripe-client";
 import { stripeEndpoint } from "./urls";
 
@@ -98,15 +101,24 @@ export async function handleStripeWebhook(req: Request, res: Response): Promise<
       case "duplicate":
         logger.info("stripe event already processed", { eventId, type });
         break;
-      case "unknown-user":
-        logger.warn("stripe event for an unknown user or customer; nothing written", {
+      case "unknown-user": {
+        if (action.kind !== "checkout") throw new Error("only a checkout has no user");
+        const orphan = await settleOrphanedCheckout(
+          stripe,
+          { ...action, uid: outcome.uid },
+          { id: eventId, type },
+        );
+        logger.warn("stripe checkout for an account that no longer exists", {
           eventId,
           type,
           uid: outcome.uid,
           customerId: outcome.customerId,
           paymentIntentId: action.paymentIntentId,
+          outcome: orphan,
         });
-        break;
+        reply(res, 200, { received: true, outcome: orphan });
+        return;
+      }
       case "applied":
         logger.info(outcome.changed ? "stripe event applied" : "stripe event changed nothing", {
           eventId,

@@ -4,7 +4,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { cardToCharacter, parseCardJson } from "../characters/cards";
 import { EMPTY_STATS, type CharacterInput } from "../contract/characters";
-import { db } from "../shared/firebase";
+import { aiSettingsDoc, characterDoc } from "../characters/store";
 import { Tally, writeIfChanged } from "./write-if-changed";
 
 export interface SeedCharacter {
@@ -26,9 +26,8 @@ export function readSeedCharacters(dir: string): SeedCharacter[] {
 
 export async function seedCharacters(characters: SeedCharacter[]): Promise<Tally> {
   const tally = new Tally();
-  const firestore = db();
   for (const { id, input } of characters) {
-    const ref = firestore.collection("characters").doc(id);
+    const ref = characterDoc(id);
     const existing = await ref.get();
     tally.add(
       await writeIfChanged(ref, {
@@ -37,7 +36,7 @@ export async function seedCharacters(characters: SeedCharacter[]): Promise<Tally
         ...(existing.exists ? {} : { stats: EMPTY_STATS }),
       }),
     );
-    tally.add(await writeIfChanged(ref.collection("private").doc("ai"), { ...input.ai }));
+    tally.add(await writeIfChanged(aiSettingsDoc(id), { ...input.ai }));
   }
   return tally;
 }

@@ -1,7 +1,8 @@
 // Demo accounts: Auth users with fixed ids, their profiles, usernames and roles.
 import { readFileSync } from "node:fs";
 import { z } from "zod";
-import { adminAuth, db, Timestamp } from "../shared/firebase";
+import { adminAuth, Timestamp } from "../shared/firebase";
+import { publicProfileRef, userDoc, usernameRef } from "../identity/store";
 import { usernameKey, usernameSchema } from "../contract/identity";
 import { Tally, writeIfChanged } from "./write-if-changed";
 
@@ -43,11 +44,10 @@ async function ensureAuthUser(user: DemoUser): Promise<"created" | "updated" | "
 
 export async function seedUsers(users: DemoUser[]): Promise<Tally> {
   const tally = new Tally();
-  const firestore = db();
   for (const user of users) {
     tally.add(await ensureAuthUser(user));
     tally.add(
-      await writeIfChanged(firestore.collection("users").doc(user.uid), {
+      await writeIfChanged(userDoc(user.uid), {
         uid: user.uid,
         email: user.email,
         username: user.username,
@@ -62,13 +62,13 @@ export async function seedUsers(users: DemoUser[]): Promise<Tally> {
     );
     tally.add(
       await writeIfChanged(
-        firestore.collection("usernames").doc(usernameKey(user.username)),
+        usernameRef(usernameKey(user.username)),
         { uid: user.uid, username: user.username },
         { timestamps: false },
       ),
     );
     tally.add(
-      await writeIfChanged(firestore.collection("publicProfiles").doc(user.uid), {
+      await writeIfChanged(publicProfileRef(user.uid), {
         username: user.username,
         displayName: user.displayName,
         avatarPath: null,

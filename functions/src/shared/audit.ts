@@ -1,7 +1,8 @@
 // auditLog/{id}: one entry per admin change, created in the transaction that makes the change
 // so the log and the data never disagree. Only functions write it (see firestore.rules).
 import type { Transaction } from "firebase-admin/firestore";
-import { db, FieldValue } from "./firebase";
+import { FieldValue } from "./firebase";
+import { newAuditEntryRef } from "./store";
 
 export interface AuditEntry {
   action: string;
@@ -11,5 +12,5 @@ export interface AuditEntry {
 }
 
 export function recordAudit(tx: Transaction, entry: AuditEntry): void {
-  tx.create(db().collection("auditLog").doc(), { ...entry, at: FieldValue.serverTimestamp() });
+  tx.create(newAuditEntryRef(), { ...entry, at: FieldValue.serverTimestamp() });
 }

@@ -43,6 +43,11 @@ export function requireAuth(request: Pick<CallableRequest, "auth">): Caller {
   };
 }
 
+/**
+ * The admin claim as the token carries it. A token issued before a demotion still carries
+ * it for up to an hour: admin callables use requireCurrentAdmin (identity/guards.ts), which
+ * also checks that.
+ */
 export function requireAdmin(request: Pick<CallableRequest, "auth">): Caller {
   const caller = requireAuth(request);
   if (!caller.isAdmin) fail("admin_only");

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   VIEW_COUNT_REFRESH_MS,
+  countedRatingDelta,
   deltaAsShard,
   isNoChange,
   pickShard,
@@ -23,6 +24,24 @@ describe("rating deltas", () => {
     expect(ratingDelta(rating(5), rating(2))).toEqual({ ratingCount: 0, ratingSum: -3 });
     expect(ratingDelta(rating(3), undefined)).toEqual({ ratingCount: -1, ratingSum: -3 });
     expect(isNoChange(ratingDelta(rating(3), rating(3)))).toBe(true);
+  });
+
+  it("counts no rating written under a draft, but takes out one removed there", () => {
+    expect(countedRatingDelta(false, undefined, rating(5))).toEqual({
+      ratingCount: 0,
+      ratingSum: 0,
+    });
+    expect(countedRatingDelta(false, rating(5), rating(1))).toEqual({
+      ratingCount: 0,
+      ratingSum: 0,
+    });
+    expect(countedRatingDelta(false, rating(4), undefined)).toEqual({
+      ratingCount: -1,
+      ratingSum: -4,
+    });
+    expect(countedRatingDelta(true, rating(5), rating(1))).toEqual(
+      ratingDelta(rating(5), rating(1)),
+    );
   });
 
   it("treats a malformed rating as no rating", () => {

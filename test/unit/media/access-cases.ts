@@ -18,6 +18,8 @@ export const WORLD = {
   freeItem: "free1",
   /** characters/pub/gallery/prem1: premiumOnly true. */
   premiumItem: "prem1",
+  /** characters/draft/gallery/dfree1: premiumOnly false, under the draft. */
+  draftItem: "dfree1",
 } as const;
 
 export interface AccessCase {
@@ -38,6 +40,8 @@ const premiumFile = () =>
   `characters/${WORLD.publishedCharacter}/gallery/${WORLD.premiumItem}/night.jpg`;
 const premiumVariant = () =>
   `characters/${WORLD.publishedCharacter}/gallery/${WORLD.premiumItem}/variants/night.jpg/large.webp`;
+const draftGalleryFile = () =>
+  `characters/${WORLD.draftCharacter}/gallery/${WORLD.draftItem}/unreleased.jpg`;
 const looseGalleryFile = () => `characters/${WORLD.publishedCharacter}/gallery/loose.jpg`;
 const spokenReply = (uids: Uids) =>
   `conversations/${uids.owner}_${WORLD.publishedCharacter}/audio/r1.mp3`;
@@ -98,6 +102,24 @@ export const ACCESS_CASES: AccessCase[] = [
   { name: "and its variant", actor: "premium", path: premiumVariant, allowed: true },
   { name: "an admin reads the premium file", actor: "admin", path: premiumFile, allowed: true },
   { name: "signed out, no gallery", actor: "anonymous", path: freeFile, allowed: false },
+  {
+    name: "a draft's free gallery file is hidden from users",
+    actor: "stranger",
+    path: draftGalleryFile,
+    allowed: false,
+  },
+  {
+    name: "and from premium users",
+    actor: "premium",
+    path: draftGalleryFile,
+    allowed: false,
+  },
+  {
+    name: "an admin reads a draft's gallery file",
+    actor: "admin",
+    path: draftGalleryFile,
+    allowed: true,
+  },
   {
     name: "a gallery file outside an item folder is premium-only",
     actor: "stranger",

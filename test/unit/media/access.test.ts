@@ -26,11 +26,14 @@ function factsFor(area: StorageArea, viewer: Viewer | null): ReadFacts {
     facts.characterPublished = needs.character === WORLD.publishedCharacter;
   if (needs.galleryItem !== null) {
     const { characterId, itemId } = needs.galleryItem;
-    const items: Record<string, { premiumOnly: boolean }> = {
-      [WORLD.freeItem]: { premiumOnly: false },
-      [WORLD.premiumItem]: { premiumOnly: true },
+    const items: Record<string, Record<string, { premiumOnly: boolean }>> = {
+      [WORLD.publishedCharacter]: {
+        [WORLD.freeItem]: { premiumOnly: false },
+        [WORLD.premiumItem]: { premiumOnly: true },
+      },
+      [WORLD.draftCharacter]: { [WORLD.draftItem]: { premiumOnly: false } },
     };
-    facts.galleryItem = characterId === WORLD.publishedCharacter ? (items[itemId] ?? null) : null;
+    facts.galleryItem = items[characterId]?.[itemId] ?? null;
   }
   return facts;
 }
@@ -105,7 +108,7 @@ describe("readNeeds: only the lookups a decision uses", () => {
     });
     expect(readNeeds(gallery, user)).toEqual({
       premium: true,
-      character: null,
+      character: "c1",
       galleryItem: { characterId: "c1", itemId: "i1" },
     });
   });
@@ -122,12 +125,20 @@ describe("decideRead", () => {
   it("gives a reason with every refusal", () => {
     const decision = decideRead(classifyPath("characters/c1/gallery/i1/a.png"), user, {
       premium: false,
+      characterPublished: true,
       galleryItem: { premiumOnly: true },
     });
     expect(decision).toEqual({
       allowed: false,
       reason: "This gallery item is for premium members.",
     });
+    expect(
+      decideRead(classifyPath("characters/c1/gallery/i1/a.png"), user, {
+        premium: true,
+        characterPublished: false,
+        galleryItem: { premiumOnly: false },
+      }),
+    ).toEqual({ allowed: false, reason: "The character is not published." });
     expect(decideRead(classifyPath("x/y"), user)).toMatchObject({
       allowed: false,
       reason: expect.any(String),

@@ -1,9 +1,12 @@
 import { describe, expect, it } from "vitest";
 import {
+  MAX_VOICE_MESSAGE_SECONDS,
   TRANSCRIBE_MAX_BYTES,
   readAudioInfo,
   transcriptionFileName,
   transcriptionPlan,
+  voiceTranscriptDecision,
+  type VoiceUpload,
 } from "../../../functions/src/media/audio-info";
 import { fakeSpeech } from "../../doubles/fake-openai";
 
@@ -87,5 +90,62 @@ describe("transcription", () => {
     expect(transcriptionPlan({ ...ok, contentType: "audio/aac" })).toMatchObject({
       transcribe: false,
     });
+  });
+});
+
+describe("transcribing a voice message for its reply", () => {
+  const upload = (over: Partial<VoiceUpload> = {}): VoiceUpload => ({
+    status: "ready",
+    kind: "audio",
+    size: 200_000,
+    contentType: "audio/ogg",
+    durationSec: 12,
+    transcript: null,
+    ...over,
+  });
+
+  it("transcribes a read upload whose own duration is within the limit", () => {
+    expect(voiceTranscriptDecision(upload(), true)).toEqual({
+      action: "transcribe",
+      fileName: "audio.ogg",
+    });
+    expect(
+      voiceTranscriptDecision(upload({ durationSec: MAX_VOICE_MESSAGE_SECONDS }), true).action,
+    ).toBe("transcribe");
+  });
+
+  it("refuses audio longer than 300 s, whatever the message claims", () => {
+    expect(MAX_VOICE_MESSAGE_SECONDS).toBe(300);
+    expect(
+      voiceTranscriptDecision(upload({ durationSec: MAX_VOICE_MESSAGE_SECONDS + 0.5 }), true),
+    ).toEqual({ action: "skip", reason: expect.stringContaining("300 s") });
+  });
+
+  it("refuses audio whose length the file does not state", () => {
+    expect(voiceTranscriptDecision(upload({ durationSec: null }), true)).toMatchObject({
+      action: "skip",
+    });
+  });
+
+  it("uses a transcript made before instead of paying again", () => {
+    expect(voiceTranscriptDecision(upload({ transcript: "hello" }), true)).toEqual({
+      action: "use",
+      transcript: "hello",
+    });
+  });
+
+  it("waits for nothing the upload trigger has not read", () => {
+    for (const each of [
+      null,
+      upload({ status: "processing" }),
+      upload({ status: "failed" }),
+      upload({ kind: "image" }),
+      upload({ kind: null }),
+      upload({ size: TRANSCRIBE_MAX_BYTES + 1 }),
+      upload({ contentType: "audio/aac" }),
+    ]) {
+      expect(voiceTranscriptDecision(each, true).action, JSON.stringify(each)).toBe("skip");
+    }
+    expect(voiceTranscriptDecision(upload(), false).action).toBe("skip");
   });
 });

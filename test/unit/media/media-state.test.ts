@@ -93,7 +93,7 @@ describe("cacheControlFor", () => {
     expect(cacheControlFor({ type: "character", characterId: "c", scope: "gallery" }, null)).toBe(
       CACHE_PRIVATE,
     );
-    expect(cacheControlFor({ type: "user", uid: "u" }, false)).toBe(CACHE_PRIVATE);
+    expect(cacheControlFor({ type: "user", uid: "u", avatar: false }, false)).toBe(CACHE_PRIVATE);
     expect(CACHE_PRIVATE).toMatch(/^private, max-age=\d+$/);
   });
 });

@@ -59,8 +59,9 @@ describe("decideUpload: loop guard", () => {
 
 describe("decideUpload: owners", () => {
   it.each([
-    ["user-content/u1/cat.jpg", { type: "user", uid: "u1" }],
-    ["user-content/Ab_9-z/deep/er/cat.jpg", { type: "user", uid: "Ab_9-z" }],
+    ["user-content/u1/cat.jpg", { type: "user", uid: "u1", avatar: false }],
+    ["user-content/Ab_9-z/deep/er/cat.jpg", { type: "user", uid: "Ab_9-z", avatar: false }],
+    ["user-content/u1/avatars/me.png", { type: "user", uid: "u1", avatar: true }],
     ["characters/c-1/gallery/pic.png", { type: "character", characterId: "c-1", scope: "gallery" }],
     [
       "characters/c_2/gallery/2024/pic.png",
@@ -206,6 +207,13 @@ describe("decideUpload: types and sizes", () => {
     const inGallery = decideUpload(photo({ ...audio, name: "characters/c1/gallery/theme.mp3" }));
     expect(inGallery).toMatchObject({ action: "process", kind: "audio" });
     expect(actionFor({ ...audio, name: "characters/c1/avatar/theme.mp3" })).toBe("reject");
+  });
+
+  it("accepts a user's audio anywhere in their folder but in avatars/", () => {
+    const audio = { contentType: "audio/mpeg" };
+    expect(actionFor({ ...audio, name: "user-content/u1/voice/m1.mp3" })).toBe("process");
+    expect(actionFor({ ...audio, name: "user-content/u1/avatars/me.mp3" })).toBe("reject");
+    expect(actionFor({ ...audio, name: "user-content/u1/avatars/old/me.mp3" })).toBe("reject");
   });
 
   it("explains every rejection", () => {

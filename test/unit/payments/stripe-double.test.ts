@@ -80,6 +80,50 @@ describe("the Stripe double through the SDK", () => {
     });
   });
 
+  it("refunds a paid payment intent once per key, and refuses a charge with nothing left", async () => {
+    const session = await sdk.checkout.sessions.create({
+      mode: "payment",
+      line_items: [
+        {
+          quantity: 1,
+          price_data: { currency: "usd", unit_amount: 700, product_data: { name: "Premium" } },
+        },
+      ],
+      success_url: "http://localhost:5173/ok",
+    });
+    const completed = await control().completeSession(session.id);
+    const intentId = String(completed.data.object.payment_intent);
+    const params = { payment_intent: intentId, metadata: { reason: "test" } };
+    const [first, again] = await Promise.all([
+      sdk.refunds.create(params, { idempotencyKey: `refund-${intentId}` }),
+      sdk.refunds.create(params, { idempotencyKey: `refund-${intentId}` }),
+    ]);
+    expect(first).toMatchObject({ object: "refund", amount: 700, payment_intent: intentId });
+    expect(again.id).toBe(first.id);
+    const state = await control().state();
+    expect(state.refunds).toHaveLength(1);
+    expect(state.charges.find((each) => each.payment_intent === intentId)?.amount_refunded).toBe(
+      700,
+    );
+    await expect(
+      sdk.refunds.create(params, { idempotencyKey: `another-${intentId}` }),
+    ).rejects.toMatchObject({ code: "charge_already_refunded" });
+  });
+
+  it("fails the requests it is told to fail, as an outage would, then answers again", async () => {
+    await control().failNext("POST", "/v1/customers", 503, 3);
+    const client = new Stripe("sk_test_unit", {
+      host: new URL(fake.url).hostname,
+      port: Number(new URL(fake.url).port),
+      protocol: "http",
+      maxNetworkRetries: 0,
+    });
+    for (let i = 0; i < 3; i++) {
+      await expect(client.customers.create({})).rejects.toBeInstanceOf(Stripe.errors.StripeError);
+    }
+    await expect(client.customers.create({})).resolves.toMatchObject({ object: "customer" });
+  });
+
   it("refuses the same key with other parameters, as Stripe does", async () => {
     await sdk.customers.create({ email: "a@example.test" }, { idempotencyKey: "k1" });
     await expect(

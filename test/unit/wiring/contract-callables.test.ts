@@ -2,6 +2,7 @@
 // library calls by these names, so a callable missing from either side, or an admin callable
 // listed as open to users, fails here.
 import { describe, expect, it } from "vitest";
+import "../../helpers/demo-project-env";
 import { CALLABLES, type CallableName } from "../../../functions/src/contract/callables";
 import * as exported from "../../../functions/src/index";
 
