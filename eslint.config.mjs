@@ -54,10 +54,6 @@ export default tseslint.config(
     },
   },
   {
-    files: ["functions/src/chat/**/*.ts"],
-    rules: { "no-restricted-syntax": "off" },
-  },
-  {
     // Test code reads Firestore snapshots, whose `get()` is typed `any` by the SDK; the
     // unsafe-* rules would only add casts there. Production code keeps them.
     files: ["test/**/*.ts", "bench/**/*.ts"],

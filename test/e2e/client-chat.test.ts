@@ -24,6 +24,7 @@ import {
   type Reply,
 } from "../../client/src/index";
 import { db } from "../helpers/admin";
+import { setUsage } from "../helpers/usage";
 import { createCharacter } from "../helpers/characters";
 import { closeAllClientApps, signUp } from "../helpers/client";
 import { clearFirestore } from "../helpers/emulator-data";
@@ -238,7 +239,7 @@ describe("chatting with the client library", () => {
     });
 
     // The last free message is used: the next reply is the limit, with the upgrade offer.
-    await db().doc(`users/${client.user.uid}/usage/luna`).set({ text: 30 }, { merge: true });
+    await setUsage(client.user.uid, "luna", { text: 30 });
     const limited = await finalReply(
       client,
       await sendMessage(client, chat, { type: "text", text: "one more" }),

@@ -73,7 +73,9 @@ async function regenerateInBackground(client: Client, conversationId: string, me
 
 /** A message whose reply the user stops before its first word: its unit comes back. */
 async function stoppedBeforeText(client: Client) {
-  const text = `slowly [[first:1500]] [[words:6]] ${Date.now()}`;
+  // Long enough that the stop call lands first even on a loaded machine; stopping ends the
+  // stream at once, so the test does not wait it out.
+  const text = `slowly [[first:10000]] [[words:6]] ${Date.now()}`;
   const { messageId, conversationId } = await sendText(client, "luna", text);
   await waitForDoc(
     replyRef(client, conversationId, messageId),

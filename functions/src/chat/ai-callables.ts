@@ -19,7 +19,8 @@ import {
 import { aiSettingsSchema, characterProfileSchema } from "../contract/characters";
 import { aiSettingsDoc, characterDoc } from "../characters/store";
 import { enforceRateLimit } from "../limits/rate-limit";
-import { fail, parseInput, requireAdmin, requireAuth } from "../shared/callable";
+import { fail, parseInput, requireAuth } from "../shared/callable";
+import { requireCurrentAdmin } from "../identity/guards";
 import { describeFeatures } from "../shared/features";
 import { estimateCost as estimate } from "./core/cost-estimate";
 import { costOf, knownModels } from "./core/models";
@@ -70,7 +71,7 @@ export async function estimateCost(request: CallableRequest<unknown>): Promise<E
 export async function testGeneration(
   request: CallableRequest<unknown>,
 ): Promise<TestGenerationOutput> {
-  const admin = requireAdmin(request);
+  const admin = await requireCurrentAdmin(request);
   const input = parseInput(testGenerationInput, request.data);
   await enforceRateLimit(admin.uid, "aiTest");
   const [profileSnap, aiSnap] = await Promise.all([
@@ -122,7 +123,7 @@ export async function testGeneration(
 
 /** Tokens and cost per day, per user and per character (the spec's GET /api/ai/usage). */
 export async function aiUsageStats(request: CallableRequest<unknown>): Promise<UsageReport> {
-  requireAdmin(request);
+  await requireCurrentAdmin(request);
   const input = parseInput(aiUsageStatsInput, request.data);
   const days = dayRange(input.from, input.to);
   if (!days) fail("invalid_input", "to: must be on or after from, at most 31 days later");

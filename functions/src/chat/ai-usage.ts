@@ -8,7 +8,7 @@
 // deployment at about one reply a second per shard (docs/scaling.md).
 import { FieldValue, type Transaction } from "firebase-admin/firestore";
 import { CAPACITY_DEFAULTS, shardCount, USAGE_SHARDS } from "../config";
-import { db } from "../shared/firebase";
+import { aiUsageDailyCollection } from "./store";
 import type { TokenUsage } from "../contract/chat";
 
 /** How many shards a character's daily usage spreads over now (the USAGE_SHARDS setting). */
@@ -33,7 +33,7 @@ export function recordAiUsage(
     cachedTokens: FieldValue.increment(entry.usage.cachedTokens),
     costUsd: FieldValue.increment(entry.costUsd),
   };
-  const collection = db().collection("aiUsageDaily");
+  const collection = aiUsageDailyCollection();
   const scopes: [string, string, number][] = [
     ["character", entry.characterId, shard],
     ["user", entry.uid, 0],

@@ -3,7 +3,7 @@
 import { FieldValue, Timestamp } from "firebase-admin/firestore";
 import type { CallableRequest } from "firebase-functions/v2/https";
 import { characterDoc } from "../characters/store";
-import { requireActiveUser } from "../identity/active";
+import { requireActiveUser } from "../identity/guards";
 import { settleUnit } from "../limits/policy";
 import { enforceRateLimit } from "../limits/rate-limit";
 import { messageMeterRef, parseMeter, writeMeter } from "../limits/store";

@@ -3,7 +3,7 @@
 // Readers sum every shard document that exists, so the count can be raised or lowered at any
 // time without losing what the old shards hold.
 import { CAPACITY_DEFAULTS, shardCount, STATS_SHARDS } from "../config";
-import { db } from "../shared/firebase";
+import { statShardsOf } from "../characters/store";
 
 /** How many stat shards writes spread over now (the STATS_SHARDS setting). */
 export function statShardCount(): number {
@@ -14,5 +14,5 @@ export function statShardRef(
   characterId: string,
   shard = Math.floor(Math.random() * statShardCount()),
 ) {
-  return db().collection("characters").doc(characterId).collection("statShards").doc(String(shard));
+  return statShardsOf(characterId).doc(String(shard));
 }
