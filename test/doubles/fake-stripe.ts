@@ -13,6 +13,15 @@
 //   GET  /v1/payment_intents/:id       (expand[]=latest_charge)
 // Every POST honours Idempotency-Key the same way.
 //
+// Hosted pages (what a browser opens; fake-stripe-pages.ts):
+//   GET  /checkout/pay/:id             the session's `url`: amount and a Pay button
+//   POST /checkout/pay/:id/pay         completes it as paid, delivers the signed
+//                                       checkout.session.completed to `webhook`, then 303 to
+//                                       the success URL
+//   POST /checkout/pay/:id/deliver     delivers that event again (after a failed delivery)
+//   POST /checkout/pay/:id/cancel      303 to the cancel URL
+//   GET  /portal/:customer             a portal session's `url`: payments, a link back
+//
 // Control API for tests in other processes (no auth, JSON), each answering with the event
 // object Stripe would send for it (tests sign it and post it to the webhook):
 //   GET    /__state                             customers, sessions, intents, charges, portal
@@ -28,12 +37,27 @@
 //   POST   /__payment_intents/:id/dispute      -> charge.dispute.created
 import { randomBytes } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
+import {
+  checkoutPage,
+  deliverEvent,
+  deliveryFailedPage,
+  notFoundPage,
+  PAGE_HEADERS,
+  portalPage,
+  successUrlFor,
+  type WebhookTarget,
+} from "./fake-stripe-pages";
 import { listenOnLoopback } from "./loopback-server";
 import { z } from "../../functions/node_modules/zod/index.js";
 
 export const FAKE_STRIPE_API_VERSION = "2026-02-25.clover";
 /** A Price the double knows, for runs that set STRIPE_PRICE_ID. */
 export const FAKE_PRICE = { id: "price_local_premium", unit_amount: 700, currency: "usd" } as const;
+
+export interface FakeStripeOptions {
+  /** Where the hosted checkout page delivers the events it causes, signed. */
+  webhook?: WebhookTarget;
+}
 
 export interface FakeStripe {
   /** The origin, as STRIPE_API_URL. */
@@ -227,7 +251,10 @@ const controlRefundBody = z.object({ amount: z.number().int().positive().optiona
 const newId = (prefix: string) => `${prefix}_test_${randomBytes(12).toString("hex")}`;
 const nowSeconds = () => Math.floor(Date.now() / 1000);
 
-export async function startFakeStripe(port: number): Promise<FakeStripe> {
+export async function startFakeStripe(
+  port: number,
+  options: FakeStripeOptions = {},
+): Promise<FakeStripe> {
   let origin = `http://127.0.0.1:${port}`;
 
   const customers = new Map<string, Customer>();
@@ -236,11 +263,22 @@ export async function startFakeStripe(port: number): Promise<FakeStripe> {
   const intents = new Map<string, PaymentIntent>();
   const charges = new Map<string, Charge>();
   const portalSessions: PortalSession[] = [];
+  const productNames = new Map<string, string>();
+  const paidEvents = new Map<string, unknown>();
   const idempotent = new Map<string, { fingerprint: string; status: number; body: unknown }>();
   const calls: RecordedCall[] = [];
 
   function reset(): void {
-    for (const map of [customers, sessions, intentMetadata, intents, charges, idempotent])
+    for (const map of [
+      customers,
+      sessions,
+      intentMetadata,
+      intents,
+      charges,
+      idempotent,
+      productNames,
+      paidEvents,
+    ])
       map.clear();
     portalSessions.length = 0;
     calls.length = 0;
@@ -399,6 +437,10 @@ export async function startFakeStripe(port: number): Promise<FakeStripe> {
       };
       sessions.set(id, session);
       intentMetadata.set(id, params.payment_intent_data?.metadata ?? {});
+      productNames.set(
+        id,
+        items.map((item) => item.price_data?.product_data.name ?? "Premium").join(", "),
+      );
       return session;
     }
     if (method === "GET" && (match = path.match(/^\/v1\/checkout\/sessions\/([^/]+)$/))) {
@@ -554,6 +596,72 @@ export async function startFakeStripe(port: number): Promise<FakeStripe> {
     return { status: 404, body: { error: `no control route ${method} ${path}` } };
   }
 
+  // -- hosted pages
+  async function hosted(method: string, path: string, response: ServerResponse): Promise<void> {
+    const html = (status: number, body: string): void => {
+      response.writeHead(status, PAGE_HEADERS).end(body);
+    };
+    const redirect = (location: string): void => {
+      response.writeHead(303, { Location: location, "Cache-Control": "no-store" }).end();
+    };
+    const portal = path.match(/^\/portal\/([^/]+)$/);
+    if (portal && method === "GET") {
+      const customerId = decodeURIComponent(portal[1] ?? "");
+      const customer = customers.get(customerId);
+      if (!customer) return html(404, notFoundPage("customer"));
+      const returnUrl =
+        portalSessions.filter((each) => each.customer === customerId).at(-1)?.return_url ?? null;
+      const paid = [...charges.values()]
+        .filter((each) => each.customer === customerId)
+        .map((each) => ({
+          amount: each.amount,
+          amountRefunded: each.amount_refunded,
+          currency: each.currency,
+          createdSeconds: each.created,
+        }));
+      return html(200, portalPage(customer.email, paid, returnUrl));
+    }
+    const match = path.match(/^\/checkout\/pay\/([^/]+)(?:\/(pay|deliver|cancel))?$/);
+    const session = match ? sessions.get(decodeURIComponent(match[1] ?? "")) : undefined;
+    if (!match || !session) return html(404, notFoundPage("checkout session"));
+    const action = match[2];
+    if (method === "GET" && !action) {
+      return html(
+        200,
+        checkoutPage(
+          {
+            id: session.id,
+            status: session.status,
+            amountTotal: session.amount_total,
+            currency: session.currency,
+            productName: productNames.get(session.id) ?? "Premium",
+            email: session.customer ? (customers.get(session.customer)?.email ?? null) : null,
+            successUrl: session.success_url,
+            cancelUrl: session.cancel_url,
+          },
+          options.webhook !== undefined,
+        ),
+      );
+    }
+    if (method !== "POST" || !action) return html(405, notFoundPage("page"));
+    if (action === "cancel") {
+      return session.cancel_url ? redirect(session.cancel_url) : html(404, notFoundPage("page"));
+    }
+    if (action === "pay") {
+      if (session.status !== "open") return redirect(path.replace(/\/pay$/, ""));
+      paidEvents.set(session.id, control("POST", `/__sessions/${session.id}/complete`, {}).body);
+    }
+    const paidEvent = paidEvents.get(session.id);
+    if (paidEvent === undefined) return html(404, notFoundPage("payment"));
+    if (options.webhook) {
+      const delivery = await deliverEvent(options.webhook, paidEvent);
+      if (!delivery.ok) return html(502, deliveryFailedPage(session.id, delivery));
+    }
+    return session.success_url
+      ? redirect(successUrlFor(session.success_url, session.id))
+      : html(200, notFoundPage("success URL"));
+  }
+
   function send(
     response: ServerResponse,
     status: number,
@@ -598,6 +706,11 @@ export async function startFakeStripe(port: number): Promise<FakeStripe> {
     const raw = Buffer.concat(chunks).toString("utf8");
     const url = new URL(request.url ?? "/", origin);
     const method = request.method ?? "GET";
+
+    if (url.pathname.startsWith("/checkout/pay/") || url.pathname.startsWith("/portal/")) {
+      await hosted(method, url.pathname, response);
+      return;
+    }
 
     if (url.pathname.startsWith("/__")) {
       let parsed: unknown = null;
