@@ -4,7 +4,7 @@
 // command inside `firebase emulators:exec`, and exits with its exit code.
 import { spawn } from "node:child_process";
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { delimiter, join } from "node:path";
 import {
   FIREBASE_BIN,
   PROJECT_ID,
@@ -82,6 +82,8 @@ const dotenv = Object.fromEntries(
 
 const env = {
   ...process.env,
+  // So `node emulators/exec.mjs "vitest run ..."` finds the project's tools outside npm too.
+  PATH: `${join(ROOT, "node_modules", ".bin")}${delimiter}${process.env.PATH ?? ""}`,
   ...dotenv,
   ...emulatorEnv(ports, projectId),
   ...doubles,
