@@ -10,7 +10,7 @@ import {
   aiSettingsSchema,
   characterProfileSchema,
   EMPTY_STATS,
-} from "../functions/src/characters/model";
+} from "../functions/src/contract/characters";
 import { appendTurn, EMPTY_WINDOW, type ContextWindow } from "../functions/src/chat/core/memory";
 
 const LENGTHS = [10, 100, 1000];

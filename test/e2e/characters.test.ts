@@ -26,10 +26,11 @@ import { cardToCharacter, parseCardJson, parseCardPng } from "../../functions/sr
 import { countGalleryView, refreshViewCount } from "../../functions/src/characters/gallery";
 import {
   CHARACTER_QUERIES,
+  EMPTY_STATS,
   GALLERY_QUERIES,
+  aiSettingsSchema,
   type QueryShape,
-} from "../../functions/src/characters/listing";
-import { EMPTY_STATS, aiSettingsSchema } from "../../functions/src/characters/model";
+} from "../../functions/src/contract/characters";
 import { applyRatingEvent } from "../../functions/src/characters/ratings";
 import { rollupRecentStats } from "../../functions/src/characters/rollup";
 import { storedAiSchema, storedProfileSchema } from "../../functions/src/characters/store";

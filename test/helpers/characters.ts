@@ -3,7 +3,7 @@ import {
   aiSettingsSchema,
   characterProfileSchema,
   EMPTY_STATS,
-} from "../../functions/src/characters/model";
+} from "../../functions/src/contract/characters";
 import { db } from "./admin";
 
 export async function createCharacter(

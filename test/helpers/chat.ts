@@ -10,7 +10,7 @@ import {
 import type { ClientApp } from "./client";
 import { waitForDoc } from "./wait-for";
 import type { User } from "firebase/auth";
-import { TERMINAL_STATUSES } from "../../functions/src/chat/core/reply-state";
+import { TERMINAL_STATUSES } from "../../functions/src/contract/chat";
 
 /** The statuses a reply ends in, as the reply state machine defines them. */
 export const FINAL_STATUSES: readonly string[] = TERMINAL_STATUSES;

@@ -1,34 +1,9 @@
-// What the character admin callables accept, and the decisions they make before touching the
-// database: id rules, partial updates merged and re-validated, audit summaries. Pure: zod only.
+// The decisions the character admin callables make before touching the database: ids from
+// names, partial updates merged and re-validated, audit summaries. Their input schemas are in
+// contract/characters.ts. Pure: zod only.
 import { Buffer } from "node:buffer";
 import { z } from "zod";
-import { MAX_CARD_JSON_BYTES, MAX_PNG_BYTES } from "./cards";
-import {
-  aiSettingsSchema,
-  characterProfileSchema,
-  personalitySchema,
-  type AiSettings,
-  type CharacterProfile,
-} from "./model";
-
-export const MAX_ID_LENGTH = 64;
-
-/** Character ids are lowercase slugs: `luna-stargazer`. They appear in paths and conversation ids. */
-export const characterIdSchema = z
-  .string()
-  .min(2, "must be at least 2 characters")
-  .max(MAX_ID_LENGTH, `must be at most ${MAX_ID_LENGTH} characters`)
-  .regex(
-    /^[a-z0-9]+(?:-[a-z0-9]+)*$/,
-    "must be a lowercase slug: letters a-z, digits and single hyphens",
-  );
-
-/** Firestore auto ids and similar: letters, digits, `_` and `-`. */
-export const documentIdSchema = z
-  .string()
-  .min(1)
-  .max(128)
-  .regex(/^[A-Za-z0-9_-]+$/, "is not a valid id");
+import type { AiSettings, CharacterProfile } from "../contract/characters";
 
 /** A slug from a display name: `Luna Stargazer!` -> `luna-stargazer`. */
 export function slugFromName(name: string): string {
@@ -51,38 +26,6 @@ export function idCandidates(name: string, random: () => string): string[] {
   const base = slugFromName(name);
   return [base, `${base}-2`, `${base}-3`, `${base}-${random()}`];
 }
-
-// ---- create / update ------------------------------------------------------------------
-
-export const createCharacterInput = z.strictObject({
-  id: characterIdSchema.optional(),
-  profile: characterProfileSchema,
-  ai: aiSettingsSchema.default(aiSettingsSchema.parse({})),
-});
-export type CreateCharacterInput = z.infer<typeof createCharacterInput>;
-
-/**
- * A profile patch. Publishing has its own callable (and audit action), so `published` is not
- * accepted here. The parsed value is used only to validate: zod fills defaults for absent
- * keys, so the merge reads the keys the caller actually sent (see `mergeProfile`).
- */
-const profilePatchSchema = characterProfileSchema
-  .omit({ published: true })
-  .extend({ personality: personalitySchema.partial() })
-  .partial();
-
-const aiPatchSchema = aiSettingsSchema.partial();
-
-export const updateCharacterInput = z.strictObject({
-  id: characterIdSchema,
-  profile: profilePatchSchema.optional(),
-  ai: aiPatchSchema.optional(),
-});
-
-export const updateAiSettingsInput = z.strictObject({
-  id: characterIdSchema,
-  ai: aiPatchSchema,
-});
 
 /** The raw objects the caller sent, to know which keys a patch names. */
 const rawPatchSchema = z.object({
@@ -200,41 +143,6 @@ export function combineChanges(...parts: AuditChanges[]): AuditChanges {
   }
   return combined;
 }
-
-// ---- other callables ------------------------------------------------------------------
-
-export const characterRefInput = z.strictObject({ id: characterIdSchema });
-
-export const setPublishedInput = z.strictObject({ id: characterIdSchema, published: z.boolean() });
-
-/** Base64 of a PNG at most MAX_PNG_BYTES long (4 characters per 3 bytes, plus padding). */
-const MAX_PNG_BASE64 = Math.ceil(MAX_PNG_BYTES / 3) * 4 + 64;
-
-export const importCardInput = z
-  .strictObject({
-    json: z.string().min(1).max(MAX_CARD_JSON_BYTES, "the card is larger than 2 MB").optional(),
-    pngBase64: z
-      .string()
-      .min(1)
-      .max(MAX_PNG_BASE64, `the PNG is larger than ${MAX_PNG_BYTES / (1024 * 1024)} MB`)
-      .optional(),
-    id: characterIdSchema.optional(),
-  })
-  .superRefine((input, context) => {
-    const given = [input.json, input.pngBase64].filter((value) => value !== undefined).length;
-    if (given !== 1) {
-      context.addIssue({
-        code: "custom",
-        path: [input.json === undefined ? "json" : "pngBase64"],
-        message: "give exactly one of json or pngBase64",
-      });
-    }
-  });
-
-export const exportCardInput = z.strictObject({
-  id: characterIdSchema,
-  format: z.enum(["json", "png"]),
-});
 
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 

@@ -14,19 +14,12 @@ import { db } from "../shared/firebase";
 import { deleteStoragePrefix, mediaBucket, storageReachable } from "../shared/storage";
 import {
   auditChanges,
-  characterRefInput,
   combineChanges,
-  createCharacterInput,
   decodeBase64Bytes,
-  exportCardInput,
   idCandidates,
-  importCardInput,
   mergeAi,
   mergeProfile,
   rawPatch,
-  setPublishedInput,
-  updateAiSettingsInput,
-  updateCharacterInput,
   type AuditChanges,
 } from "./admin-input";
 import {
@@ -41,11 +34,24 @@ import {
 import {
   aiSettingsSchema,
   characterProfileSchema,
+  characterRefInput,
+  createCharacterInput,
   EMPTY_STATS,
+  exportCardInput,
+  importCardInput,
+  setPublishedInput,
+  updateAiSettingsInput,
+  updateCharacterInput,
   type AiSettings,
   type CharacterInput,
   type CharacterProfile,
-} from "./model";
+  type CreateCharacterOutput,
+  type DeleteCharacterOutput,
+  type ExportCardOutput,
+  type ImportCardOutput,
+  type SetPublishedOutput,
+  type UpdateCharacterOutput,
+} from "../contract/characters";
 import { aiSettingsDoc, aiSettingsRef, characterDoc, characterProfileRef } from "./store";
 
 // ---- create -----------------------------------------------------------------------------
@@ -104,7 +110,9 @@ async function createCharacterWithId(
   fail("character_id_unavailable");
 }
 
-export async function createCharacter(request: CallableRequest<unknown>) {
+export async function createCharacter(
+  request: CallableRequest<unknown>,
+): Promise<CreateCharacterOutput> {
   const admin = requireAdmin(request);
   const input = parseInput(createCharacterInput, request.data);
   const id = await createCharacterWithId(admin, input.id, input, {
@@ -172,7 +180,9 @@ async function patchCharacter(
   });
 }
 
-export async function updateCharacter(request: CallableRequest<unknown>) {
+export async function updateCharacter(
+  request: CallableRequest<unknown>,
+): Promise<UpdateCharacterOutput> {
   const admin = requireAdmin(request);
   const { id } = parseInput(updateCharacterInput, request.data);
   const changes = await patchCharacter(admin, id, rawPatch(request.data), "updateCharacter");
@@ -180,7 +190,9 @@ export async function updateCharacter(request: CallableRequest<unknown>) {
 }
 
 /** The spec's PUT /api/ai/characters/:id/settings. */
-export async function updateAiSettings(request: CallableRequest<unknown>) {
+export async function updateAiSettings(
+  request: CallableRequest<unknown>,
+): Promise<UpdateCharacterOutput> {
   const admin = requireAdmin(request);
   const { id } = parseInput(updateAiSettingsInput, request.data);
   const changes = await patchCharacter(
@@ -192,7 +204,9 @@ export async function updateAiSettings(request: CallableRequest<unknown>) {
   return { id, changed: changes.fields };
 }
 
-export async function setCharacterPublished(request: CallableRequest<unknown>) {
+export async function setCharacterPublished(
+  request: CallableRequest<unknown>,
+): Promise<SetPublishedOutput> {
   const admin = requireAdmin(request);
   const { id, published } = parseInput(setPublishedInput, request.data);
   await db().runTransaction(async (tx) => {
@@ -220,7 +234,9 @@ export async function setCharacterPublished(request: CallableRequest<unknown>) {
  * gallery items with their views, ratings, stat shards) and its Storage folder. The
  * conversations users had with it stay theirs.
  */
-export async function deleteCharacter(request: CallableRequest<unknown>) {
+export async function deleteCharacter(
+  request: CallableRequest<unknown>,
+): Promise<DeleteCharacterOutput> {
   const admin = requireAdmin(request);
   const { id } = parseInput(characterRefInput, request.data);
   const ref = characterDoc(id);
@@ -286,7 +302,9 @@ async function storeAvatar(id: string, png: Uint8Array): Promise<boolean> {
 }
 
 /** Creates an unpublished character from a card (JSON text or base64 PNG). */
-export async function importCharacterCard(request: CallableRequest<unknown>) {
+export async function importCharacterCard(
+  request: CallableRequest<unknown>,
+): Promise<ImportCardOutput> {
   const admin = requireAdmin(request);
   const input = parseInput(importCardInput, request.data);
   let imported;
@@ -335,7 +353,9 @@ async function avatarPng(profile: CharacterProfile): Promise<Uint8Array | undefi
 }
 
 /** Exports a character as a V2 JSON card or a PNG card (V2 `chara` and V3 `ccv3` chunks). */
-export async function exportCharacterCard(request: CallableRequest<unknown>) {
+export async function exportCharacterCard(
+  request: CallableRequest<unknown>,
+): Promise<ExportCardOutput> {
   requireAdmin(request);
   const { id, format } = parseInput(exportCardInput, request.data);
   const [profileSnap, aiSnap] = await Promise.all([

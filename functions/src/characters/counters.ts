@@ -1,15 +1,14 @@
 // Decisions behind the character and gallery counters: what a rating event changes, how a
 // counter shard reads, when an item's view count is worth refreshing. Pure: zod only.
 import { z } from "zod";
+import { ratingSchema } from "../contract/characters";
 import type { ShardCounts } from "./stats";
 
 // ---- ratings --------------------------------------------------------------------------
 
-const ratingSchema = z.object({ stars: z.number().int().min(1).max(5) });
-
 /** The stars of a rating document, or null when there is none (or it is malformed). */
 export function starsOf(data: unknown): number | null {
-  const parsed = ratingSchema.safeParse(data);
+  const parsed = ratingSchema.pick({ stars: true }).safeParse(data);
   return parsed.success ? parsed.data.stars : null;
 }
 

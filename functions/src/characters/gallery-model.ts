@@ -1,50 +1,6 @@
-// Gallery items: what an admin supplies and what is stored at characters/{id}/gallery/{itemId}.
-// Pure: zod only.
-import { z } from "zod";
-import { characterIdSchema, documentIdSchema } from "./admin-input";
-import { characterProfileSchema } from "./model";
-
-export const GALLERY_TYPES = ["image", "video", "audio"] as const;
-export type GalleryType = (typeof GALLERY_TYPES)[number];
-
-/** The same tag rule as character tags. */
-const tagsSchema = characterProfileSchema.shape.tags;
-
-/** Where a character's gallery media lives in Cloud Storage (the media pipeline watches it). */
-export function galleryFolder(characterId: string): string {
-  return `characters/${characterId}/gallery/`;
-}
-
-const storagePathSchema = z
-  .string()
-  .min(1)
-  .max(512)
-  .refine(
-    (path) =>
-      path.split("/").every((segment) => segment !== "" && segment !== "." && segment !== ".."),
-    "must not have empty, '.' or '..' segments",
-  );
-
-export const addGalleryItemInput = z
-  .strictObject({
-    characterId: characterIdSchema,
-    type: z.enum(GALLERY_TYPES),
-    storagePath: storagePathSchema,
-    caption: z.string().max(500).default(""),
-    tags: tagsSchema,
-    premiumOnly: z.boolean().default(false),
-  })
-  .superRefine((input, context) => {
-    const folder = galleryFolder(input.characterId);
-    if (!input.storagePath.startsWith(folder) || input.storagePath.length === folder.length) {
-      context.addIssue({
-        code: "custom",
-        path: ["storagePath"],
-        message: `must be a file under ${folder}`,
-      });
-    }
-  });
-export type AddGalleryItemInput = z.infer<typeof addGalleryItemInput>;
+// Gallery items: the id an item takes from its folder, and the fields a new item starts with.
+// The schemas are in contract/characters.ts. Pure: no Firebase imports.
+import { galleryFolder, type AddGalleryItemInput, type GalleryItem } from "../contract/characters";
 
 /**
  * Gallery files belong at `characters/{id}/gallery/{itemId}/{file}`: storage.rules find the
@@ -58,24 +14,8 @@ export function itemIdFromStoragePath(characterId: string, storagePath: string):
   return folder;
 }
 
-export const removeGalleryItemInput = z.strictObject({
-  characterId: characterIdSchema,
-  itemId: documentIdSchema,
-});
-
 /** The stored item, less `createdAt` (a server timestamp the caller adds). */
-export interface GalleryItemFields {
-  type: GalleryType;
-  storagePath: string;
-  caption: string;
-  tags: string[];
-  premiumOnly: boolean;
-  /** Variant name -> object path, filled in by the media pipeline. */
-  variants: Record<string, string>;
-  /** Refreshed from the view shards; see VIEW_COUNT_REFRESH_MS. */
-  viewCount: number;
-  viewCountRefreshedAtMs: number | null;
-}
+export type GalleryItemFields = Omit<GalleryItem, "createdAt">;
 
 export function newGalleryItem(input: AddGalleryItemInput): GalleryItemFields {
   return {

@@ -10,13 +10,16 @@ import { db } from "../shared/firebase";
 import { VIEW_SHARDS, pickShard, sumViewShards, viewCountRefreshDue } from "./counters";
 import {
   addGalleryItemInput,
-  itemIdFromStoragePath,
-  newGalleryItem,
   removeGalleryItemInput,
-} from "./gallery-model";
+  type AddGalleryItemOutput,
+  type RemoveGalleryItemOutput,
+} from "../contract/characters";
+import { itemIdFromStoragePath, newGalleryItem } from "./gallery-model";
 import { applyOnce, characterDoc, galleryItemDoc, viewShardDoc } from "./store";
 
-export async function addGalleryItem(request: CallableRequest<unknown>) {
+export async function addGalleryItem(
+  request: CallableRequest<unknown>,
+): Promise<AddGalleryItemOutput> {
   const admin = requireAdmin(request);
   const input = parseInput(addGalleryItemInput, request.data);
   const character = characterDoc(input.characterId);
@@ -46,7 +49,9 @@ export async function addGalleryItem(request: CallableRequest<unknown>) {
 }
 
 /** Removes the item with its views and view shards. The Storage object is left in place. */
-export async function removeGalleryItem(request: CallableRequest<unknown>) {
+export async function removeGalleryItem(
+  request: CallableRequest<unknown>,
+): Promise<RemoveGalleryItemOutput> {
   const admin = requireAdmin(request);
   const { characterId, itemId } = parseInput(removeGalleryItemInput, request.data);
   const item = galleryItemDoc(characterId, itemId);

@@ -1,47 +1,7 @@
-// The queries client apps run to list characters and gallery items, described as data so that
-// docs, end-to-end tests and the index check all use the same shapes. Pure: zod only.
+// Whether firestore.indexes.json serves the listing queries apps run (their shapes are in
+// contract/characters.ts). Pure: zod only.
 import { z } from "zod";
-
-export interface QueryShape {
-  /** Collection id (a subcollection for gallery queries). */
-  collection: "characters" | "gallery";
-  /** Fields filtered with `==`. */
-  equality: string[];
-  /** A field filtered with `array-contains`, if any. */
-  arrayContains?: string;
-  orderBy: { field: string; direction: "asc" | "desc" }[];
-}
-
-const popular = { field: "stats.popularity", direction: "desc" } as const;
-const newest = { field: "createdAt", direction: "desc" } as const;
-
-/** Published characters, most popular first; cursors with startAfter(lastSnapshot). */
-export const CHARACTER_QUERIES = {
-  popular: { collection: "characters", equality: ["published"], orderBy: [popular] },
-  byTag: {
-    collection: "characters",
-    equality: ["published"],
-    arrayContains: "tags",
-    orderBy: [popular],
-  },
-  byTrait: {
-    collection: "characters",
-    equality: ["published"],
-    arrayContains: "personality.traits",
-    orderBy: [popular],
-  },
-} as const satisfies Record<string, QueryShape>;
-
-/**
- * A character's gallery, newest first. Free users must filter `premiumOnly == false` (the rules
- * refuse a query that could return premium items); premium users and admins may list all.
- */
-export const GALLERY_QUERIES = {
-  free: { collection: "gallery", equality: ["premiumOnly"], orderBy: [newest] },
-  freeByType: { collection: "gallery", equality: ["type", "premiumOnly"], orderBy: [newest] },
-  all: { collection: "gallery", equality: [], orderBy: [newest] },
-  allByType: { collection: "gallery", equality: ["type"], orderBy: [newest] },
-} as const satisfies Record<string, QueryShape>;
+import type { QueryShape } from "../contract/characters";
 
 // ---- index coverage -------------------------------------------------------------------
 

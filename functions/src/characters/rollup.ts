@@ -6,10 +6,13 @@ import { logger } from "firebase-functions/v2";
 import type { CallableRequest } from "firebase-functions/v2/https";
 import { FieldValue, db } from "../shared/firebase";
 import { fail, parseInput, requireAdmin } from "../shared/callable";
-import { characterRefInput } from "./admin-input";
 import { shardCountsFrom } from "./counters";
 import { refreshViewCount } from "./gallery";
-import type { CharacterStats } from "./model";
+import {
+  characterRefInput,
+  type CharacterStats,
+  type RefreshCharacterStatsOutput,
+} from "../contract/characters";
 import { characterStatsFromShards, type ShardCounts } from "./stats";
 import { characterDoc } from "./store";
 
@@ -112,7 +115,9 @@ export async function rollupRecentStats(nowMs = Date.now()): Promise<RollupRepor
 }
 
 /** Admin callable: recomputes one character's stats now. */
-export async function refreshCharacterStats(request: CallableRequest<unknown>) {
+export async function refreshCharacterStats(
+  request: CallableRequest<unknown>,
+): Promise<RefreshCharacterStatsOutput> {
   requireAdmin(request);
   const { id } = parseInput(characterRefInput, request.data);
   const stats = await rollupCharacter(id);

@@ -1,5 +1,5 @@
 // Character stats from counter shards, and the popularity score. Pure.
-import type { CharacterStats } from "./model";
+import type { CharacterStats } from "../contract/characters";
 
 export interface ShardCounts {
   conversations: number;

@@ -14,7 +14,7 @@ import {
 import { z } from "zod";
 import { zodConverter } from "../shared/converter";
 import { db } from "../shared/firebase";
-import { aiSettingsSchema, characterProfileSchema } from "./model";
+import { aiSettingsSchema, characterProfileSchema } from "../contract/characters";
 
 /** The profile fields of a stored character; server fields (stats, timestamps) are dropped. */
 export const storedProfileSchema = z.object(characterProfileSchema.shape);

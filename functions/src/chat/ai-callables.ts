@@ -1,9 +1,22 @@
 // The spec's /api/ai routes as callables: status, models, cost estimate, admin test
 // generation and usage statistics.
 import type { CallableRequest } from "firebase-functions/v2/https";
-import { z } from "zod";
 import { readSettings } from "../config";
-import { aiSettingsSchema, characterProfileSchema } from "../characters/model";
+import {
+  aiStatusInput,
+  aiUsageDailySchema,
+  aiUsageStatsInput,
+  estimateCostInput,
+  listModelsInput,
+  testGenerationInput,
+  type AiStatusOutput,
+  type EstimateCostOutput,
+  type ListModelsOutput,
+  type TestGenerationOutput,
+  type UsageReport,
+  type UsageRow,
+} from "../contract/ai";
+import { aiSettingsSchema, characterProfileSchema } from "../contract/characters";
 import { enforceRateLimit } from "../limits/rate-limit";
 import { fail, parseInput, requireAdmin, requireAuth } from "../shared/callable";
 import { describeFeatures } from "../shared/features";
@@ -14,11 +27,11 @@ import { offlineReply } from "./core/offline-responder";
 import { assemblePrompt, PromptBudgetError } from "./core/prompt";
 import { OFFLINE_MODEL, stripServerFields } from "./generate";
 import { complete, ProviderError } from "./provider";
-import { dayRange, usageReport, type UsageRow } from "./usage-report";
+import { dayRange, usageReport } from "./usage-report";
 
-export function aiStatus(request: CallableRequest<unknown>) {
+export function aiStatus(request: CallableRequest<unknown>): AiStatusOutput {
   requireAuth(request);
-  parseInput(z.strictObject({}), request.data);
+  parseInput(aiStatusInput, request.data);
   const settings = readSettings();
   const openai = describeFeatures(settings).openai;
   return {
@@ -30,9 +43,9 @@ export function aiStatus(request: CallableRequest<unknown>) {
   };
 }
 
-export function listModels(request: CallableRequest<unknown>) {
+export function listModels(request: CallableRequest<unknown>): ListModelsOutput {
   requireAuth(request);
-  parseInput(z.strictObject({}), request.data);
+  parseInput(listModelsInput, request.data);
   return {
     models: knownModels().map((model) => ({
       id: model.id,
@@ -44,29 +57,20 @@ export function listModels(request: CallableRequest<unknown>) {
   };
 }
 
-const estimateInput = z.strictObject({
-  text: z.string().min(1).max(20_000),
-  model: z.string().min(1).max(100).optional(),
-  expectedReplyTokens: z.number().int().min(0).max(16_000).default(400),
-});
-
-export async function estimateCost(request: CallableRequest<unknown>) {
+export async function estimateCost(request: CallableRequest<unknown>): Promise<EstimateCostOutput> {
   const caller = requireAuth(request);
-  const input = parseInput(estimateInput, request.data);
+  const input = parseInput(estimateCostInput, request.data);
   await enforceRateLimit(caller.uid, "costEstimate");
   const model = input.model ?? readSettings().openAiModel;
   return { model, ...estimate(input.text, model, input.expectedReplyTokens) };
 }
 
-const testInput = z.strictObject({
-  characterId: z.string().min(1).max(64),
-  message: z.string().min(1).max(5000),
-});
-
 /** Admins try a character's AI settings without a conversation; nothing is stored. */
-export async function testGeneration(request: CallableRequest<unknown>) {
+export async function testGeneration(
+  request: CallableRequest<unknown>,
+): Promise<TestGenerationOutput> {
   const admin = requireAdmin(request);
-  const input = parseInput(testInput, request.data);
+  const input = parseInput(testGenerationInput, request.data);
   await enforceRateLimit(admin.uid, "aiTest");
   const character = db().collection("characters").doc(input.characterId);
   const [profileSnap, aiSnap] = await Promise.all([
@@ -116,36 +120,19 @@ export async function testGeneration(request: CallableRequest<unknown>) {
   }
 }
 
-const dayPattern = /^\d{4}-\d{2}-\d{2}$/;
-const statsInput = z.strictObject({
-  from: z.string().regex(dayPattern, "must be YYYY-MM-DD"),
-  to: z.string().regex(dayPattern, "must be YYYY-MM-DD"),
-});
-
 /** Tokens and cost per day, per user and per character (the spec's GET /api/ai/usage). */
-export async function aiUsageStats(request: CallableRequest<unknown>) {
+export async function aiUsageStats(request: CallableRequest<unknown>): Promise<UsageReport> {
   requireAdmin(request);
-  const input = parseInput(statsInput, request.data);
+  const input = parseInput(aiUsageStatsInput, request.data);
   const days = dayRange(input.from, input.to);
   if (!days) fail("invalid_input", "to: must be on or after from, at most 31 days later");
   const rows: UsageRow[] = [];
   for (const day of days) {
     const snapshot = await db().collection("aiUsageDaily").where("day", "==", day).get();
     for (const doc of snapshot.docs) {
-      const row = usageRowSchema.safeParse(doc.data());
+      const row = aiUsageDailySchema.safeParse(doc.data());
       if (row.success) rows.push(row.data);
     }
   }
   return usageReport(rows);
 }
-
-const usageRowSchema = z.object({
-  day: z.string(),
-  scope: z.string(),
-  id: z.string(),
-  replies: z.number().default(0),
-  promptTokens: z.number().default(0),
-  completionTokens: z.number().default(0),
-  cachedTokens: z.number().default(0),
-  costUsd: z.number().default(0),
-});

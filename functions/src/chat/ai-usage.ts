@@ -2,7 +2,7 @@
 // Daily totals for everyone and per character are sharded so a busy day is no hot document.
 import { FieldValue, type Transaction } from "firebase-admin/firestore";
 import { db } from "../shared/firebase";
-import type { TokenUsage } from "./core/models";
+import type { TokenUsage } from "../contract/chat";
 
 export const USAGE_SHARDS = 10;
 

@@ -2,7 +2,6 @@
 import { randomUUID } from "node:crypto";
 import { FieldValue, Timestamp } from "firebase-admin/firestore";
 import type { CallableRequest } from "firebase-functions/v2/https";
-import { z } from "zod";
 import { enforceRateLimit } from "../limits/rate-limit";
 import { fail, parseInput, requireAuth, type Caller } from "../shared/callable";
 import { db } from "../shared/firebase";
@@ -12,18 +11,25 @@ import { generateReplySafely } from "./generate";
 import { queryKeywords } from "./search-keywords";
 import {
   conversationId,
-  conversationRef,
-  messagesRef,
+  conversationSchema,
+  conversationStatsInput,
+  deleteConversationInput,
   replyIdFor,
   replySchema,
+  replyTargetInput,
+  searchMessagesInput,
+  selectReplyVersionInput,
+  startConversationInput,
   userMessageSchema,
-} from "./store";
-
-const idSchema = z
-  .string()
-  .min(1)
-  .max(200)
-  .regex(/^[A-Za-z0-9_-]+$/, "is not a valid id");
+  type ConversationStatsOutput,
+  type DeleteConversationOutput,
+  type RegenerateReplyOutput,
+  type SearchMessagesOutput,
+  type SelectReplyVersionOutput,
+  type StartConversationOutput,
+  type StopReplyOutput,
+} from "../contract/chat";
+import { conversationRef, messagesRef } from "./store";
 
 async function ownConversation(caller: Caller, convId: string) {
   const snapshot = await conversationRef(convId).get();
@@ -33,9 +39,11 @@ async function ownConversation(caller: Caller, convId: string) {
   return snapshot;
 }
 
-export async function startConversation(request: CallableRequest<unknown>) {
+export async function startConversation(
+  request: CallableRequest<unknown>,
+): Promise<StartConversationOutput> {
   const caller = requireAuth(request);
-  const { characterId } = parseInput(z.strictObject({ characterId: idSchema }), request.data);
+  const { characterId } = parseInput(startConversationInput, request.data);
   const convId = conversationId(caller.uid, characterId);
   const created = await db().runTransaction(async (tx) => {
     const [conversation, character] = await Promise.all([
@@ -67,15 +75,13 @@ export async function startConversation(request: CallableRequest<unknown>) {
   return { conversationId: convId, created };
 }
 
-const replyTarget = z.strictObject({ conversationId: idSchema, messageId: idSchema });
-
 /** Stops a streaming reply; the partial text stays, status `stopped`. */
-export async function stopReply(request: CallableRequest<unknown>) {
+export async function stopReply(request: CallableRequest<unknown>): Promise<StopReplyOutput> {
   const caller = requireAuth(request);
-  const input = parseInput(replyTarget, request.data);
+  const input = parseInput(replyTargetInput, request.data);
   await ownConversation(caller, input.conversationId);
   const replyRef = messagesRef(input.conversationId).doc(replyIdFor(input.messageId));
-  return db().runTransaction(async (tx) => {
+  return db().runTransaction(async (tx): Promise<StopReplyOutput> => {
     const reply = replySchema.safeParse((await tx.get(replyRef)).data());
     if (!reply.success) fail("reply_not_found");
     if (reply.data.status !== "generating") return { status: reply.data.status };
@@ -99,9 +105,11 @@ export async function stopReply(request: CallableRequest<unknown>) {
  * Generates the last reply again. The previous text is kept in `versions`; the user's
  * quota is not charged again (the unit belongs to their message, which was already counted).
  */
-export async function regenerateReply(request: CallableRequest<unknown>) {
+export async function regenerateReply(
+  request: CallableRequest<unknown>,
+): Promise<RegenerateReplyOutput> {
   const caller = requireAuth(request);
-  const input = parseInput(replyTarget, request.data);
+  const input = parseInput(replyTargetInput, request.data);
   await ownConversation(caller, input.conversationId);
   await enforceRateLimit(caller.uid, "regenerate");
   const messageRef = messagesRef(input.conversationId).doc(input.messageId);
@@ -162,12 +170,11 @@ export async function regenerateReply(request: CallableRequest<unknown>) {
 }
 
 /** Makes an earlier version the one shown and used as context. */
-export async function selectReplyVersion(request: CallableRequest<unknown>) {
+export async function selectReplyVersion(
+  request: CallableRequest<unknown>,
+): Promise<SelectReplyVersionOutput> {
   const caller = requireAuth(request);
-  const input = parseInput(
-    replyTarget.extend({ version: z.number().int().min(0).max(50) }),
-    request.data,
-  );
+  const input = parseInput(selectReplyVersionInput, request.data);
   await ownConversation(caller, input.conversationId);
   const replyRef = messagesRef(input.conversationId).doc(replyIdFor(input.messageId));
   const context = conversationRef(input.conversationId).collection("context").doc("window");
@@ -206,15 +213,15 @@ export async function selectReplyVersion(request: CallableRequest<unknown>) {
   return { selected: input.version };
 }
 
-const deleteInput = z.strictObject({ conversationId: idSchema, hard: z.boolean().default(false) });
-
 /**
  * Soft delete hides the conversation from the user's list and keeps the data (retention);
  * hard delete removes it with every message. Usage counts are never reset by either.
  */
-export async function deleteConversation(request: CallableRequest<unknown>) {
+export async function deleteConversation(
+  request: CallableRequest<unknown>,
+): Promise<DeleteConversationOutput> {
   const caller = requireAuth(request);
-  const input = parseInput(deleteInput, request.data);
+  const input = parseInput(deleteConversationInput, request.data);
   await ownConversation(caller, input.conversationId);
   if (input.hard) {
     await db().recursiveDelete(conversationRef(input.conversationId));
@@ -227,16 +234,12 @@ export async function deleteConversation(request: CallableRequest<unknown>) {
   return { deleted: "soft" };
 }
 
-const searchInput = z.strictObject({
-  conversationId: idSchema,
-  query: z.string().trim().min(1).max(200),
-  limit: z.number().int().min(1).max(50).default(20),
-});
-
 /** One indexed query on the first keyword; the rest are checked on that page. */
-export async function searchMessages(request: CallableRequest<unknown>) {
+export async function searchMessages(
+  request: CallableRequest<unknown>,
+): Promise<SearchMessagesOutput> {
   const caller = requireAuth(request);
-  const input = parseInput(searchInput, request.data);
+  const input = parseInput(searchMessagesInput, request.data);
   await ownConversation(caller, input.conversationId);
   const words = queryKeywords(input.query);
   const [first, ...rest] = words;
@@ -266,19 +269,18 @@ export async function searchMessages(request: CallableRequest<unknown>) {
   return { results };
 }
 
-export async function conversationStats(request: CallableRequest<unknown>) {
+export async function conversationStats(
+  request: CallableRequest<unknown>,
+): Promise<ConversationStatsOutput> {
   const caller = requireAuth(request);
-  const { conversationId: convId } = parseInput(
-    z.strictObject({ conversationId: idSchema }),
-    request.data,
-  );
+  const { conversationId: convId } = parseInput(conversationStatsInput, request.data);
   const snapshot = await ownConversation(caller, convId);
-  const counts: unknown = snapshot.get("counts");
-  const tokens: unknown = snapshot.get("tokens");
+  const counts = conversationSchema.shape.counts.safeParse(snapshot.get("counts"));
+  const tokens = conversationSchema.shape.tokens.safeParse(snapshot.get("tokens"));
   const costUsd: unknown = snapshot.get("costUsd");
   return {
-    counts: counts ?? null,
-    tokens: tokens ?? null,
+    counts: counts.success ? counts.data : null,
+    tokens: tokens.success ? tokens.data : null,
     costUsd: typeof costUsd === "number" ? costUsd : 0,
   };
 }

@@ -4,15 +4,22 @@
 import { FieldValue, Timestamp, type Transaction } from "firebase-admin/firestore";
 import { readSettings } from "../config";
 import { replyError, type ReplyErrorCode } from "../contract/errors";
-import { characterProfileSchema } from "../characters/model";
+import { characterProfileSchema } from "../contract/characters";
 import { chatNameOf, isPremiumProfile } from "../identity/profiles";
 import { checkRateLimitIn } from "../limits/rate-limit";
 import { FREE_QUOTA, quotaDecision } from "../limits/policy";
 import { parseUsage, usageRef } from "../limits/usage";
 import { db } from "../shared/firebase";
-import { decideClaim, DEFAULT_LEASE_MS, type ReplyStatus } from "./core/reply-state";
+import { decideClaim, DEFAULT_LEASE_MS } from "./core/reply-state";
 import { writeNewConversation } from "./conversation";
-import { conversationRef, messagesRef, replyIdFor, replySchema, type UserMessage } from "./store";
+import {
+  replyIdFor,
+  replySchema,
+  type ReplyStatus,
+  type ReplyUpgrade,
+  type UserMessage,
+} from "../contract/chat";
+import { conversationRef, messagesRef } from "./store";
 
 export interface ClaimedReply {
   action: "generate";
@@ -34,7 +41,7 @@ interface Refusal {
   retryAt?: Timestamp;
 }
 
-function upgradeHint() {
+function upgradeHint(): ReplyUpgrade {
   const settings = readSettings();
   return {
     priceCents: settings.premiumPriceCents,

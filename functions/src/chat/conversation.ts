@@ -1,7 +1,8 @@
 // Creating a conversation: its document, its context window and the greeting that opens it.
 import { FieldValue, Timestamp, type Transaction } from "firebase-admin/firestore";
 import { statShardRef } from "./stats";
-import { contextRef, conversationRef, messagesRef, type MessageType } from "./store";
+import { GREETING_MESSAGE_ID, type MessageType } from "../contract/chat";
+import { contextRef, conversationRef, messagesRef } from "./store";
 
 export function writeNewConversation(
   tx: Transaction,
@@ -38,14 +39,14 @@ export function writeNewConversation(
   });
   tx.set(contextRef(convId), {
     turns: hasGreeting
-      ? [{ id: "greeting", role: "assistant", text: greeting, atMs: greetingAtMs }]
+      ? [{ id: GREETING_MESSAGE_ID, role: "assistant", text: greeting, atMs: greetingAtMs }]
       : [],
     turnsSinceSummary: 0,
     summary: "",
   });
   if (hasGreeting) {
     // The greeting opens the conversation, so it sorts before the first message.
-    tx.set(messagesRef(convId).doc("greeting"), {
+    tx.set(messagesRef(convId).doc(GREETING_MESSAGE_ID), {
       role: "assistant",
       userId: uid,
       characterId,

@@ -5,12 +5,13 @@ import { logger } from "firebase-functions/v2";
 import { parseUsage, usageRef } from "../limits/usage";
 import { db } from "../shared/firebase";
 import { appendTurn, contextWindowSchema, EMPTY_WINDOW } from "./core/memory";
-import { costOf, type TokenUsage } from "./core/models";
+import { costOf } from "./core/models";
 import type { ErrorKind } from "./core/retry";
 import { searchKeywords } from "./search-keywords";
 import { statShardRef } from "./stats";
 import { recordAiUsage } from "./ai-usage";
-import { contextRef, conversationRef, messagesRef, replySchema, type UserMessage } from "./store";
+import { replySchema, type TokenUsage, type UserMessage } from "../contract/chat";
+import { contextRef, conversationRef, messagesRef } from "./store";
 
 export interface FinalOutcome {
   status: "complete" | "blocked" | "failed" | "stopped";

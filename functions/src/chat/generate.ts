@@ -2,7 +2,7 @@
 // document, output moderation, then one finalizing transaction.
 import { logger } from "firebase-functions/v2";
 import { readSettings, type Settings } from "../config";
-import { aiSettingsSchema, characterProfileSchema } from "../characters/model";
+import { aiSettingsSchema, characterProfileSchema } from "../contract/characters";
 import { db } from "../shared/firebase";
 import { FieldValue } from "../shared/firebase";
 import { blockedMessage, moderationInput } from "./core/moderation";
@@ -14,7 +14,8 @@ import { StreamWriteThrottle } from "./core/stream-throttle";
 import { finalizeReply, type FinalOutcome } from "./finalize";
 import { chooseReply, attachReplyExtras } from "./reply-extras";
 import { moderate, ProviderError, streamCompletion, type StreamOutcome } from "./provider";
-import { contextRef, messagesRef, type UserMessage } from "./store";
+import type { UserMessage } from "../contract/chat";
+import { contextRef, messagesRef } from "./store";
 import { modelSupportsVision } from "./core/models";
 import { imageUrlForMessage, withTranscript } from "../media/message-media";
 

@@ -6,7 +6,8 @@ import { claimReply } from "./claim";
 import { generateReplySafely } from "./generate";
 import { searchKeywords } from "./search-keywords";
 import { refreshSummaryIfDue } from "./summary";
-import { messagesRef, userMessageSchema } from "./store";
+import { userMessageSchema } from "../contract/chat";
+import { messagesRef } from "./store";
 
 export interface MessageEvent {
   convId: string;

@@ -17,7 +17,7 @@ import {
   MAX_ATTEMPTS,
   type ErrorKind,
 } from "./core/retry";
-import type { TokenUsage } from "./core/models";
+import type { TokenUsage } from "../contract/chat";
 
 export class ProviderError extends Error {
   constructor(

@@ -1,7 +1,7 @@
 // Audio (text-to-speech) and media (a gallery item) replies around the generated text.
 import { logger } from "firebase-functions/v2";
 import type { Settings } from "../config";
-import type { CharacterProfile } from "../characters/model";
+import type { CharacterProfile } from "../contract/characters";
 import { db } from "../shared/firebase";
 import { mediaBucket, storageReachable } from "../shared/storage";
 import {

@@ -6,7 +6,7 @@ import { randomUUID } from "node:crypto";
 import { db } from "../shared/firebase";
 import { claimReply } from "./claim";
 import { generateReplySafely } from "./generate";
-import { userMessageSchema } from "./store";
+import { userMessageSchema } from "../contract/chat";
 
 export async function sweepStaleReplies(
   nowMs = Date.now(),

@@ -1,23 +1,5 @@
 // Sums daily AI usage documents into totals per day, per user and per character. Pure.
-
-export interface UsageRow {
-  day: string;
-  scope: string;
-  id: string;
-  replies: number;
-  promptTokens: number;
-  completionTokens: number;
-  cachedTokens: number;
-  costUsd: number;
-}
-
-export interface UsageTotals {
-  replies: number;
-  promptTokens: number;
-  completionTokens: number;
-  cachedTokens: number;
-  costUsd: number;
-}
+import type { UsageReport, UsageRow, UsageTotals } from "../contract/ai";
 
 const ZERO: UsageTotals = {
   replies: 0,
@@ -35,13 +17,6 @@ function add(into: UsageTotals, row: UsageTotals): UsageTotals {
     cachedTokens: into.cachedTokens + row.cachedTokens,
     costUsd: Math.round((into.costUsd + row.costUsd) * 1e6) / 1e6,
   };
-}
-
-export interface UsageReport {
-  total: UsageTotals;
-  days: Record<string, UsageTotals>;
-  users: { id: string; totals: UsageTotals }[];
-  characters: { id: string; totals: UsageTotals }[];
 }
 
 /** Shards of the same day and scope are summed; users and characters sorted by cost. */

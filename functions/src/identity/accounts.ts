@@ -2,14 +2,24 @@
 import { FieldValue } from "firebase-admin/firestore";
 import { logger } from "firebase-functions/v2";
 import type { CallableRequest } from "firebase-functions/v2/https";
-import { z } from "zod";
 import { fail, requireAuth, parseInput } from "../shared/callable";
 import { adminAuth, db } from "../shared/firebase";
 import { enforceRateLimit } from "../limits/rate-limit";
 import { deleteUserData } from "./cleanup";
+import {
+  checkUsernameFormat,
+  checkUsernameInput,
+  deleteAccountInput,
+  setDeactivatedInput,
+  usernameInput,
+  usernameKey,
+  type CheckUsernameOutput,
+  type DeleteAccountOutput,
+  type SetDeactivatedOutput,
+  type UsernameOutput,
+} from "../contract/identity";
 import { publicProjection } from "./profile";
 import { ensureProfile, ensureProfileIn, publicProfileRef, userDoc } from "./profiles";
-import { checkUsernameFormat, usernameKey, usernameSchema } from "./username";
 
 export interface AuthUserRecord {
   uid: string;
@@ -39,14 +49,12 @@ export async function onUserDeleted(user: AuthUserRecord): Promise<void> {
   logger.info("user data removed after account deletion", { uid: user.uid, ...removed });
 }
 
-const usernameInput = z.strictObject({ username: usernameSchema });
-
 type UsernameMode = "claim" | "rename";
 
 async function setUsername(
   request: CallableRequest<unknown>,
   mode: UsernameMode,
-): Promise<{ username: string }> {
+): Promise<UsernameOutput> {
   const caller = requireAuth(request);
   const { username } = parseInput(usernameInput, request.data);
   await enforceRateLimit(caller.uid, "auth");
@@ -95,13 +103,11 @@ export function renameUsername(request: CallableRequest<unknown>) {
   return setUsername(request, "rename");
 }
 
-const checkInput = z.strictObject({ username: z.string().max(200) });
-
 export async function checkUsername(
   request: CallableRequest<unknown>,
-): Promise<{ available: boolean; reason?: string }> {
+): Promise<CheckUsernameOutput> {
   const caller = requireAuth(request);
-  const { username } = parseInput(checkInput, request.data);
+  const { username } = parseInput(checkUsernameInput, request.data);
   await enforceRateLimit(caller.uid, "usernameCheck");
   const format = checkUsernameFormat(username);
   if (!format.valid) return { available: false, reason: format.reason };
@@ -109,11 +115,12 @@ export async function checkUsername(
   return taken.exists ? { available: false, reason: "username is taken" } : { available: true };
 }
 
-const emptyInput = z.strictObject({});
-
-async function setDeactivated(request: CallableRequest<unknown>, deactivated: boolean) {
+async function setDeactivated(
+  request: CallableRequest<unknown>,
+  deactivated: boolean,
+): Promise<SetDeactivatedOutput> {
   const caller = requireAuth(request);
-  parseInput(emptyInput, request.data);
+  parseInput(setDeactivatedInput, request.data);
   await db().runTransaction(async (tx) => {
     await ensureProfileIn(tx, { uid: caller.uid, email: caller.email, displayName: null });
     tx.update(userDoc(caller.uid), {
@@ -134,12 +141,12 @@ export function reactivateAccount(request: CallableRequest<unknown>) {
   return setDeactivated(request, false);
 }
 
-const deleteInput = z.strictObject({ confirm: z.literal("DELETE") });
-
 /** Removes every trace of the user, then the Auth account itself. */
-export async function deleteAccount(request: CallableRequest<unknown>) {
+export async function deleteAccount(
+  request: CallableRequest<unknown>,
+): Promise<DeleteAccountOutput> {
   const caller = requireAuth(request);
-  parseInput(deleteInput, request.data);
+  parseInput(deleteAccountInput, request.data);
   const removed = await deleteUserData(caller.uid);
   await adminAuth()
     .deleteUser(caller.uid)

@@ -2,24 +2,22 @@
 // with its audit-log entry.
 import { FieldValue, Timestamp } from "firebase-admin/firestore";
 import type { CallableRequest } from "firebase-functions/v2/https";
-import { z } from "zod";
 import { recordAudit } from "../shared/audit";
 import { fail, parseInput, requireAdmin } from "../shared/callable";
 import { adminAuth, db } from "../shared/firebase";
-import { ROLES } from "./profile";
+import {
+  setPremiumInput,
+  setRateLimitExemptInput,
+  setUserRoleInput,
+  type SetPremiumOutput,
+  type SetRateLimitExemptOutput,
+  type SetUserRoleOutput,
+} from "../contract/identity";
 import { profileRef, userDoc } from "./profiles";
 
-const uidSchema = z
-  .string()
-  .min(1)
-  .max(128)
-  .regex(/^[A-Za-z0-9_-]+$/, "is not a user id");
-
-const setRoleInput = z.strictObject({ uid: uidSchema, role: z.enum(ROLES) });
-
-export async function setUserRole(request: CallableRequest<unknown>) {
+export async function setUserRole(request: CallableRequest<unknown>): Promise<SetUserRoleOutput> {
   const admin = requireAdmin(request);
-  const { uid, role } = parseInput(setRoleInput, request.data);
+  const { uid, role } = parseInput(setUserRoleInput, request.data);
   if (uid === admin.uid && role !== "admin") {
     fail("own_admin_role");
   }
@@ -45,13 +43,8 @@ export async function setUserRole(request: CallableRequest<unknown>) {
   return { uid, role };
 }
 
-const setPremiumInput = z.union([
-  z.strictObject({ uid: uidSchema, premiumUntil: z.iso.datetime({ offset: true }).nullable() }),
-  z.strictObject({ uid: uidSchema, addDays: z.number().int().min(-365).max(365) }),
-]);
-
 /** Sets premium to a date (null revokes), or adds/removes days from the current expiry. */
-export async function setPremium(request: CallableRequest<unknown>) {
+export async function setPremium(request: CallableRequest<unknown>): Promise<SetPremiumOutput> {
   const admin = requireAdmin(request);
   const input = parseInput(setPremiumInput, request.data);
   const premiumUntil = await db().runTransaction(async (tx) => {
@@ -78,15 +71,15 @@ export async function setPremium(request: CallableRequest<unknown>) {
   return { uid: input.uid, premiumUntil: premiumUntil?.toDate().toISOString() ?? null };
 }
 
-const exemptInput = z.strictObject({ uid: uidSchema, exempt: z.boolean() });
-
 /**
  * Exempts an account (QA, load testing, trusted partners) from the per-minute message rate
  * limit. The free-tier quota still applies. Audited like every admin change.
  */
-export async function setRateLimitExempt(request: CallableRequest<unknown>) {
+export async function setRateLimitExempt(
+  request: CallableRequest<unknown>,
+): Promise<SetRateLimitExemptOutput> {
   const admin = requireAdmin(request);
-  const input = parseInput(exemptInput, request.data);
+  const input = parseInput(setRateLimitExemptInput, request.data);
   await db().runTransaction(async (tx) => {
     const snapshot = await tx.get(userDoc(input.uid));
     if (!snapshot.exists) fail("user_not_found");

@@ -1,42 +1,9 @@
-// The users/{uid} document and its public projection. Pure: zod only.
-import { z } from "zod";
-import { timestampSchema } from "../shared/timestamps";
-
-export const ROLES = ["user", "admin"] as const;
-export type Role = (typeof ROLES)[number];
-
-export const preferencesSchema = z.strictObject({
-  language: z.string().min(2).max(16).optional(),
-  theme: z.enum(["system", "light", "dark"]).optional(),
-  notifications: z.boolean().optional(),
-  replyType: z.enum(["text", "audio", "auto"]).optional(),
-});
-
-export const userProfileSchema = z.object({
-  uid: z.string(),
-  email: z.string().nullable(),
-  username: z.string().nullable(),
-  displayName: z.string(),
-  bio: z.string(),
-  avatarPath: z.string().nullable(),
-  preferences: preferencesSchema,
-  role: z.enum(ROLES),
-  premiumUntil: timestampSchema.nullable(),
-  deactivated: z.boolean(),
-  createdAt: timestampSchema,
-  updatedAt: timestampSchema,
-});
-export type UserProfile = z.infer<typeof userProfileSchema>;
-
-export interface PublicProfile {
-  username: string | null;
-  displayName: string;
-  avatarPath: string | null;
-}
+// How a new profile starts and what its public projection holds. Pure: no Firebase imports.
+import type { PublicProfile, UserProfile } from "../contract/identity";
 
 export function publicProjection(
   profile: Pick<UserProfile, "username" | "displayName" | "avatarPath">,
-): PublicProfile {
+): Omit<PublicProfile, "updatedAt"> {
   return {
     username: profile.username,
     displayName: profile.displayName,
@@ -48,8 +15,4 @@ export function publicProjection(
 export function initialDisplayName(email: string | null, providerName: string | null): string {
   const source = providerName?.trim() || email?.split("@")[0] || "";
   return source.slice(0, 60);
-}
-
-export function isPremiumAt(premiumUntilMs: number | null, nowMs: number): boolean {
-  return premiumUntilMs !== null && premiumUntilMs > nowMs;
 }

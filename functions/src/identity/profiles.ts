@@ -7,13 +7,8 @@ import {
 } from "firebase-admin/firestore";
 import { db } from "../shared/firebase";
 import { zodConverter } from "../shared/converter";
-import {
-  initialDisplayName,
-  isPremiumAt,
-  publicProjection,
-  userProfileSchema,
-  type UserProfile,
-} from "./profile";
+import { isPremiumAt, userProfileSchema, type UserProfile } from "../contract/identity";
+import { initialDisplayName, publicProjection } from "./profile";
 
 export const profileConverter = zodConverter(userProfileSchema);
 

@@ -1,17 +1,15 @@
 // What a user has used and has left (the spec's GET /api/auth/usage).
 import type { CallableRequest } from "firebase-functions/v2/https";
-import { z } from "zod";
-import { isPremiumAt } from "../identity/profile";
+import { isPremiumAt } from "../contract/identity";
+import { getUsageInput, type GetUsageOutput } from "../contract/usage";
 import { premiumUntilMs, userDoc } from "../identity/profiles";
 import { parseInput, requireAuth } from "../shared/callable";
 import { FREE_QUOTA, remaining } from "./policy";
 import { parseUsage } from "./usage";
 
-const input = z.strictObject({ characterId: z.string().min(1).max(128).optional() });
-
-export async function getUsage(request: CallableRequest<unknown>) {
+export async function getUsage(request: CallableRequest<unknown>): Promise<GetUsageOutput> {
   const caller = requireAuth(request);
-  const { characterId } = parseInput(input, request.data);
+  const { characterId } = parseInput(getUsageInput, request.data);
   const user = userDoc(caller.uid);
   const [profile, usageDocs] = await Promise.all([
     user.get(),

@@ -1,13 +1,11 @@
 // Rate limits stored in Firestore (users/{uid}/rateLimits/{bucket}), checked in a
 // transaction, so every instance sees the same count.
 import type { Transaction } from "firebase-admin/firestore";
-import { z } from "zod";
+import { rateLimitWindowSchema } from "../contract/usage";
 import { userDoc } from "../identity/profiles";
 import { db } from "../shared/firebase";
 import { RATE_LIMITS, slidingWindow, type RateBucket, type WindowDecision } from "./policy";
 import { fail } from "../shared/callable";
-
-const windowDocSchema = z.object({ hits: z.array(z.number()).default([]) });
 
 export function rateLimitRef(uid: string, bucket: RateBucket) {
   return userDoc(uid).collection("rateLimits").doc(bucket);
@@ -22,7 +20,7 @@ export async function checkRateLimitIn(
 ): Promise<{ decision: WindowDecision; commit: () => void }> {
   const ref = rateLimitRef(uid, bucket);
   const snapshot = await tx.get(ref);
-  const stored = windowDocSchema.safeParse(snapshot.data() ?? {});
+  const stored = rateLimitWindowSchema.safeParse(snapshot.data() ?? {});
   const decision = slidingWindow(
     stored.success ? stored.data.hits : [],
     nowMs,

@@ -1,13 +1,8 @@
-// users/{uid}/usage/{characterId}: free-tier counts per character, written only here.
-import { z } from "zod";
+// users/{uid}/usage/{characterId}: free-tier counts per character, written only by the reply
+// trigger. Its schema is in contract/usage.ts.
+import { usageSchema } from "../contract/usage";
 import { userDoc } from "../identity/profiles";
 import { ZERO_USAGE, type UsageCounts } from "./policy";
-
-export const usageSchema = z.object({
-  text: z.number().int().min(0).default(0),
-  audio: z.number().int().min(0).default(0),
-  media: z.number().int().min(0).default(0),
-});
 
 export function usageRef(uid: string, characterId: string) {
   return userDoc(uid).collection("usage").doc(characterId);

@@ -12,6 +12,7 @@
 //                                              admins always
 //   conversations/{uid}_{characterId}/audio/.. spoken replies: the conversation's owner
 // Variants live inside their original's folder, so they are readable exactly like it.
+import { isWellFormedPath } from "../contract/media";
 
 export type StorageArea =
   | { area: "user"; uid: string }
@@ -44,16 +45,9 @@ export interface ReadNeeds {
 
 export type ReadDecision = { allowed: true } | { allowed: false; reason: string };
 
-const MAX_PATH_LENGTH = 1024;
 /** Firebase Auth uids and Firestore ids used in paths: the same rule as upload-filter.ts. */
 const ID = /^[A-Za-z0-9_-]{1,128}$/;
 const CONVERSATION_ID = /^([A-Za-z0-9-]{1,128})_[A-Za-z0-9_-]{1,128}$/;
-
-/** A path the callables accept: no leading slash, no empty, '.' or '..' segment. */
-export function isWellFormedPath(path: string): boolean {
-  if (path.length === 0 || path.length > MAX_PATH_LENGTH) return false;
-  return path.split("/").every((segment) => segment !== "" && segment !== "." && segment !== "..");
-}
 
 export function classifyPath(path: string): StorageArea {
   if (!isWellFormedPath(path)) return { area: "none" };
@@ -125,6 +119,3 @@ export function decideRead(
         : deny("This is another user's conversation.");
   }
 }
-
-export const SIGNED_URL_DEFAULT_SECONDS = 900;
-export const SIGNED_URL_MAX_SECONDS = 3600;

@@ -1,11 +1,26 @@
 // Media callables: status, upload limits, a user's media list, deletion and signed URLs.
 // Uploads themselves go straight from the client SDK to Cloud Storage (storage.rules); the
 // trigger (on-upload.ts) records them in media/{id}.
-import { Timestamp } from "firebase-admin/firestore";
 import { logger } from "firebase-functions/v2";
 import type { CallableRequest } from "firebase-functions/v2/https";
-import { z } from "zod";
 import { readSettings } from "../config";
+import {
+  deleteMediaInput,
+  getSignedUrlInput,
+  listMyMediaInput,
+  mediaStatusInput,
+  SIGNED_URL_MAX_SECONDS,
+  uploadLimitsInput,
+  type DeleteMediaOutput,
+  type GetSignedUrlOutput,
+  type ListMyMediaOutput,
+  type MediaItem,
+  type MediaRecord,
+  type MediaStatusOutput,
+  type UploadLimitsOutput,
+} from "../contract/media";
+import type { TimestampLike } from "../contract/timestamp";
+import { rateLimitWindowSchema } from "../contract/usage";
 import { isPremiumProfile, userDoc } from "../identity/profiles";
 import { RATE_LIMITS } from "../limits/policy";
 import { rateLimitRef } from "../limits/rate-limit";
@@ -13,17 +28,9 @@ import { fail, parseInput, requireAuth, type Caller } from "../shared/callable";
 import { describeFeatures, type FeatureState } from "../shared/features";
 import { adminStorage, db } from "../shared/firebase";
 import { storageReachable } from "../shared/storage";
-import {
-  classifyPath,
-  decideRead,
-  isWellFormedPath,
-  readNeeds,
-  SIGNED_URL_DEFAULT_SECONDS,
-  SIGNED_URL_MAX_SECONDS,
-  type ReadFacts,
-} from "./access";
+import { classifyPath, decideRead, readNeeds, type ReadFacts } from "./access";
 import { adminSigner, type UrlSigner } from "./signing";
-import { mediaCollection, mediaRef, parseMediaRecord, type MediaRecord } from "./store";
+import { mediaCollection, mediaRef, parseMediaRecord } from "./store";
 import {
   AUDIO_CONTENT_TYPES,
   IMAGE_CONTENT_TYPES,
@@ -35,9 +42,6 @@ import { VARIANT_SPECS, variantPathsFor } from "./variant-specs";
 
 /** What the handlers read from a callable request; tests may pass just these. */
 export type MediaRequest = Pick<CallableRequest<unknown>, "auth" | "data">;
-
-const noInput = z.strictObject({});
-const mediaIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,128}$/, "must be a media id");
 
 function storageState(): FeatureState {
   const configured = describeFeatures(readSettings()).storage;
@@ -63,8 +67,8 @@ const LIMITS = {
 };
 
 /** Whether media works here, and the limits uploads must respect. No sign-in needed. */
-export function mediaStatus(request: MediaRequest) {
-  parseInput(noInput, request.data);
+export function mediaStatus(request: MediaRequest): MediaStatusOutput {
+  parseInput(mediaStatusInput, request.data);
   return { storage: storageState(), limits: LIMITS };
 }
 
@@ -76,17 +80,15 @@ async function premiumOf(uid: string, nowMs: number) {
   };
 }
 
-const hitsSchema = z.object({ hits: z.array(z.number()).default([]) });
-
 /** The caller's upload allowance this hour (the trigger enforces it). */
-export async function uploadLimits(request: MediaRequest) {
+export async function uploadLimits(request: MediaRequest): Promise<UploadLimitsOutput> {
   const caller = requireAuth(request);
-  parseInput(noInput, request.data);
+  parseInput(uploadLimitsInput, request.data);
   const nowMs = Date.now();
   const { premium, exempt } = await premiumOf(caller.uid, nowMs);
   const allowance = uploadAllowance([], nowMs, premium);
   const stored = await rateLimitRef(caller.uid, allowance.bucket).get();
-  const parsed = hitsSchema.safeParse(stored.data() ?? {});
+  const parsed = rateLimitWindowSchema.safeParse(stored.data() ?? {});
   const used = uploadAllowance(parsed.success ? parsed.data.hits : [], nowMs, premium);
   return {
     maxImageBytes: MAX_IMAGE_BYTES,
@@ -100,9 +102,9 @@ export async function uploadLimits(request: MediaRequest) {
   };
 }
 
-const iso = (value: Timestamp | undefined) => (value ? value.toDate().toISOString() : null);
+const iso = (value: TimestampLike | undefined) => (value ? value.toDate().toISOString() : null);
 
-function publicRecord(id: string, record: MediaRecord) {
+function publicRecord(id: string, record: MediaRecord): MediaItem {
   return {
     id,
     path: record.path,
@@ -123,15 +125,10 @@ function publicRecord(id: string, record: MediaRecord) {
   };
 }
 
-const listInput = z.strictObject({
-  limit: z.number().int().min(1).max(50).default(20),
-  startAfter: mediaIdSchema.optional(),
-});
-
 /** The caller's uploads, newest first, a page at a time. */
-export async function listMyMedia(request: MediaRequest) {
+export async function listMyMedia(request: MediaRequest): Promise<ListMyMediaOutput> {
   const caller = requireAuth(request);
-  const input = parseInput(listInput, request.data);
+  const input = parseInput(listMyMediaInput, request.data);
   let query = mediaCollection()
     .where("ownerUid", "==", caller.uid)
     .orderBy("createdAt", "desc")
@@ -154,17 +151,15 @@ export async function listMyMedia(request: MediaRequest) {
   };
 }
 
-const deleteInput = z.strictObject({ mediaId: mediaIdSchema });
-
 /**
  * Deletes an upload: the object (when it is still this record's generation), its variants,
  * and its record; gallery items and the avatar that named it lose their variants. The
  * owner or an admin only. Where no Storage backend runs (the emulator suite without the
  * Storage emulator) the objects are skipped with a logged warning.
  */
-export async function deleteMedia(request: MediaRequest) {
+export async function deleteMedia(request: MediaRequest): Promise<DeleteMediaOutput> {
   const caller = requireAuth(request);
-  const { mediaId } = parseInput(deleteInput, request.data);
+  const { mediaId } = parseInput(deleteMediaInput, request.data);
   const ref = mediaRef(mediaId);
   const snapshot = await ref.get();
   if (!snapshot.exists) fail("media_not_found");
@@ -231,21 +226,6 @@ async function unlinkVariants(record: MediaRecord): Promise<void> {
   }
 }
 
-const signedUrlInput = z.strictObject({
-  path: z
-    .string()
-    .refine(
-      isWellFormedPath,
-      "must be an object path: no leading '/', no empty, '.' or '..' segment",
-    ),
-  expiresInSeconds: z
-    .number()
-    .int()
-    .min(1)
-    .max(SIGNED_URL_MAX_SECONDS)
-    .default(SIGNED_URL_DEFAULT_SECONDS),
-});
-
 async function readFacts(caller: Caller, path: string): Promise<ReadFacts> {
   const area = classifyPath(path);
   const needs = readNeeds(area, { uid: caller.uid, isAdmin: caller.isAdmin });
@@ -273,9 +253,12 @@ async function readFacts(caller: Caller, path: string): Promise<ReadFacts> {
  * A v4 signed read URL for a path the caller may read under storage.rules (the same
  * decision, from access.ts). `signer` is the Admin SDK's unless a caller supplies another.
  */
-export async function getSignedUrl(request: MediaRequest, signer: UrlSigner = adminSigner) {
+export async function getSignedUrl(
+  request: MediaRequest,
+  signer: UrlSigner = adminSigner,
+): Promise<GetSignedUrlOutput> {
   const caller = requireAuth(request);
-  const input = parseInput(signedUrlInput, request.data);
+  const input = parseInput(getSignedUrlInput, request.data);
   const area = classifyPath(input.path);
   const decision = decideRead(
     area,

@@ -6,11 +6,9 @@
 // and does nothing. A crashed attempt leaves an expired lease that the next delivery takes
 // over, up to MAX_PROCESS_ATTEMPTS; then the record fails for good.
 import { createHash } from "node:crypto";
+import type { MediaStatus } from "../contract/media";
 import type { UploadOwner } from "./upload-filter";
 import type { VariantErrorCode } from "./variants";
-
-export const MEDIA_STATUSES = ["processing", "ready", "failed"] as const;
-export type MediaStatus = (typeof MEDIA_STATUSES)[number];
 
 /** Why a record failed: the upload filter, the image decoder, the rate limit or retries. */
 export type MediaFailureCode =

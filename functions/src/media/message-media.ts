@@ -9,12 +9,14 @@
 import { logger } from "firebase-functions/v2";
 import type { Settings } from "../config";
 import { searchKeywords } from "../chat/search-keywords";
-import { messagesRef, type UserMessage } from "../chat/store";
+import { messagesRef } from "../chat/store";
+import type { UserMessage } from "../contract/chat";
 import { db, FieldValue } from "../shared/firebase";
 import { mediaBucket, storageReachable } from "../shared/storage";
 import { transcriptionPlan } from "./audio-info";
 import { adminSigner, type UrlSigner } from "./signing";
-import { awaitUserMedia, mediaRef, type MediaRecord } from "./store";
+import type { MediaRecord } from "../contract/media";
+import { awaitUserMedia, mediaRef } from "./store";
 import { transcribeAudio } from "./transcribe";
 
 /** How long the reply waits for the upload trigger's record to appear. */

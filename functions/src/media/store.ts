@@ -1,51 +1,10 @@
 // media/{mediaId}: one record per uploaded object generation, written only by the server.
 // Clients listen to it (the owner reads their own; see firestore.rules) to learn when an
-// upload is ready, failed, or has its variants and transcript.
+// upload is ready, failed, or has its variants and transcript. Its schema is in
+// contract/media.ts.
 import { logger } from "firebase-functions/v2";
-import { z } from "zod";
+import { mediaRecordSchema, type MediaRecord } from "../contract/media";
 import { db } from "../shared/firebase";
-import { timestampSchema } from "../shared/timestamps";
-import { MEDIA_STATUSES } from "./media-state";
-
-export const audioInfoSchema = z.object({
-  durationSec: z.number().nullable(),
-  container: z.string().nullable(),
-  codec: z.string().nullable(),
-  sampleRate: z.number().nullable(),
-  channels: z.number().nullable(),
-  bitrate: z.number().nullable(),
-});
-
-export const mediaRecordSchema = z.object({
-  path: z.string(),
-  bucket: z.string(),
-  generation: z.string(),
-  /** Set for user-content uploads; characterId for character media. */
-  ownerUid: z.string().nullable().default(null),
-  characterId: z.string().nullable().default(null),
-  scope: z.enum(["user", "gallery", "avatar"]).nullable().default(null),
-  kind: z.enum(["image", "audio"]).nullable().default(null),
-  contentType: z.string().nullable().default(null),
-  size: z.number().default(0),
-  status: z.enum(MEDIA_STATUSES),
-  /** Machine-readable failure code (media-state.ts MediaFailureCode). */
-  code: z.string().nullable().default(null),
-  /** Safe to show to the uploader. */
-  reason: z.string().nullable().default(null),
-  variants: z.record(z.string(), z.string()).default({}),
-  width: z.number().nullable().default(null),
-  height: z.number().nullable().default(null),
-  /** Image format read from the bytes (jpeg, png, webp, gif, avif). */
-  format: z.string().nullable().default(null),
-  audio: audioInfoSchema.nullable().default(null),
-  transcript: z.string().nullable().default(null),
-  transcriptError: z.string().nullable().default(null),
-  attempts: z.number().int().default(0),
-  lease: z.object({ owner: z.string(), expiresAtMs: z.number() }).nullable().default(null),
-  createdAt: timestampSchema.optional(),
-  updatedAt: timestampSchema.optional(),
-});
-export type MediaRecord = z.infer<typeof mediaRecordSchema>;
 
 export function mediaCollection() {
   return db().collection("media");

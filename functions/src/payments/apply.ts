@@ -5,12 +5,8 @@
 import { Timestamp } from "firebase-admin/firestore";
 import { db } from "../shared/firebase";
 import { profileRef, userDoc } from "../identity/profiles";
-import {
-  decidePayment,
-  type PaymentAction,
-  type PaymentStatus,
-  type PremiumEffect,
-} from "./events";
+import type { PaymentStatus } from "../contract/payments";
+import { decidePayment, type PaymentAction, type PremiumEffect } from "./events";
 import { paymentDoc, paymentRef, paymentState, stripeEventRef, uidForCustomer } from "./store";
 
 export type ApplyOutcome =

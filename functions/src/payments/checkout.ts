@@ -4,20 +4,27 @@ import { Timestamp } from "firebase-admin/firestore";
 import { logger } from "firebase-functions/v2";
 import type { CallableRequest } from "firebase-functions/v2/https";
 import type Stripe from "stripe";
-import { z } from "zod";
 import { readSettings, type Settings } from "../config";
+import {
+  createCheckoutSessionInput,
+  createPortalSessionInput,
+  verifyCheckoutSessionInput,
+  type CheckoutStatus,
+  type CreateCheckoutSessionOutput,
+  type CreatePortalSessionOutput,
+  type PaymentsConfig,
+  type VerifyCheckoutSessionOutput,
+} from "../contract/payments";
 import { ensureProfileIn, profileRef } from "../identity/profiles";
 import { enforceRateLimit } from "../limits/rate-limit";
 import { fail, parseInput, requireAuth, type Caller } from "../shared/callable";
 import { describeFeatures } from "../shared/features";
 import { db } from "../shared/firebase";
 import { applyPaymentAction } from "./apply";
-import { decideCompletedSession, PREMIUM_PURPOSE, type PaymentStatus } from "./events";
+import { decideCompletedSession, PREMIUM_PURPOSE } from "./events";
 import { stripeCustomerRef } from "./store";
 import { providerError, requirePayments, stripeClient } from "./stripe-client";
-import { checkReturnUrl, MAX_RETURN_URL_LENGTH, type ReturnUrlKind } from "./urls";
-
-const urlField = z.string().min(1).max(MAX_RETURN_URL_LENGTH);
+import { checkReturnUrl, type ReturnUrlKind } from "./urls";
 
 function allowedUrl(settings: Settings, raw: string, kind: ReturnUrlKind, field: string): string {
   const check = checkReturnUrl(raw, kind, settings.checkoutReturnOrigins);
@@ -26,14 +33,6 @@ function allowedUrl(settings: Settings, raw: string, kind: ReturnUrlKind, field:
 }
 
 // ---- getPaymentsConfig ----------------------------------------------------------------------
-
-export interface PaymentsConfig {
-  enabled: boolean;
-  publishableKey: string | null;
-  priceCents: number;
-  currency: string;
-  days: number;
-}
 
 /** What a client needs to show the offer; also answers signed-out callers. */
 export function getPaymentsConfig(): PaymentsConfig {
@@ -108,14 +107,12 @@ export async function ensureStripeCustomer(stripe: Stripe, caller: Caller): Prom
 
 // ---- createCheckoutSession ------------------------------------------------------------------
 
-const checkoutInput = z.strictObject({ successUrl: urlField, cancelUrl: urlField });
-
 export async function createCheckoutSession(
   request: CallableRequest<unknown>,
-): Promise<{ url: string; sessionId: string }> {
+): Promise<CreateCheckoutSessionOutput> {
   const caller = requireAuth(request);
   const settings = requirePayments();
-  const input = parseInput(checkoutInput, request.data);
+  const input = parseInput(createCheckoutSessionInput, request.data);
   const successUrl = allowedUrl(settings, input.successUrl, "success", "successUrl");
   const cancelUrl = allowedUrl(settings, input.cancelUrl, "cancel", "cancelUrl");
   await enforceRateLimit(caller.uid, "checkout");
@@ -161,14 +158,12 @@ export async function createCheckoutSession(
 
 // ---- createPortalSession --------------------------------------------------------------------
 
-const portalInput = z.strictObject({ returnUrl: urlField });
-
 export async function createPortalSession(
   request: CallableRequest<unknown>,
-): Promise<{ url: string }> {
+): Promise<CreatePortalSessionOutput> {
   const caller = requireAuth(request);
   const settings = requirePayments();
-  const input = parseInput(portalInput, request.data);
+  const input = parseInput(createPortalSessionInput, request.data);
   const returnUrl = allowedUrl(settings, input.returnUrl, "return", "returnUrl");
   const customerId = (await stripeCustomerRef(caller.uid).get()).data()?.customerId;
   if (!customerId) {
@@ -184,16 +179,6 @@ export async function createPortalSession(
 
 // ---- verifyCheckoutSession ------------------------------------------------------------------
 
-const verifyInput = z.strictObject({
-  sessionId: z
-    .string()
-    .min(1)
-    .max(255)
-    .regex(/^cs_[A-Za-z0-9_]+$/, "is not a Checkout session id"),
-});
-
-export type CheckoutStatus = PaymentStatus | "open" | "expired";
-
 /**
  * For the success page: where the caller's session stands. A paid session is applied here
  * through the same transaction as its webhook event (keyed by the payment intent), so
@@ -201,10 +186,10 @@ export type CheckoutStatus = PaymentStatus | "open" | "expired";
  */
 export async function verifyCheckoutSession(
   request: CallableRequest<unknown>,
-): Promise<{ status: CheckoutStatus; premiumUntil: string | null }> {
+): Promise<VerifyCheckoutSessionOutput> {
   const caller = requireAuth(request);
   const settings = requirePayments();
-  const { sessionId } = parseInput(verifyInput, request.data);
+  const { sessionId } = parseInput(verifyCheckoutSessionInput, request.data);
   const session = await stripeClient(settings)
     .checkout.sessions.retrieve(sessionId)
     .catch((error: unknown) => {

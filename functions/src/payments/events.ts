@@ -21,6 +21,7 @@
 // revocation: a refund that arrives before its completion leaves a 'refunded' record, and
 // the completion arriving afterwards grants nothing.
 import { z } from "zod";
+import type { PaymentStatus } from "../contract/payments";
 import { grantPremium, MAX_PREMIUM_DAYS, MIN_PREMIUM_DAYS, revokePremium } from "./premium";
 
 export const HANDLED_EVENT_TYPES = [
@@ -38,9 +39,6 @@ export function isHandledEventType(type: string): type is HandledEventType {
 
 /** Metadata this backend puts on its Checkout sessions and payment intents. */
 export const PREMIUM_PURPOSE = "premium";
-
-export const PAYMENT_STATUSES = ["pending", "paid", "failed", "refunded", "disputed"] as const;
-export type PaymentStatus = (typeof PAYMENT_STATUSES)[number];
 
 const STATUS_RANK: Record<PaymentStatus, number> = {
   pending: 0,

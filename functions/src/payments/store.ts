@@ -1,11 +1,13 @@
-// The payment collections, typed: stripeCustomers/{uid}, payments/{paymentIntentId} and
-// stripeEvents/{eventId}. Only functions write them (see firestore.rules).
+// The payment collections, typed: stripeCustomers/{uid}, payments/{paymentIntentId} (its
+// schema is in contract/payments.ts, clients read it) and stripeEvents/{eventId}. Only
+// functions write them (see firestore.rules).
 import { Timestamp, type Transaction } from "firebase-admin/firestore";
 import { z } from "zod";
 import { zodConverter } from "../shared/converter";
 import { db } from "../shared/firebase";
-import { timestampSchema } from "../shared/timestamps";
-import { PAYMENT_STATUSES, type PaymentState } from "./events";
+import { timestampSchema, type TimestampLike } from "../contract/timestamp";
+import { paymentSchema, type Payment } from "../contract/payments";
+import type { PaymentState } from "./events";
 
 /** One Stripe customer per user. customerId is null while the first checkout creates it. */
 export const stripeCustomerSchema = z.object({
@@ -14,24 +16,6 @@ export const stripeCustomerSchema = z.object({
   updatedAt: timestampSchema,
 });
 export type StripeCustomerDoc = z.infer<typeof stripeCustomerSchema>;
-
-export const paymentSchema = z.object({
-  uid: z.string().nullable(),
-  sessionId: z.string().nullable(),
-  customerId: z.string().nullable(),
-  amount: z.number().int().nullable(),
-  currency: z.string().nullable(),
-  amountRefunded: z.number().int(),
-  status: z.enum(PAYMENT_STATUSES),
-  periodDays: z.number().int().nullable(),
-  grantedMs: z.number().int(),
-  periodStart: timestampSchema.nullable(),
-  periodEnd: timestampSchema.nullable(),
-  receiptUrl: z.string().nullable(),
-  createdAt: timestampSchema,
-  updatedAt: timestampSchema,
-});
-export type PaymentDoc = z.infer<typeof paymentSchema>;
 
 export const stripeEventSchema = z.object({
   type: z.string(),
@@ -71,10 +55,10 @@ export async function uidForCustomer(tx: Transaction, customerId: string): Promi
   return matches.docs[0]?.id ?? null;
 }
 
-const toMs = (value: Timestamp | null) => (value === null ? null : value.toMillis());
+const toMs = (value: TimestampLike | null) => (value === null ? null : value.toMillis());
 const toTimestamp = (ms: number | null) => (ms === null ? null : Timestamp.fromMillis(ms));
 
-export function paymentState(doc: PaymentDoc): PaymentState {
+export function paymentState(doc: Payment): PaymentState {
   return {
     uid: doc.uid,
     sessionId: doc.sessionId,
@@ -93,9 +77,9 @@ export function paymentState(doc: PaymentDoc): PaymentState {
 
 export function paymentDoc(
   state: PaymentState,
-  createdAt: Timestamp,
-  updatedAt: Timestamp,
-): PaymentDoc {
+  createdAt: TimestampLike,
+  updatedAt: TimestampLike,
+): Payment {
   return {
     uid: state.uid,
     sessionId: state.sessionId,

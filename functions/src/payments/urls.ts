@@ -6,9 +6,9 @@
 // literal `{CHECKOUT_SESSION_ID}`, which Stripe replaces with the session id so the page can
 // call verifyCheckoutSession. The URL is handed to Stripe exactly as given (re-serialising it
 // would percent-encode the braces in a path).
+import { MAX_RETURN_URL_LENGTH } from "../contract/payments";
 
 export const SESSION_ID_PLACEHOLDER = "{CHECKOUT_SESSION_ID}";
-export const MAX_RETURN_URL_LENGTH = 2048;
 
 export type ReturnUrlKind = "success" | "cancel" | "return";
 

@@ -3,7 +3,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { cardToCharacter, parseCardJson } from "../characters/cards";
-import { EMPTY_STATS, type CharacterInput } from "../characters/model";
+import { EMPTY_STATS, type CharacterInput } from "../contract/characters";
 import { db } from "../shared/firebase";
 import { Tally, writeIfChanged } from "./write-if-changed";
 

@@ -1,6 +1,6 @@
 // Reference data clients read from config/*.
-import { TRAIT_DESCRIPTIONS, TRAIT_DOMAINS } from "../characters/traits";
-import { TONES } from "../characters/model";
+import { TRAIT_DESCRIPTIONS, TRAIT_DOMAINS } from "../contract/traits";
+import { TONES } from "../contract/characters";
 import { db } from "../shared/firebase";
 import { Tally, writeIfChanged } from "./write-if-changed";
 

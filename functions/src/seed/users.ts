@@ -2,7 +2,7 @@
 import { readFileSync } from "node:fs";
 import { z } from "zod";
 import { adminAuth, db, Timestamp } from "../shared/firebase";
-import { usernameKey, usernameSchema } from "../identity/username";
+import { usernameKey, usernameSchema } from "../contract/identity";
 import { Tally, writeIfChanged } from "./write-if-changed";
 
 const demoUserSchema = z.strictObject({

@@ -2,20 +2,23 @@ import { describe, expect, it } from "vitest";
 import {
   auditChanges,
   auditValue,
-  characterIdSchema,
   combineChanges,
-  createCharacterInput,
   decodeBase64Bytes,
   idCandidates,
-  importCardInput,
   mergeAi,
   mergeProfile,
   rawPatch,
   slugFromName,
+} from "../../../functions/src/characters/admin-input";
+import {
+  aiSettingsSchema,
+  characterIdSchema,
+  characterProfileSchema,
+  createCharacterInput,
+  importCardInput,
   updateAiSettingsInput,
   updateCharacterInput,
-} from "../../../functions/src/characters/admin-input";
-import { aiSettingsSchema, characterProfileSchema } from "../../../functions/src/characters/model";
+} from "../../../functions/src/contract/characters";
 
 const profile = characterProfileSchema.parse({
   name: "Luna",

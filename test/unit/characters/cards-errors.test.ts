@@ -7,7 +7,7 @@ import {
   parseCardJson,
   parseCardPng,
 } from "../../../functions/src/characters/cards";
-import { characterInputSchema } from "../../../functions/src/characters/model";
+import { characterInputSchema } from "../../../functions/src/contract/characters";
 import { base64Json, pngCard, solidPng, withTextChunks } from "./card-files";
 
 /** Runs `attempt` and returns the CardError it must throw. */

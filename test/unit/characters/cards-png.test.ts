@@ -8,7 +8,7 @@ import {
   parseCardJson,
   parseCardPng,
 } from "../../../functions/src/characters/cards";
-import { characterInputSchema } from "../../../functions/src/characters/model";
+import { characterInputSchema } from "../../../functions/src/contract/characters";
 import {
   describePng,
   pngCard,

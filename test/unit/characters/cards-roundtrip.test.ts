@@ -9,7 +9,10 @@ import {
   parseCardJson,
   parseCardPng,
 } from "../../../functions/src/characters/cards";
-import { characterInputSchema, type CharacterInput } from "../../../functions/src/characters/model";
+import {
+  characterInputSchema,
+  type CharacterInput,
+} from "../../../functions/src/contract/characters";
 import { solidPng } from "./card-files";
 
 const viaV2Json = (c: CharacterInput, trustPublished = false) =>

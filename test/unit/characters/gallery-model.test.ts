@@ -1,9 +1,11 @@
 import { describe, expect, it } from "vitest";
 import {
   addGalleryItemInput,
+  removeGalleryItemInput,
+} from "../../../functions/src/contract/characters";
+import {
   itemIdFromStoragePath,
   newGalleryItem,
-  removeGalleryItemInput,
 } from "../../../functions/src/characters/gallery-model";
 
 const valid = {

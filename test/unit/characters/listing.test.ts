@@ -3,15 +3,17 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import {
-  CHARACTER_QUERIES,
-  GALLERY_QUERIES,
   collectionGroupFieldIndexed,
   indexServes,
   needsCompositeIndex,
   parseIndexFile,
   queryIsIndexed,
-  type QueryShape,
 } from "../../../functions/src/characters/listing";
+import {
+  CHARACTER_QUERIES,
+  GALLERY_QUERIES,
+  type QueryShape,
+} from "../../../functions/src/contract/characters";
 
 const file = parseIndexFile(
   JSON.parse(readFileSync(new URL("../../../firestore.indexes.json", import.meta.url), "utf8")),

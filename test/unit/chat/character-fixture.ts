@@ -7,7 +7,7 @@ import {
   type AiSettings,
   type CharacterProfile,
   type KnowledgeEntry,
-} from "../../../functions/src/characters/model";
+} from "../../../functions/src/contract/characters";
 import type { ContextTurn } from "../../../functions/src/chat/core/prompt";
 
 export function profile(overrides: Record<string, unknown> = {}): CharacterProfile {

@@ -1,14 +1,13 @@
 import { describe, expect, it } from "vitest";
+import { decideClaim, MAX_TAKES } from "../../../functions/src/chat/core/reply-state";
 import {
   allowedTransitions,
   canTransition,
-  decideClaim,
   isTerminal,
-  MAX_TAKES,
   REPLY_STATUSES,
   TERMINAL_STATUSES,
   type ReplyStatus,
-} from "../../../functions/src/chat/core/reply-state";
+} from "../../../functions/src/contract/chat";
 
 const NOW = 1_700_000_000_000;
 const LEASE = 60_000;

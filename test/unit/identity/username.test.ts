@@ -1,6 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { checkUsernameFormat, usernameKey } from "../../../functions/src/identity/username";
-import { initialDisplayName, isPremiumAt } from "../../../functions/src/identity/profile";
+import {
+  checkUsernameFormat,
+  isPremiumAt,
+  usernameKey,
+} from "../../../functions/src/contract/identity";
+import { initialDisplayName } from "../../../functions/src/identity/profile";
 
 describe("username rules", () => {
   it.each([

@@ -2,12 +2,12 @@ import { describe, expect, it } from "vitest";
 import {
   classifyPath,
   decideRead,
-  isWellFormedPath,
   readNeeds,
   type ReadFacts,
   type StorageArea,
   type Viewer,
 } from "../../../functions/src/media/access";
+import { isWellFormedPath } from "../../../functions/src/contract/media";
 import { ACCESS_CASES, WORLD, type AccessActor, type Uids } from "./access-cases";
 
 const UIDS: Uids = { owner: "uOwner", stranger: "uStranger", premium: "uPremium", admin: "uAdmin" };

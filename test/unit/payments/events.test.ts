@@ -7,12 +7,11 @@ import {
   HANDLED_EVENT_TYPES,
   isHandledEventType,
   metadataDays,
-  PAYMENT_STATUSES,
   type PaymentAction,
   type PaymentState,
-  type PaymentStatus,
   type PremiumEffect,
 } from "../../../functions/src/payments/events";
+import { PAYMENT_STATUSES, type PaymentStatus } from "../../../functions/src/contract/payments";
 import { DAY_MS } from "../../../functions/src/payments/premium";
 
 const NOW = Date.UTC(2030, 5, 1);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { MAX_RETURN_URL_LENGTH } from "../../../functions/src/contract/payments";
 import {
   checkReturnUrl,
-  MAX_RETURN_URL_LENGTH,
   normalizeOrigins,
   stripeEndpoint,
 } from "../../../functions/src/payments/urls";

@@ -1,7 +1,11 @@
 // Our own fields that Character Cards have no place for travel in the card's `extensions`
 // under keys of ours, so that a card this app exports comes back whole. Pure: zod only.
 import { z } from "zod";
-import { aiSettingsSchema, characterProfileSchema, personalitySchema } from "../model";
+import {
+  aiSettingsSchema,
+  characterProfileSchema,
+  personalitySchema,
+} from "../../contract/characters";
 
 /** Personality, tagline, access and AI settings: see `aichatExtensionSchema`. */
 export const AICHAT_KEY = "aichat";

@@ -1,6 +1,6 @@
 // Our character -> Character Card V2 JSON, V3 JSON and a PNG carrying both. The mapping is
 // documented in docs/character-cards.md. Pure: no Firebase imports.
-import type { CharacterInput } from "../model";
+import type { CharacterInput } from "../../contract/characters";
 import { AICHAT_KEY, CARRIED_V3_KEY, type AichatExtension } from "./aichat-extension";
 import { encodeBase64Text } from "./base64";
 import { v3ExtrasSchema, type V3Extras } from "./card-schema";

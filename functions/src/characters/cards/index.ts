@@ -1,8 +1,7 @@
 // Character Card (V1, V2, V3) import and export. Pure: no Firebase imports; callers store
 // the result and the avatar image.
 export { CardError } from "./errors";
-export { MAX_CARD_JSON_BYTES, parseCardJson, parseCardPng } from "./parse";
-export { MAX_PNG_BYTES } from "./png";
+export { parseCardJson, parseCardPng } from "./parse";
 export { cardToCharacter, type ImportOptions, type ImportedCharacter } from "./to-character";
 export {
   characterToCardPng,

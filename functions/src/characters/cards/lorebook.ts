@@ -2,7 +2,7 @@
 // (`ai.lorebook`). Entry fields we do not map are kept by their card name in the entry's
 // `extensions`, so an export writes them back as they came. Pure: no Firebase imports.
 import type { z } from "zod";
-import type { KnowledgeEntry, knowledgeEntrySchema } from "../model";
+import type { KnowledgeEntry, knowledgeEntrySchema } from "../../contract/characters";
 import type { CardBook, CardEntry } from "./card-schema";
 import { isEmptyObject } from "./plain";
 

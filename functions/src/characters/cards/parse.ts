@@ -1,12 +1,11 @@
 // Entry points for reading a card file: JSON text or a PNG image. Pure: no Firebase imports.
 import { Buffer } from "node:buffer";
+import { MAX_CARD_JSON_BYTES } from "../../contract/characters";
 import { decodeBase64Text } from "./base64";
 import type { CharacterCard } from "./card-schema";
 import { findCardInPng } from "./card-png";
 import { CardError, withContext } from "./errors";
 import { normalizeCard } from "./normalize";
-
-export const MAX_CARD_JSON_BYTES = 2 * 1024 * 1024;
 
 export function parseCardJson(text: string): CharacterCard {
   if (Buffer.byteLength(text, "utf8") > MAX_CARD_JSON_BYTES) {

@@ -5,14 +5,13 @@
 import extractChunks from "png-chunks-extract";
 import encodeChunks from "png-chunks-encode";
 import { decode as decodeText, encode as encodeText } from "png-chunk-text";
+import { MAX_PNG_BYTES } from "../../contract/characters";
 import { CardError } from "./errors";
 
 export interface PngChunk {
   name: string;
   data: Uint8Array;
 }
-
-export const MAX_PNG_BYTES = 20 * 1024 * 1024;
 
 const SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 

@@ -1,6 +1,6 @@
 // Card tags -> our tags. Case and spacing are tidied ("Sci Fi " -> "sci fi"); a tag that is
 // still not valid refuses the card rather than disappearing. Pure: zod only.
-import { characterProfileSchema } from "../model";
+import { characterProfileSchema } from "../../contract/characters";
 import { fieldError } from "./errors";
 import { describeIssue } from "./issues";
 

@@ -1,7 +1,7 @@
 // A normalised card -> our character input (profile + AI settings) and the avatar image.
 // The mapping is documented in docs/character-cards.md. Pure: no Firebase imports.
 import type { z } from "zod";
-import { characterInputSchema, type CharacterInput } from "../model";
+import { characterInputSchema, type CharacterInput } from "../../contract/characters";
 import {
   AICHAT_KEY,
   CARRIED_V3_KEY,

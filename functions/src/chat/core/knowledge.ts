@@ -1,7 +1,7 @@
 // Knowledge-base (lorebook) entries: which ones the recent conversation activates, and which
 // of those fit the character's knowledge budget.
 import { z } from "zod";
-import type { AiSettings, KnowledgeEntry } from "../../characters/model";
+import type { AiSettings, KnowledgeEntry } from "../../contract/characters";
 
 /** How many recent turns, besides the new message, are scanned for keys. */
 export const DEFAULT_KNOWLEDGE_SCAN_DEPTH = 4;

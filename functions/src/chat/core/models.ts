@@ -11,6 +11,7 @@
 // a fixed 2,833. gpt-4.1-mini and gpt-4.1-nano are metered by 32px patches whatever the
 // detail, capped at 1,536 patches times a model multiplier (1.62 and 2.46), so the table
 // holds that cap (2,489 and 3,779) to keep the prompt budget safe for any image size.
+import type { TokenUsage } from "../../contract/chat";
 
 export interface ModelPrice {
   input: number;
@@ -127,13 +128,6 @@ export function modelSupportsVision(model: string): boolean {
 export function imageTokenCost(model: string): number {
   const info = lookupModel(model);
   return info?.vision ? info.imageTokens : 0;
-}
-
-export interface TokenUsage {
-  promptTokens: number;
-  /** The part of promptTokens served from OpenAI's prompt cache. */
-  cachedTokens: number;
-  completionTokens: number;
 }
 
 export interface Cost {

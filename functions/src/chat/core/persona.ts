@@ -1,7 +1,7 @@
 // Renders a character into the text of its system message. Pure: the prompt assembler picks
 // which sections to keep when the budget is tight.
-import type { AiSettings, CharacterProfile, Personality } from "../../characters/model";
-import { TRAIT_DESCRIPTIONS } from "../../characters/traits";
+import type { AiSettings, CharacterProfile, Personality } from "../../contract/characters";
+import { TRAIT_DESCRIPTIONS } from "../../contract/traits";
 
 export interface Names {
   char: string;

@@ -9,7 +9,7 @@
 //   7. the character's description, cut from its end.
 // Identity, restricted-topic guidance and rules are never dropped; if even those do not fit,
 // PromptBudgetError is thrown rather than an over-budget prompt returned.
-import type { KnowledgeEntry } from "../../characters/model";
+import type { KnowledgeEntry } from "../../contract/characters";
 import { withoutLowestPriority } from "./knowledge";
 import { countTextTokens, keepFirstTokens, keepLastTokens } from "./tokens";
 

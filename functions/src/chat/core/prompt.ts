@@ -8,7 +8,7 @@
 // Budget = min(ai.contextWindow, the model's own window when known) - ai.maxTokens, so the
 // reply always has room. The fixed parts (everything but the history) are fitted first, giving
 // way in the order documented in prompt-fit.ts; the history then gets what is left.
-import type { AiSettings, CharacterProfile, KnowledgeEntry } from "../../characters/model";
+import type { AiSettings, CharacterProfile, KnowledgeEntry } from "../../contract/characters";
 import type { ChatMessage, UserContentPart } from "./chat-message";
 import { activateKnowledge, knowledgeScanDepth, selectKnowledge } from "./knowledge";
 import { lookupModel, modelSupportsVision } from "./models";

@@ -1,48 +1,8 @@
 // The life of a reply document, and who may work on it. Firestore triggers are delivered at
 // least once and a function instance can die mid-stream, so every delivery first decides,
-// inside a transaction, whether to start, take over or leave the reply alone.
-
-export const REPLY_STATUSES = [
-  "pending",
-  "generating",
-  "complete",
-  "blocked",
-  "failed",
-  "stopped",
-  "limit_reached",
-  "rate_limited",
-] as const;
-export type ReplyStatus = (typeof REPLY_STATUSES)[number];
-
-const TRANSITIONS: Record<ReplyStatus, readonly ReplyStatus[]> = {
-  // Quota and rate checks, input moderation and a user's stop all happen before generation.
-  pending: ["generating", "blocked", "failed", "stopped", "limit_reached", "rate_limited"],
-  // generating -> generating is a lease renewal or a take-over after a crash.
-  generating: ["generating", "complete", "blocked", "failed", "stopped"],
-  complete: [],
-  blocked: [],
-  failed: [],
-  stopped: [],
-  limit_reached: [],
-  rate_limited: [],
-};
-
-/** The statuses a reply ends in: those with no way out. */
-export const TERMINAL_STATUSES: readonly ReplyStatus[] = REPLY_STATUSES.filter(
-  (status) => TRANSITIONS[status].length === 0,
-);
-
-export function isTerminal(status: ReplyStatus): boolean {
-  return TERMINAL_STATUSES.includes(status);
-}
-
-export function canTransition(from: ReplyStatus, to: ReplyStatus): boolean {
-  return TRANSITIONS[from].includes(to);
-}
-
-export function allowedTransitions(from: ReplyStatus): readonly ReplyStatus[] {
-  return TRANSITIONS[from];
-}
+// inside a transaction, whether to start, take over or leave the reply alone. The statuses
+// and their transitions are in contract/chat.ts.
+import { isTerminal, type ReplyStatus } from "../../contract/chat";
 
 /** A reply is generated at most this many times (first take included) before it is failed. */
 export const MAX_TAKES = 3;

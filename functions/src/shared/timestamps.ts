@@ -1,4 +1,0 @@
-import { Timestamp } from "firebase-admin/firestore";
-import { z } from "zod";
-
-export const timestampSchema = z.instanceof(Timestamp);
