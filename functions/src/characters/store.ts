@@ -15,6 +15,7 @@ import { z } from "zod";
 import { zodConverter } from "../shared/converter";
 import { db } from "../shared/firebase";
 import { aiSettingsSchema, characterProfileSchema } from "../contract/characters";
+import { paths } from "../contract/paths";
 
 /** The profile fields of a stored character; server fields (stats, timestamps) are dropped. */
 export const storedProfileSchema = z.object(characterProfileSchema.shape);
@@ -22,7 +23,7 @@ export const storedProfileSchema = z.object(characterProfileSchema.shape);
 export const storedAiSchema = z.object(aiSettingsSchema.shape);
 
 export function characterDoc(id: string) {
-  return db().collection("characters").doc(id);
+  return db().doc(paths.character(id));
 }
 
 export function characterProfileRef(id: string) {
@@ -30,7 +31,7 @@ export function characterProfileRef(id: string) {
 }
 
 export function aiSettingsDoc(id: string) {
-  return characterDoc(id).collection("private").doc("ai");
+  return db().doc(paths.aiSettings(id));
 }
 
 export function aiSettingsRef(id: string) {
@@ -38,7 +39,7 @@ export function aiSettingsRef(id: string) {
 }
 
 export function galleryItemDoc(characterId: string, itemId: string) {
-  return characterDoc(characterId).collection("gallery").doc(itemId);
+  return db().doc(paths.galleryItem(characterId, itemId));
 }
 
 export function viewShardDoc(item: DocumentReference, shard: number) {

@@ -47,11 +47,6 @@ export const mediaRecordSchema = z.object({
 });
 export type MediaRecord = z.infer<typeof mediaRecordSchema>;
 
-/** Where a user uploads their own files (storage.rules allow only this folder). */
-export function userContentFolder(uid: string): string {
-  return `user-content/${uid}/`;
-}
-
 // ---- callables ------------------------------------------------------------------------------
 
 const MAX_PATH_LENGTH = 1024;

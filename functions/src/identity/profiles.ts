@@ -8,21 +8,22 @@ import {
 import { db } from "../shared/firebase";
 import { zodConverter } from "../shared/converter";
 import { isPremiumAt, userProfileSchema, type UserProfile } from "../contract/identity";
+import { paths } from "../contract/paths";
 import { initialDisplayName, publicProjection } from "./profile";
 
 export const profileConverter = zodConverter(userProfileSchema);
 
 export function profileRef(uid: string) {
-  return db().collection("users").doc(uid).withConverter(profileConverter);
+  return userDoc(uid).withConverter(profileConverter);
 }
 
 /** The same document without the converter, for partial updates. */
 export function userDoc(uid: string) {
-  return db().collection("users").doc(uid);
+  return db().doc(paths.user(uid));
 }
 
 export function publicProfileRef(uid: string) {
-  return db().collection("publicProfiles").doc(uid);
+  return db().doc(paths.publicProfile(uid));
 }
 
 export interface NewAccount {

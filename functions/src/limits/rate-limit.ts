@@ -2,13 +2,13 @@
 // transaction, so every instance sees the same count.
 import type { Transaction } from "firebase-admin/firestore";
 import { rateLimitWindowSchema } from "../contract/usage";
-import { userDoc } from "../identity/profiles";
+import { paths } from "../contract/paths";
 import { db } from "../shared/firebase";
 import { RATE_LIMITS, slidingWindow, type RateBucket, type WindowDecision } from "./policy";
 import { fail } from "../shared/callable";
 
 export function rateLimitRef(uid: string, bucket: RateBucket) {
-  return userDoc(uid).collection("rateLimits").doc(bucket);
+  return db().doc(paths.rateLimit(uid, bucket));
 }
 
 /** Reads the window (a transaction read) and returns the decision plus its write. */

@@ -4,10 +4,11 @@
 // contract/media.ts.
 import { logger } from "firebase-functions/v2";
 import { mediaRecordSchema, type MediaRecord } from "../contract/media";
+import { paths } from "../contract/paths";
 import { db } from "../shared/firebase";
 
 export function mediaCollection() {
-  return db().collection("media");
+  return db().collection(paths.media());
 }
 
 export function mediaRef(mediaId: string) {

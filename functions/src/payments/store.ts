@@ -6,6 +6,7 @@ import { z } from "zod";
 import { zodConverter } from "../shared/converter";
 import { db } from "../shared/firebase";
 import { timestampSchema, type TimestampLike } from "../contract/timestamp";
+import { paths } from "../contract/paths";
 import { paymentSchema, type Payment } from "../contract/payments";
 import type { PaymentState } from "./events";
 
@@ -34,10 +35,7 @@ export function stripeCustomerRef(uid: string) {
 }
 
 export function paymentRef(paymentIntentId: string) {
-  return db()
-    .collection("payments")
-    .doc(paymentIntentId)
-    .withConverter(zodConverter(paymentSchema));
+  return db().doc(paths.payment(paymentIntentId)).withConverter(zodConverter(paymentSchema));
 }
 
 export function stripeEventRef(eventId: string) {
