@@ -8,6 +8,7 @@ import * as chat from "./chat";
 import * as identity from "./identity";
 import * as media from "./media";
 import * as payments from "./payments";
+import * as pipeline from "./pipeline";
 import * as usage from "./usage";
 
 /** `public`: also signed-out callers; `user`: signed-in; `admin`: the `admin` custom claim. */
@@ -52,6 +53,7 @@ export const CALLABLES = {
   estimateCost: user(ai.estimateCostInput, ai.estimateCostOutput),
   testGeneration: admin(ai.testGenerationInput, ai.testGenerationOutput),
   aiUsageStats: admin(ai.aiUsageStatsInput, ai.aiUsageStatsOutput),
+  replyPipelineStatus: admin(pipeline.replyPipelineStatusInput, pipeline.replyPipelineStatusOutput),
   // payments
   getPaymentsConfig: open(payments.getPaymentsConfigInput, payments.getPaymentsConfigOutput),
   createCheckoutSession: user(
