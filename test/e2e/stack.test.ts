@@ -115,6 +115,10 @@ describe("seed data", () => {
         ),
       );
       expect(free.size, character.id).toBe(all.size - premiumItems.length);
+      expect(character.get("galleryCounts"), character.id).toEqual({
+        free: free.size,
+        premium: premiumItems.length,
+      });
       if (premiumItems.length > 0 && free.size > 0) withBoth += 1;
       for (const item of premiumItems) {
         await expect(

@@ -277,7 +277,13 @@ function failure(kind: ErrorKind) {
   return { status: "failed" as const, text: "", error: userFacingFailure(kind), errorKind: kind };
 }
 
-const SERVER_FIELDS = new Set(["stats", "createdAt", "updatedAt", "statsUpdatedAt"]);
+const SERVER_FIELDS = new Set([
+  "stats",
+  "galleryCounts",
+  "createdAt",
+  "updatedAt",
+  "statsUpdatedAt",
+]);
 
 /** The character document without the server's fields, which are not part of the profile. */
 export function stripServerFields(

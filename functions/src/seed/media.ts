@@ -124,6 +124,27 @@ export async function seedMedia(
       order += 1;
     }
   }
+  // Exact counts from what is stored (admins may have added items since the last seed).
+  for (const characterId of characterIds) {
+    const items = firestore.collection("characters").doc(characterId).collection("gallery");
+    const [premium, all] = await Promise.all([
+      items.where("premiumOnly", "==", true).count().get(),
+      items.count().get(),
+    ]);
+    const galleryCounts = {
+      free: all.data().count - premium.data().count,
+      premium: premium.data().count,
+    };
+    tally.add(
+      await writeIfChanged(
+        firestore.collection("characters").doc(characterId),
+        { galleryCounts },
+        {
+          timestamps: false,
+        },
+      ),
+    );
+  }
   if (storage) {
     for (const characterId of characterIds) {
       const path = `characters/${characterId}/avatar/avatar.png`;
