@@ -7,6 +7,7 @@ export default tseslint.config(
     ignores: [
       "**/node_modules/**",
       "functions/lib/**",
+      "client/dist/**",
       "emulators/.cache/**",
       "coverage/**",
       "bench/out/**",

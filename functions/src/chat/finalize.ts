@@ -11,12 +11,13 @@ import { searchKeywords } from "./search-keywords";
 import { statShardRef } from "./stats";
 import { recordAiUsage } from "./ai-usage";
 import { replySchema, type TokenUsage, type UserMessage } from "../contract/chat";
+import type { ReplyError } from "../contract/errors";
 import { contextRef, conversationRef, messagesRef } from "./store";
 
 export interface FinalOutcome {
   status: "complete" | "blocked" | "failed" | "stopped";
   text: string;
-  error?: { code: string; message: string };
+  error?: ReplyError;
   errorKind?: ErrorKind;
   usage?: TokenUsage | null;
   model?: string;

@@ -1,8 +1,8 @@
 // The AI callables' inputs and outputs (status, models, cost estimates, admin test generation,
 // usage statistics) and the aiUsageDaily documents behind the statistics. Pure: zod only.
 import { z } from "zod";
-import { tokenUsageSchema } from "./chat";
-import { emptyInput } from "./common";
+import { tokenUsageSchema } from "./chat.js";
+import { emptyInput } from "./common.js";
 
 export const aiStatusInput = emptyInput;
 export const aiStatusOutput = z.object({

@@ -2,14 +2,14 @@
 // returns. The functions validate with the input schemas and return the output types; the
 // client library calls by these names and types. Pure: zod only.
 import type { z } from "zod";
-import * as ai from "./ai";
-import * as characters from "./characters";
-import * as chat from "./chat";
-import * as identity from "./identity";
-import * as media from "./media";
-import * as payments from "./payments";
-import * as pipeline from "./pipeline";
-import * as usage from "./usage";
+import * as ai from "./ai.js";
+import * as characters from "./characters.js";
+import * as chat from "./chat.js";
+import * as identity from "./identity.js";
+import * as media from "./media.js";
+import * as payments from "./payments.js";
+import * as pipeline from "./pipeline.js";
+import * as usage from "./usage.js";
 
 /** `public`: also signed-out callers; `user`: signed-in; `admin`: the `admin` custom claim. */
 export type CallableAccess = "public" | "user" | "admin";

@@ -3,8 +3,8 @@
 // listing queries apps run, and the character admin callables' inputs and outputs.
 // Pure: zod only.
 import { z } from "zod";
-import { timestampSchema } from "./timestamp";
-import { TRAITS, type Trait } from "./traits";
+import { timestampSchema } from "./timestamp.js";
+import { TRAITS, type Trait } from "./traits.js";
 
 // ---- ids ----------------------------------------------------------------------------------
 

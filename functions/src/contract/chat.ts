@@ -6,8 +6,8 @@
 // conversations/{id}/messages/{messageId}           user messages (client-written)
 // conversations/{id}/messages/{messageId}_reply     the character's reply to it
 import { z } from "zod";
-import { REPLY_ERRORS, type ReplyErrorCode } from "./errors";
-import { timestampSchema } from "./timestamp";
+import { REPLY_ERRORS, type ReplyErrorCode } from "./errors.js";
+import { timestampSchema } from "./timestamp.js";
 
 export const MESSAGE_TYPES = ["text", "audio", "media"] as const;
 export type MessageType = (typeof MESSAGE_TYPES)[number];

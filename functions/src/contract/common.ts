@@ -11,3 +11,6 @@ export const featureStateSchema = z.object({
   reason: z.string().optional(),
 });
 export type FeatureState = z.infer<typeof featureStateSchema>;
+
+/** A schema whose parsed value has type `T` (for code that takes any of the schemas above). */
+export type Schema<T> = z.ZodType<T>;

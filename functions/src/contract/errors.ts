@@ -209,5 +209,8 @@ export const CALLABLE_ERRORS = {
 
 export type CallableErrorReason = keyof typeof CALLABLE_ERRORS;
 
-/** Every code an app can meet: a reply's `error.code` or a callable's `details.reason`. */
-export type AppErrorCode = ReplyErrorCode | CallableErrorReason;
+/**
+ * Every code the backend can produce: a reply's `error.code` or a callable's `details.reason`.
+ * (The client library's AppErrorCode adds the few only a client meets: network, sign-in.)
+ */
+export type BackendErrorCode = ReplyErrorCode | CallableErrorReason;

@@ -1,8 +1,8 @@
 // Identity documents and callables: users/{uid}, publicProfiles/{uid}, usernames/{key}, the
 // username rules, and the account callables' inputs and outputs. Pure: zod only.
 import { z } from "zod";
-import { emptyInput } from "./common";
-import { timestampSchema } from "./timestamp";
+import { emptyInput } from "./common.js";
+import { timestampSchema } from "./timestamp.js";
 
 // ---- profiles ---------------------------------------------------------------------------
 

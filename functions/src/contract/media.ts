@@ -1,8 +1,8 @@
 // Media records as clients read them (media/{mediaId}, one per uploaded object generation,
 // written only by the server) and the media callables' inputs and outputs. Pure: zod only.
 import { z } from "zod";
-import { emptyInput, featureStateSchema } from "./common";
-import { timestampSchema } from "./timestamp";
+import { emptyInput, featureStateSchema } from "./common.js";
+import { timestampSchema } from "./timestamp.js";
 
 export const MEDIA_STATUSES = ["processing", "ready", "failed"] as const;
 export type MediaStatus = (typeof MEDIA_STATUSES)[number];

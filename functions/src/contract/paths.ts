@@ -1,9 +1,9 @@
 // Every Firestore document and collection a client reads or writes, and the Cloud Storage
 // folders it uploads to, as paths built from ids. The functions' store.ts modules and the
 // client library both build their references from these. Pure: no imports but the id rules.
-import { galleryFolder } from "./characters";
-import { conversationId, GREETING_MESSAGE_ID, replyIdFor } from "./chat";
-import { usernameKey } from "./identity";
+import { galleryFolder } from "./characters.js";
+import { conversationId, GREETING_MESSAGE_ID, replyIdFor } from "./chat.js";
+import { usernameKey } from "./identity.js";
 
 export const paths = {
   // ---- identity ----

@@ -2,8 +2,8 @@
 // payment callables' inputs and outputs. Only functions write payment documents.
 // Pure: zod only.
 import { z } from "zod";
-import { emptyInput } from "./common";
-import { timestampSchema } from "./timestamp";
+import { emptyInput } from "./common.js";
+import { timestampSchema } from "./timestamp.js";
 
 export const PAYMENT_STATUSES = ["pending", "paid", "failed", "refunded", "disputed"] as const;
 export type PaymentStatus = (typeof PAYMENT_STATUSES)[number];

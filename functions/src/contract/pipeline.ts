@@ -1,6 +1,6 @@
 // The live reply pipeline as admins see it (the replyPipelineStatus callable). Pure: zod only.
 import { z } from "zod";
-import { REPLY_STATUSES, isTerminal, type ReplyStatus } from "./chat";
+import { REPLY_STATUSES, isTerminal, type ReplyStatus } from "./chat.js";
 
 /** Statuses a reply passes through before it ends: every status with a way out. */
 export const IN_FLIGHT_STATUSES: readonly ReplyStatus[] = REPLY_STATUSES.filter(

@@ -2,7 +2,7 @@
 // users/{uid}/rateLimits/{bucket}), and the getUsage callable. Only functions write them.
 // Pure: zod only.
 import { z } from "zod";
-import { timestampSchema } from "./timestamp";
+import { timestampSchema } from "./timestamp.js";
 
 /** Messages of each type counted against the free tier, per character. */
 export const usageSchema = z.object({
@@ -36,8 +36,10 @@ export const getUsageOutput = z.object({
   premium: z.boolean(),
   /** ISO 8601 while premium is active, else null. */
   premiumUntil: z.string().nullable(),
-  /** The free tier per character (30 text, 5 audio, 5 media); null for premium users. */
+  /** The limits that apply to this user per character: the free tier, or null for premium. */
   limits: countsSchema.nullable(),
+  /** The free tier per character (30 text, 5 audio, 5 media), premium or not. */
+  freeTier: countsSchema,
   characters: z.array(
     z.object({ characterId: z.string(), used: countsSchema, remaining: remainingSchema }),
   ),

@@ -30,6 +30,7 @@ export async function getUsage(request: CallableRequest<unknown>): Promise<GetUs
     premium,
     premiumUntil: untilMs && premium ? new Date(untilMs).toISOString() : null,
     limits: premium ? null : FREE_QUOTA,
+    freeTier: FREE_QUOTA,
     characters: usageDocs
       .filter((doc) => doc.exists)
       .map((doc) => {
