@@ -88,6 +88,9 @@ const env = {
   ...emulatorEnv(ports, projectId),
   ...doubles,
   AICHAT_APP_URL: config.appUrl,
+  // A new functions worker must answer within this many seconds (firebase-tools' default is
+  // 30, which a busy 2-core machine can exceed while it loads the functions).
+  FUNCTIONS_DISCOVERY_TIMEOUT: process.env.FUNCTIONS_DISCOVERY_TIMEOUT ?? "120",
   AICHAT_STORAGE_EMULATOR_RUNNING: storage.available ? "1" : "0",
   AICHAT_STORAGE_SKIP_REASON: storage.available ? "" : storage.reason,
   ...(launcher ? { FIRESTORE_EMULATOR_BINARY_PATH: launcher } : {}),

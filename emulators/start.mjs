@@ -51,6 +51,9 @@ const stripe = await stripeForLocalRun();
 const env = {
   ...process.env,
   ...stripe.env,
+  // A new functions worker must answer within this many seconds (firebase-tools' default, 30,
+  // is too short on a busy machine).
+  FUNCTIONS_DISCOVERY_TIMEOUT: process.env.FUNCTIONS_DISCOVERY_TIMEOUT ?? "120",
   ...(launcher ? { FIRESTORE_EMULATOR_BINARY_PATH: launcher } : {}),
 };
 

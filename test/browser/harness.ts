@@ -5,6 +5,7 @@
 import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { onTestFailed } from "vitest";
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 export const SCREENSHOTS = join(process.cwd(), "test", "out", "browser");
@@ -71,6 +72,12 @@ export async function openApp(
     dialogs.push(dialog.message());
     void dialog.dismiss();
   });
+  // What the page showed when a test failed, and what it logged.
+  onTestFailed(async ({ task }) => {
+    const name = task.name.replace(/[^a-z0-9]+/gi, "-").slice(0, 60);
+    await screenshot(page, `failed-${name}-${viewport}`).catch(() => undefined);
+    console.log(`problems on the failed page: ${JSON.stringify(problems)}`);
+  });
   await page.goto(appUrl(path));
   return { page, context, problems, dialogs };
 }
@@ -85,8 +92,8 @@ export async function screenshot(page: Page, name: string): Promise<string> {
 /** Signs in through the sign-in form and waits for the character browser. */
 export async function signInAs(page: Page, email: string, password: string): Promise<void> {
   await page.goto(appUrl("/signin"));
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill(password);
+  await page.getByLabel("Email", { exact: true }).fill(email);
+  await page.getByLabel("Password", { exact: true }).fill(password);
   await page.getByRole("button", { name: "Sign in", exact: true }).click();
   await page.getByRole("heading", { name: "Characters", level: 1 }).waitFor();
 }

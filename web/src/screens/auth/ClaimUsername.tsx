@@ -75,7 +75,9 @@ export function ClaimUsername(): ReactNode {
             aria-live="polite"
           >
             {check === null
-              ? "3 to 30 letters, digits or underscores."
+              ? name.length >= 3
+                ? "Checking…"
+                : "3 to 30 letters, digits or underscores."
               : check.available
                 ? `${name} is available.`
                 : (check.reason ?? "That name is not available.")}

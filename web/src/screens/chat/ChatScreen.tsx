@@ -141,10 +141,10 @@ export function ChatScreen(): ReactNode {
           aria-controls="chat-search"
           onClick={() => setSearching((value) => !value)}
         >
-          Search
+          Search messages
         </button>
       </header>
-      <div>
+      <div className="chat-body">
         {searching ? (
           <SearchPanel
             conversation={conversation}
@@ -164,7 +164,6 @@ export function ChatScreen(): ReactNode {
           aria-label={`Conversation with ${data.name}`}
           aria-live="polite"
           aria-relevant="additions"
-          style={{ height: "100%" }}
           onScroll={(event) => {
             const element = event.currentTarget;
             atBottom.current = element.scrollHeight - element.scrollTop - element.clientHeight < 48;

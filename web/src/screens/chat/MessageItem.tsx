@@ -18,7 +18,7 @@ import { useAction, useNow } from "../../app/hooks";
 import { CharacterAvatar } from "../../app/media";
 import { Markdown } from "../../ui/Markdown";
 import { formatMoney, formatTime } from "../../ui/format";
-import { alternativesOf, versionIndexFor } from "./versions";
+import { nextAlternatives, sameAlternatives, versionIndexFor, type Alternatives } from "./versions";
 
 type CharacterLike = {
   id: string;
@@ -99,14 +99,20 @@ export function AssistantMessage({
   const select = useAction(async (index: number) => {
     if (target) await selectReplyVersion(client, target, index);
   });
-  // Kept in state and updated during render when texts come or go (React's pattern for state
-  // derived from props), so the order survives the server's swaps.
-  const [order, setOrder] = useState<readonly string[]>([]);
-  const alternatives = alternativesOf(order, reply.versions, reply.text);
-  if (alternatives.order.join("\u0000") !== order.join("\u0000")) setOrder(alternatives.order);
+  // Kept in state and updated during render when the reply changes (React's pattern for
+  // state derived from props), so the order survives the server's swaps.
+  const [kept, setKept] = useState<Alternatives | null>(null);
+  const alternatives = nextAlternatives(kept, reply.versions, reply.text);
+  if (!sameAlternatives(kept, alternatives)) setKept(alternatives);
   const swipe = (step: number) => {
-    const index = versionIndexFor(alternatives, reply.versions, alternatives.position + step);
-    if (index !== null) void select.run(index);
+    const target = alternatives.position + step;
+    if (target < 0 || target >= alternatives.order.length) return;
+    const index = versionIndexFor(alternatives, reply.versions, reply.text, target);
+    if (index === null) setKept({ ...alternatives, position: target });
+    else
+      void select
+        .run(index)
+        .then(() => setKept((current) => (current ? { ...current, position: target } : current)));
   };
   const actionError = stop.error ?? regenerate.error ?? select.error;
   const generating = reply.status === "generating";
