@@ -10,6 +10,7 @@ import {
   signUpThroughApp,
   waitForFinalReply,
   withBrowser,
+  eventually,
 } from "./fixtures";
 
 let browser: Browser;
@@ -34,11 +35,9 @@ describe("a new person chats with a character", () => {
       await page.getByRole("link", { name: /Chat with Luna/ }).click();
       await page.getByRole("heading", { name: "Luna Stargazer", level: 1 }).waitFor();
       // The greeting is there before the first message.
-      await expect.poll(() => page.getByTestId("reply").count(), { timeout: 20_000 }).toBe(1);
-      await expect.poll(async () => (await lastReply(page)).text).toMatch(/visitor|meteor|clouds/i);
-      await expect
-        .poll(() => page.getByTestId("usage").innerText(), { timeout: 20_000 })
-        .toBe("30 free messages left");
+      await eventually(() => page.getByTestId("reply").count()).toBe(1);
+      await eventually(async () => (await lastReply(page)).text).toMatch(/visitor|meteor|clouds/i);
+      await eventually(() => page.getByTestId("usage").innerText()).toBe("30 free messages left");
 
       // 24 words, one every 250 ms: the reply document is updated about once a second.
       await send(page, "Tell me about the stars tonight [[pace:250]] [[words:24]]");
@@ -67,30 +66,25 @@ describe("a new person chats with a character", () => {
         `partial lengths seen: ${[...partial].join(", ")}`,
       ).toBeGreaterThanOrEqual(2);
       expect(sawTyping).toBe(true);
-      await expect.poll(() => page.getByTestId("usage").innerText()).toBe("29 free messages left");
+      await eventually(() => page.getByTestId("usage").innerText()).toBe("29 free messages left");
       // The character has read the message.
-      await expect.poll(() => page.getByTestId("user-message").last().innerText()).toMatch(/Read/);
+      await eventually(() => page.getByTestId("user-message").last().innerText()).toMatch(/Read/);
       await screenshot(page, "chat-desktop");
 
       // Stop: a slow 80-word reply stopped once it has begun.
       await send(page, "Tell me a very long story [[pace:200]] [[words:80]]");
-      await expect
-        .poll(
-          async () => {
-            const replies = await page.getByTestId("reply").count();
-            const { text } = await lastReply(page);
-            return replies >= 3 && text.length > 0;
-          },
-          { timeout: 30_000 },
-        )
-        .toBe(true);
+      await eventually(async () => {
+        const replies = await page.getByTestId("reply").count();
+        const { text } = await lastReply(page);
+        return replies >= 3 && text.length > 0;
+      }, 30_000).toBe(true);
       await page.getByTestId("reply").last().getByRole("button", { name: /Stop/ }).click();
-      await expect
-        .poll(async () => (await lastReply(page)).status, { timeout: 20_000 })
-        .toBe("stopped");
+      await eventually(async () => (await lastReply(page)).status).toBe("stopped");
       const stopped = (await lastReply(page)).text;
       expect(stopped.split(/\s+/).length).toBeLessThan(80);
-      await expect(page.getByTestId("reply").last().getByText("stopped")).toBeTruthy();
+      expect(
+        await page.getByTestId("reply").last().getByText("stopped", { exact: true }).count(),
+      ).toBe(1);
 
       // Regenerate: the alternative differs (the double numbers its takes), then swipe back.
       await send(page, "Which planet is brightest? [[takes]] [[words:10]]");
@@ -98,19 +92,15 @@ describe("a new person chats with a character", () => {
       const first = (await lastReply(page)).text;
       expect(first).toMatch(/^Take 1\./);
       await page.getByRole("button", { name: "↻ Regenerate" }).click();
-      await expect
-        .poll(async () => (await lastReply(page)).text, { timeout: 30_000 })
-        .toMatch(/^Take 2\./);
+      await eventually(async () => (await lastReply(page)).text).toMatch(/^Take 2\./);
       await waitForFinalReply(page, 4);
       const position = page.getByTestId("reply").last().getByTestId("alternative-position");
-      await expect.poll(() => position.innerText()).toBe("2 / 2");
+      await eventually(() => position.innerText()).toBe("2 / 2");
       await page.getByRole("button", { name: "Previous alternative" }).click();
-      await expect.poll(async () => (await lastReply(page)).text, { timeout: 15_000 }).toBe(first);
-      await expect.poll(() => position.innerText()).toBe("1 / 2");
+      await eventually(async () => (await lastReply(page)).text).toBe(first);
+      await eventually(() => position.innerText()).toBe("1 / 2");
       await page.getByRole("button", { name: "Next alternative" }).click();
-      await expect
-        .poll(async () => (await lastReply(page)).text, { timeout: 15_000 })
-        .toMatch(/^Take 2\./);
+      await eventually(async () => (await lastReply(page)).text).toMatch(/^Take 2\./);
 
       // Search finds an earlier message.
       await page.getByRole("button", { name: "Search messages" }).click();
@@ -118,11 +108,10 @@ describe("a new person chats with a character", () => {
         .getByRole("searchbox", { name: "Search this conversation" })
         .fill("planet brightest");
       await page.getByRole("search").getByRole("button", { name: "Search" }).click();
-      await expect
-        .poll(() => page.getByRole("list", { name: "Search results" }).innerText(), {
-          timeout: 15_000,
-        })
-        .toMatch(/brightest/);
+      await eventually(
+        () => page.getByRole("list", { name: "Search results" }).innerText(),
+        15_000,
+      ).toMatch(/brightest/);
       await screenshot(page, "chat-search-desktop");
 
       expect(dialogs).toEqual([]);

@@ -6,6 +6,7 @@ import { expect } from "vitest";
 import { runSeeds } from "../../functions/src/seed/run";
 import { clearAuth, clearFirestore } from "../helpers/emulator-data";
 import { uniqueEmail } from "../helpers/client";
+import { adminAuth, db } from "../helpers/admin";
 import { appUrl, launchBrowser } from "./harness";
 
 const seedsDir = fileURLToPath(new URL("../../seeds", import.meta.url));
@@ -19,6 +20,14 @@ export async function freshStack(): Promise<void> {
 
 export async function withBrowser(): Promise<Browser> {
   return launchBrowser();
+}
+
+/**
+ * expect.poll with the patience a busy emulator stack needs (a function's first call starts
+ * a worker): what a person would see, eventually.
+ */
+export function eventually<T>(read: () => Promise<T> | T, timeoutMs = 60_000) {
+  return expect.poll(read, { timeout: timeoutMs, interval: 100 });
 }
 
 let people = 0;
@@ -77,4 +86,27 @@ export async function waitForFinalReply(
       { timeout: timeoutMs, interval: 100 },
     )
     .toBe("final");
+}
+
+/**
+ * A person who already has an account and a username (made with the Admin SDK, as a seed
+ * would), for scenarios that start signed in. The profile is the trigger's, as for anyone.
+ */
+export async function existingPerson(
+  name = "Sam",
+): Promise<{ uid: string; email: string; password: string; username: string }> {
+  const email = uniqueEmail("person");
+  const password = "browser-password";
+  const username = `sam_${Date.now().toString(36)}_${++people}`;
+  const user = await adminAuth().createUser({ email, password, displayName: name });
+  const profile = db().collection("users").doc(user.uid);
+  const deadline = Date.now() + 120_000;
+  while (!(await profile.get()).exists) {
+    if (Date.now() > deadline)
+      throw new Error(`no profile for ${email}: is onUserCreated running?`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  await db().collection("usernames").doc(username.toLowerCase()).set({ uid: user.uid, username });
+  await profile.update({ username });
+  return { uid: user.uid, email, password, username };
 }

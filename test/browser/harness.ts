@@ -61,6 +61,8 @@ export async function openApp(
   path = "/",
 ): Promise<AppPage> {
   const context = await browser.newContext({ viewport: VIEWPORTS[viewport], locale: "en-US" });
+  // A first call to a function starts its emulator worker: seconds on a busy machine.
+  context.setDefaultTimeout(60_000);
   const page = await context.newPage();
   const problems: string[] = [];
   const dialogs: string[] = [];

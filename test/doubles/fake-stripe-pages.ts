@@ -169,6 +169,19 @@ ${returnUrl ? `<p><a href="${escapeHtml(returnUrl)}">Return to the app</a></p>` 
   );
 }
 
+export function receiptPage(charge: PortalCharge & { id: string }): string {
+  return page(
+    "Receipt",
+    `<h1>Receipt</h1>
+<table><tbody>
+<tr><th>Charge</th><td>${escapeHtml(charge.id)}</td></tr>
+<tr><th>Date</th><td>${escapeHtml(new Date(charge.createdSeconds * 1000).toISOString().slice(0, 10))}</td></tr>
+<tr><th>Amount</th><td>${escapeHtml(formatAmount(charge.amount, charge.currency))}</td></tr>
+<tr><th>Refunded</th><td>${escapeHtml(formatAmount(charge.amountRefunded, charge.currency))}</td></tr>
+</tbody></table>`,
+  );
+}
+
 export function notFoundPage(what: string): string {
   return page("Not found", `<h1>No such ${escapeHtml(what)}</h1>`);
 }

@@ -21,6 +21,7 @@
 //   POST /checkout/pay/:id/deliver     delivers that event again (after a failed delivery)
 //   POST /checkout/pay/:id/cancel      303 to the cancel URL
 //   GET  /portal/:customer             a portal session's `url`: payments, a link back
+//   GET  /receipts/:paymentIntent      a charge's `receipt_url`
 //
 // Control API for tests in other processes (no auth, JSON), each answering with the event
 // object Stripe would send for it (tests sign it and post it to the webhook):
@@ -44,6 +45,7 @@ import {
   notFoundPage,
   PAGE_HEADERS,
   portalPage,
+  receiptPage,
   successUrlFor,
   type WebhookTarget,
 } from "./fake-stripe-pages";
@@ -604,6 +606,22 @@ export async function startFakeStripe(
     const redirect = (location: string): void => {
       response.writeHead(303, { Location: location, "Cache-Control": "no-store" }).end();
     };
+    const receipt = path.match(/^\/receipts\/([^/]+)$/);
+    if (receipt && method === "GET") {
+      const intent = intents.get(decodeURIComponent(receipt[1] ?? ""));
+      const paid = intent?.latest_charge ? charges.get(intent.latest_charge) : undefined;
+      if (!paid) return html(404, notFoundPage("receipt"));
+      return html(
+        200,
+        receiptPage({
+          id: paid.id,
+          amount: paid.amount,
+          amountRefunded: paid.amount_refunded,
+          currency: paid.currency,
+          createdSeconds: paid.created,
+        }),
+      );
+    }
     const portal = path.match(/^\/portal\/([^/]+)$/);
     if (portal && method === "GET") {
       const customerId = decodeURIComponent(portal[1] ?? "");
@@ -707,7 +725,7 @@ export async function startFakeStripe(
     const url = new URL(request.url ?? "/", origin);
     const method = request.method ?? "GET";
 
-    if (url.pathname.startsWith("/checkout/pay/") || url.pathname.startsWith("/portal/")) {
+    if (/^\/(checkout\/pay|portal|receipts)\//.test(url.pathname)) {
       await hosted(method, url.pathname, response);
       return;
     }

@@ -54,7 +54,6 @@ export function PremiumScreen(): ReactNode {
               <ul>
                 <li>Unlimited messages with every character (free: 30 per character)</li>
                 <li>Premium characters and premium gallery items</li>
-                <li>Voice replies where media is available</li>
                 <li>A one-time payment, no subscription; buying again adds the days</li>
               </ul>
               {session.premium && session.premiumUntil ? (
