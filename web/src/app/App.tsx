@@ -3,6 +3,7 @@
 import { lazy, Suspense, type ReactNode } from "react";
 import { BrowserRouter, Navigate, Route, Routes, useLocation } from "react-router";
 import { BackendProvider, type Backend } from "./client";
+import { FlashProvider } from "./flash";
 import { Layout } from "./Layout";
 import { MediaProvider } from "./media";
 import { SessionProvider, useSession } from "./session";
@@ -55,97 +56,99 @@ export function App({ backend }: { backend: Backend }): ReactNode {
     <BackendProvider backend={backend}>
       <SessionProvider>
         <MediaProvider>
-          <BrowserRouter>
-            <Layout>
-              <Routes>
-                <Route
-                  path="/signin"
-                  element={
-                    <SignedOut>
-                      <SignIn />
-                    </SignedOut>
-                  }
-                />
-                <Route
-                  path="/signup"
-                  element={
-                    <SignedOut>
-                      <SignUp />
-                    </SignedOut>
-                  }
-                />
-                <Route
-                  path="/welcome"
-                  element={
-                    <SignedIn>
-                      <ClaimUsername />
-                    </SignedIn>
-                  }
-                />
-                <Route
-                  path="/"
-                  element={
-                    <SignedIn>
-                      <CharacterBrowser />
-                    </SignedIn>
-                  }
-                />
-                <Route
-                  path="/characters/:id"
-                  element={
-                    <SignedIn>
-                      <CharacterPage />
-                    </SignedIn>
-                  }
-                />
-                <Route
-                  path="/chat/:characterId"
-                  element={
-                    <SignedIn>
-                      <ChatScreen />
-                    </SignedIn>
-                  }
-                />
-                <Route
-                  path="/premium"
-                  element={
-                    <SignedIn>
-                      <PremiumScreen />
-                    </SignedIn>
-                  }
-                />
-                <Route
-                  path="/premium/success"
-                  element={
-                    <SignedIn>
-                      <CheckoutSuccess />
-                    </SignedIn>
-                  }
-                />
-                <Route
-                  path="/account"
-                  element={
-                    <SignedIn>
-                      <AccountScreen />
-                    </SignedIn>
-                  }
-                />
-                <Route
-                  path="/admin/*"
-                  element={
-                    <SignedIn>
-                      <AdminOnly>
-                        <Suspense fallback={<Spinner />}>
-                          <AdminScreen />
-                        </Suspense>
-                      </AdminOnly>
-                    </SignedIn>
-                  }
-                />
-                <Route path="*" element={<NotFound />} />
-              </Routes>
-            </Layout>
-          </BrowserRouter>
+          <FlashProvider>
+            <BrowserRouter>
+              <Layout>
+                <Routes>
+                  <Route
+                    path="/signin"
+                    element={
+                      <SignedOut>
+                        <SignIn />
+                      </SignedOut>
+                    }
+                  />
+                  <Route
+                    path="/signup"
+                    element={
+                      <SignedOut>
+                        <SignUp />
+                      </SignedOut>
+                    }
+                  />
+                  <Route
+                    path="/welcome"
+                    element={
+                      <SignedIn>
+                        <ClaimUsername />
+                      </SignedIn>
+                    }
+                  />
+                  <Route
+                    path="/"
+                    element={
+                      <SignedIn>
+                        <CharacterBrowser />
+                      </SignedIn>
+                    }
+                  />
+                  <Route
+                    path="/characters/:id"
+                    element={
+                      <SignedIn>
+                        <CharacterPage />
+                      </SignedIn>
+                    }
+                  />
+                  <Route
+                    path="/chat/:characterId"
+                    element={
+                      <SignedIn>
+                        <ChatScreen />
+                      </SignedIn>
+                    }
+                  />
+                  <Route
+                    path="/premium"
+                    element={
+                      <SignedIn>
+                        <PremiumScreen />
+                      </SignedIn>
+                    }
+                  />
+                  <Route
+                    path="/premium/success"
+                    element={
+                      <SignedIn>
+                        <CheckoutSuccess />
+                      </SignedIn>
+                    }
+                  />
+                  <Route
+                    path="/account"
+                    element={
+                      <SignedIn>
+                        <AccountScreen />
+                      </SignedIn>
+                    }
+                  />
+                  <Route
+                    path="/admin/*"
+                    element={
+                      <SignedIn>
+                        <AdminOnly>
+                          <Suspense fallback={<Spinner />}>
+                            <AdminScreen />
+                          </Suspense>
+                        </AdminOnly>
+                      </SignedIn>
+                    }
+                  />
+                  <Route path="*" element={<NotFound />} />
+                </Routes>
+              </Layout>
+            </BrowserRouter>
+          </FlashProvider>
         </MediaProvider>
       </SessionProvider>
     </BackendProvider>

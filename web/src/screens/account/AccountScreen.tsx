@@ -10,6 +10,7 @@ import {
   updateProfile,
 } from "@aichat/client";
 import { useClient } from "../../app/client";
+import { useFlash } from "../../app/flash";
 import { useAction, useTitle } from "../../app/hooks";
 import { useSession } from "../../app/session";
 import { ConfirmDialog } from "../../ui/ConfirmDialog";
@@ -21,6 +22,7 @@ export function AccountScreen(): ReactNode {
   const client = useClient();
   const session = useSession();
   const navigate = useNavigate();
+  const flash = useFlash();
   const profile = session.profile;
   const ids = { name: useId(), bio: useId(), username: useId() };
   const [displayName, setDisplayName] = useState(profile?.displayName ?? "");
@@ -43,10 +45,8 @@ export function AccountScreen(): ReactNode {
   });
   const remove = useAction(async () => {
     await deleteAccount(client);
-    await navigate("/signin", {
-      replace: true,
-      state: { notice: "Your account and its conversations were deleted." },
-    });
+    flash.show("Your account and its conversations were deleted.");
+    await navigate("/signin", { replace: true });
   });
 
   if (!profile) return null;

@@ -1,8 +1,9 @@
 // Sign in with email and password, or with one of the seeded demo accounts (local stack).
 import { useId, useState, type FormEvent, type ReactNode } from "react";
-import { Link, useLocation, useNavigate } from "react-router";
+import { Link, useNavigate } from "react-router";
 import { signIn } from "@aichat/client";
 import { useBackend } from "../../app/client";
+import { useFlash } from "../../app/flash";
 import { useAction, useTitle } from "../../app/hooks";
 import { Notice } from "../../ui/Notice";
 
@@ -21,14 +22,15 @@ export function SignIn(): ReactNode {
   useTitle("Sign in");
   const { client, local } = useBackend();
   const navigate = useNavigate();
-  const location = useLocation();
-  const notice = (location.state as { notice?: string } | null)?.notice;
+  const notice = useFlash().message;
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
   const emailId = useId();
   const passwordId = useId();
+  const flash = useFlash();
   const action = useAction(async (address: string, secret: string) => {
     await signIn(client, address, secret);
+    flash.show(null);
     await navigate("/");
   });
 
