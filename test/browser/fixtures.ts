@@ -26,7 +26,7 @@ export async function withBrowser(): Promise<Browser> {
  * expect.poll with the patience a busy emulator stack needs (a function's first call starts
  * a worker): what a person would see, eventually.
  */
-export function eventually<T>(read: () => Promise<T> | T, timeoutMs = 60_000) {
+export function eventually<T>(read: () => Promise<T> | T, timeoutMs = 90_000) {
   return expect.poll(read, { timeout: timeoutMs, interval: 100 });
 }
 

@@ -36,8 +36,10 @@ export function Layout({ children }: { children: ReactNode }): ReactNode {
   }, [location.pathname]);
 
   const signedIn = session.user !== null;
+  // The chat fills the window exactly (its message list scrolls, the composer stays put).
+  const fill = location.pathname.startsWith("/chat/");
   return (
-    <>
+    <div className={fill ? "shell fill" : "shell"}>
       <a className="skip-link" href="#main">
         Skip to content
       </a>
@@ -84,6 +86,6 @@ export function Layout({ children }: { children: ReactNode }): ReactNode {
       <main id="main" ref={main} tabIndex={-1}>
         {children}
       </main>
-    </>
+    </div>
   );
 }

@@ -34,8 +34,8 @@ export function BarChart({
       <figcaption id={titleId}>
         <h3>{title}</h3>
       </figcaption>
-      {bars.length === 0 ? (
-        <p className="empty">No data for this period.</p>
+      {bars.every((bar) => bar.value === 0) ? (
+        <p className="empty">Nothing in this period yet.</p>
       ) : (
         <>
           <svg viewBox={`0 0 ${width} ${height}`} role="img" aria-labelledby={titleId}>

@@ -149,6 +149,7 @@ export function CharacterEditor({ id: given }: { id?: string | null }): ReactNod
   // Filled in once when the character arrives: later server updates must not wipe an edit.
   const [filledFor, setFilledFor] = useState<string | null>(null);
   if (id && filledFor !== id && character.data && ai.data !== undefined) {
+    // (ai.data is null for a character without settings: the defaults apply.)
     setFilledFor(id);
     setDraft(draftOf(character.data, ai.data));
   }
@@ -171,7 +172,10 @@ export function CharacterEditor({ id: given }: { id?: string | null }): ReactNod
     if (id) await setCharacterPublished(client, id, published);
   });
 
-  if (id && character.data === undefined && !character.error) return <Spinner />;
+  if (id && character.error) return <Notice tone="error">{character.error.message}</Notice>;
+  if (id && ai.error) return <Notice tone="error">{ai.error.message}</Notice>;
+  if (id && (character.data === undefined || ai.data === undefined))
+    return <Spinner label="Loading the character" />;
   if (id && character.data === null) return <p className="empty">No such character.</p>;
   const set = <K extends keyof Draft>(key: K, value: Draft[K]) =>
     setDraft((previous) => ({ ...previous, [key]: value }));

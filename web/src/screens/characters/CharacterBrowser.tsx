@@ -1,6 +1,6 @@
 // The published characters, most popular first, filtered by a tag or a personality trait.
 // Live: a character an admin publishes appears without a reload.
-import { useMemo, type ReactNode } from "react";
+import { useMemo, useState, type ReactNode } from "react";
 import { Link, useSearchParams } from "react-router";
 import {
   TRAIT_DOMAINS,
@@ -18,6 +18,7 @@ import { useSession } from "../../app/session";
 import { Notice, Spinner } from "../../ui/Notice";
 import { PremiumBadge, Stars, traitLabel } from "./bits";
 
+const TAGS_SHOWN = 8;
 const ALL_TRAITS: readonly Trait[] = Object.values(TRAIT_DOMAINS).flat();
 
 function filterFrom(params: URLSearchParams): CharacterFilter {
@@ -49,10 +50,21 @@ export function CharacterBrowser(): ReactNode {
     (onData, onError) => watchConversations(client, onData, onError),
     [client],
   );
-  const tags = useMemo(
-    () => [...new Set((everyone.data ?? []).flatMap((character) => character.tags))].sort(),
-    [everyone.data],
-  );
+  // The most used tags first; the rest behind "More tags".
+  const tags = useMemo(() => {
+    const counts = new Map<string, number>();
+    for (const tag of (everyone.data ?? []).flatMap((character) => character.tags))
+      counts.set(tag, (counts.get(tag) ?? 0) + 1);
+    return [...counts.entries()]
+      .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+      .map(([tag]) => tag);
+  }, [everyone.data]);
+  const [allTags, setAllTags] = useState(false);
+  const shownTags = allTags
+    ? tags
+    : tags.filter(
+        (tag, index) => index < TAGS_SHOWN || (filter.by === "tag" && filter.tag === tag),
+      );
   const traitsInUse = useMemo(() => {
     const used = new Set(
       (everyone.data ?? []).flatMap((character) => character.personality.traits),
@@ -113,7 +125,7 @@ export function CharacterBrowser(): ReactNode {
           >
             Popular
           </button>
-          {tags.map((tag) => (
+          {shownTags.map((tag) => (
             <button
               key={tag}
               type="button"
@@ -124,6 +136,16 @@ export function CharacterBrowser(): ReactNode {
               #{tag}
             </button>
           ))}
+          {tags.length > TAGS_SHOWN ? (
+            <button
+              type="button"
+              className="ghost"
+              aria-expanded={allTags}
+              onClick={() => setAllTags((value) => !value)}
+            >
+              {allTags ? "Fewer tags" : `More tags (${tags.length - TAGS_SHOWN})`}
+            </button>
+          ) : null}
         </div>
         <div className="row">
           <label htmlFor="trait-filter">Personality trait</label>

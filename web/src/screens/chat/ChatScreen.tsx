@@ -45,16 +45,28 @@ export function ChatScreen(): ReactNode {
   useTitle(character.data ? `Chat with ${character.data.name}` : "Chat");
 
   // Shows the greeting before the first message (the server creates the conversation with it).
-  const [opening, setOpening] = useState<string | null>(null);
+  const [opening, setOpening] = useState<{ error: string | null; attempt: number }>({
+    error: null,
+    attempt: 0,
+  });
   useEffect(() => {
     let active = true;
-    openConversation(client, characterId).catch((error: unknown) => {
-      if (active) setOpening(error instanceof Error ? error.message : String(error));
-    });
+    openConversation(client, characterId).then(
+      () => {
+        if (active) setOpening((state) => ({ ...state, error: null }));
+      },
+      (error: unknown) => {
+        if (active)
+          setOpening((state) => ({
+            ...state,
+            error: error instanceof Error ? error.message : String(error),
+          }));
+      },
+    );
     return () => {
       active = false;
     };
-  }, [client, characterId]);
+  }, [client, characterId, opening.attempt]);
 
   const messages = useLive<Message[]>(
     (onData, onError) => watchMessages(client, conversation, onData, { onError }),
@@ -139,9 +151,26 @@ export function ChatScreen(): ReactNode {
           className="secondary"
           aria-expanded={searching}
           aria-controls="chat-search"
+          aria-label="Search messages"
           onClick={() => setSearching((value) => !value)}
         >
-          Search messages
+          <svg width="16" height="16" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
+            <circle
+              cx="10.5"
+              cy="10.5"
+              r="6.5"
+              fill="none"
+              stroke="currentColor"
+              strokeWidth="2.5"
+            />
+            <path
+              d="M15.5 15.5 21 21"
+              stroke="currentColor"
+              strokeWidth="2.5"
+              strokeLinecap="round"
+            />
+          </svg>
+          <span className="search-label">Search</span>
         </button>
       </header>
       <div className="chat-body">
@@ -152,7 +181,18 @@ export function ChatScreen(): ReactNode {
             onClose={() => setSearching(false)}
           />
         ) : null}
-        {opening ? <Notice tone="error">{opening}</Notice> : null}
+        {opening.error && messages.data?.length === 0 ? (
+          <Notice tone="error">
+            The conversation could not be opened: {opening.error}{" "}
+            <button
+              type="button"
+              className="ghost"
+              onClick={() => setOpening((state) => ({ error: null, attempt: state.attempt + 1 }))}
+            >
+              Try again
+            </button>
+          </Notice>
+        ) : null}
         {messages.error ? (
           <Notice tone="error">
             The conversation could not be loaded: {messages.error.message}
