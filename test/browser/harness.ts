@@ -54,6 +54,8 @@ export interface AppPage {
   dialogs: string[];
 }
 
+let pagesOpened = 0;
+
 /** A new, isolated browser context (its own storage: a separate signed-in person). */
 export async function openApp(
   browser: Browser,
@@ -75,9 +77,10 @@ export async function openApp(
     void dialog.dismiss();
   });
   // What the page showed when a test failed, and what it logged.
+  const number = ++pagesOpened;
   onTestFailed(async ({ task }) => {
     const name = task.name.replace(/[^a-z0-9]+/gi, "-").slice(0, 60);
-    await screenshot(page, `failed-${name}-${viewport}`).catch(() => undefined);
+    await screenshot(page, `failed-${name}-${viewport}-page${number}`).catch(() => undefined);
     console.log(`problems on the failed page: ${JSON.stringify(problems)}`);
   });
   await page.goto(appUrl(path));
