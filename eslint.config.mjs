@@ -1,4 +1,5 @@
 import js from "@eslint/js";
+import reactHooks from "eslint-plugin-react-hooks";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
@@ -10,6 +11,9 @@ export default tseslint.config(
       "emulators/.cache/**",
       "coverage/**",
       "bench/out/**",
+      "web/dist/**",
+      "test/out/**",
+      ".firebase-run-*/**",
     ],
   },
   js.configs.recommended,
@@ -78,5 +82,9 @@ export default tseslint.config(
         fetch: "readonly",
       },
     },
+  },
+  {
+    files: ["web/src/**/*.{ts,tsx}"],
+    ...reactHooks.configs.flat.recommended,
   },
 );

@@ -1,10 +1,10 @@
 #!/usr/bin/env node
-// `npm test` runs this: starts Auth, Firestore and Functions emulators on free ports (so a
-// running `npm start` is never disturbed), runs the given command inside
-// `firebase emulators:exec`, and exits with its exit code.
+// `npm test` runs this: starts Auth, Firestore, Functions and Hosting (serving the built web
+// app) emulators on free ports (so a running `npm start` is never disturbed), runs the given
+// command inside `firebase emulators:exec`, and exits with its exit code.
 import { spawn } from "node:child_process";
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { delimiter, join } from "node:path";
 import {
   FIREBASE_BIN,
   PROJECT_ID,
@@ -23,17 +23,17 @@ if (!command) {
 }
 
 const ports = await allocatePorts();
-const config = writeRunConfig(ports);
 // A project id of its own per run: the functions emulator reads params from
 // functions/.env.<projectId>, which points this run's functions at this run's doubles.
 const projectId = `${PROJECT_ID}-t${ports.functions}`;
+const config = writeRunConfig(ports, projectId);
 const launcher = firestoreLauncherJar();
 const storage = storageEmulatorAvailability();
 // AICHAT_EMULATORS narrows the stack (benchmarks that call handlers directly run without the
 // Functions emulator, so no trigger answers behind them).
 const only = process.env.AICHAT_EMULATORS
   ? process.env.AICHAT_EMULATORS.split(",")
-  : ["auth", "firestore", "functions", ...(storage.available ? ["storage"] : [])];
+  : ["auth", "firestore", "functions", "hosting", ...(storage.available ? ["storage"] : [])];
 console.log(
   storage.available
     ? "Storage emulator: included."
@@ -48,6 +48,8 @@ const params = {
   OPENAI_TIMEOUT_MS: "2000",
   STRIPE_PUBLISHABLE_KEY: "pk_test_local_double",
   STRIPE_API_URL: `http://127.0.0.1:${ports.fakeStripe}`,
+  // The app this run's Hosting emulator serves may send people to checkout and back.
+  CHECKOUT_RETURN_ORIGINS: `${config.appUrl},http://localhost:5173,http://127.0.0.1:5173`,
   // The suite answers free users directly (the emulator's task queue adds a second or more
   // to every reply); test/e2e/queue.test.ts runs again with the queue on (npm test does).
   REPLY_PRIORITY: "false",
@@ -93,9 +95,15 @@ const dotenv = Object.fromEntries(
 
 const env = {
   ...process.env,
+  // So `node emulators/exec.mjs "vitest run ..."` finds the project's tools outside npm too.
+  PATH: `${join(ROOT, "node_modules", ".bin")}${delimiter}${process.env.PATH ?? ""}`,
   ...dotenv,
   ...emulatorEnv(ports, projectId),
   ...doubles,
+  AICHAT_APP_URL: config.appUrl,
+  // A new functions worker must answer within this many seconds (firebase-tools' default is
+  // 30, which a busy 2-core machine can exceed while it loads the functions).
+  FUNCTIONS_DISCOVERY_TIMEOUT: process.env.FUNCTIONS_DISCOVERY_TIMEOUT ?? "120",
   AICHAT_STORAGE_EMULATOR_RUNNING: storage.available ? "1" : "0",
   AICHAT_STORAGE_SKIP_REASON: storage.available ? "" : storage.reason,
   ...(launcher ? { FIRESTORE_EMULATOR_BINARY_PATH: launcher } : {}),

@@ -1,7 +1,15 @@
 // Shared by `npm start` (start.mjs) and `npm test` (exec.mjs): everything the local
 // Emulator Suite needs to start on an offline machine.
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, writeFileSync, readFileSync, rmSync } from "node:fs";
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { createServer } from "node:net";
 import { homedir } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -69,7 +77,19 @@ function freePort() {
   });
 }
 
-const EMULATOR_KEYS = ["auth", "firestore", "functions", "storage", "eventarc", "hub", "logging"];
+/** The local Stripe stand-in of `npm start` (the port stripe-mock also uses). */
+const STRIPE_STANDIN_PORT = 12111;
+
+const EMULATOR_KEYS = [
+  "auth",
+  "firestore",
+  "functions",
+  "storage",
+  "hosting",
+  "eventarc",
+  "hub",
+  "logging",
+];
 
 /** Free ports for every emulator, so a test run never collides with `npm start`. */
 export async function allocatePorts() {
@@ -85,17 +105,99 @@ export function standardPorts() {
   const ports = {};
   for (const key of EMULATOR_KEYS) ports[key] = config.emulators[key].port;
   ports.firestoreWebsocket = config.emulators.firestore.websocketPort;
+  ports.stripeStandIn = STRIPE_STANDIN_PORT;
   return ports;
 }
 
-/** Writes a copy of firebase.json with other ports, beside it (paths in it are relative). */
-export function writeRunConfig(ports) {
+export const WEB_DIST = join(ROOT, "web", "dist");
+/** Where the app finds the emulators of a local run (read by web/src/config.ts). */
+export const LOCAL_STACK_FILE = "local-stack.json";
+
+/**
+ * Writes a copy of firebase.json beside it (paths in it are relative) with this run's ports
+ * and its own Hosting folder: a copy of the built app plus local-stack.json, which tells the
+ * app where this run's emulators are. The Content Security Policy of the copy also allows
+ * those emulators' origins; the deployed policy (firebase.json) allows only Google's.
+ */
+export function writeRunConfig(ports, projectId = PROJECT_ID) {
+  removeStaleRuns();
   const config = JSON.parse(readFileSync(join(ROOT, "firebase.json"), "utf8"));
   for (const key of EMULATOR_KEYS) config.emulators[key].port = ports[key];
   config.emulators.firestore.websocketPort = ports.firestoreWebsocket;
-  const file = join(ROOT, `.firebase-run-${process.pid}.json`);
+  const name = `.firebase-run-${process.pid}`;
+  const hostingDir = join(ROOT, `${name}-web`);
+  config.hosting.public = `${name}-web`;
+  delete config.hosting.predeploy;
+  const local = ["auth", "firestore", "functions", "storage"]
+    .map((key) => `http://127.0.0.1:${ports[key]}`)
+    .join(" ");
+  for (const rule of config.hosting.headers) {
+    for (const header of rule.headers) {
+      if (header.key !== "Content-Security-Policy") continue;
+      header.value = header.value
+        .split(";")
+        .map((directive) => directive.trim())
+        .map((directive) =>
+          /^(connect-src|img-src|media-src) /.test(directive) ? `${directive} ${local}` : directive,
+        )
+        .join("; ");
+    }
+  }
+  prepareHostingDir(hostingDir, ports, projectId);
+  const file = join(ROOT, `${name}.json`);
   writeFileSync(file, JSON.stringify(config, null, 2));
-  return { file, remove: () => rmSync(file, { force: true }) };
+  return {
+    file,
+    appUrl: `http://127.0.0.1:${ports.hosting}`,
+    remove: () => {
+      rmSync(file, { force: true });
+      rmSync(hostingDir, { recursive: true, force: true });
+    },
+  };
+}
+
+function prepareHostingDir(dir, ports, projectId) {
+  rmSync(dir, { recursive: true, force: true });
+  if (existsSync(join(WEB_DIST, "index.html"))) {
+    cpSync(WEB_DIST, dir, { recursive: true });
+  } else {
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(
+      join(dir, "index.html"),
+      "<!doctype html><title>Not built</title><p>The web app is not built: run <code>npm run build</code>.</p>\n",
+    );
+  }
+  const host = "127.0.0.1";
+  const localStack = {
+    projectId,
+    emulators: {
+      auth: { host, port: ports.auth },
+      firestore: { host, port: ports.firestore },
+      functions: { host, port: ports.functions },
+      storage: { host, port: ports.storage },
+    },
+  };
+  writeFileSync(join(dir, LOCAL_STACK_FILE), JSON.stringify(localStack, null, 2) + "\n");
+}
+
+/** Run files of runs that ended without cleaning up (killed), so they do not pile up. */
+function removeStaleRuns() {
+  for (const entry of readdirSync(ROOT)) {
+    const match = entry.match(/^\.firebase-run-(\d+)(-web|\.json)$/);
+    if (!match) continue;
+    const pid = Number(match[1]);
+    if (pid === process.pid || processAlive(pid)) continue;
+    rmSync(join(ROOT, entry), { recursive: true, force: true });
+  }
+}
+
+function processAlive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return error.code === "EPERM";
+  }
 }
 
 /** The variables our scripts, tests and seeds use to find the emulators. */
@@ -110,10 +212,7 @@ export function emulatorEnv(ports, projectId = PROJECT_ID) {
   };
 }
 
-/** Builds the functions so the emulator loads the current source. */
-export function buildFunctions() {
-  execFileSync("npm", ["--prefix", join(ROOT, "functions"), "run", "build"], {
-    stdio: "inherit",
-    cwd: ROOT,
-  });
+/** Builds the functions (so the emulator loads the current source) and the web app. */
+export function buildAll() {
+  execFileSync("npm", ["run", "build", "--silent"], { stdio: "inherit", cwd: ROOT });
 }

@@ -26,5 +26,5 @@ if (realIndex >= 0) {
 
 const report = await runSeeds(dirname(fileURLToPath(import.meta.url)));
 console.log(
-  `Seeded: users ${report.users}; characters ${report.characters}; config ${report.config}.`,
+  `Seeded: users ${report.users}; characters ${report.characters}; config ${report.config}; gallery and avatars ${report.media}.`,
 );

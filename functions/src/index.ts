@@ -144,6 +144,9 @@ export const listModels = onCall(ai.listModels);
 export const estimateCost = onCall(ai.estimateCost);
 export const testGeneration = onCall(replyOptions, ai.testGeneration);
 export const aiUsageStats = onCall(ai.aiUsageStats);
+export const replyPipelineStatus = onCall((request) =>
+  import("./chat/pipeline-status.js").then((module) => module.replyPipelineStatus(request)),
+);
 
 // ---- payments ----
 // Both Stripe secrets are bound wherever payments run: with either missing, payments report

@@ -15,6 +15,8 @@
 //   [[first-again:MS]] the same, but only from the second call with this exact text on
 //   [[words:N]]        the reply is exactly N words
 //   [[cached:N]]       usage reports N cached prompt tokens (at most the prompt tokens)
+//   [[takes]]          the reply starts "Take N." where N counts completions with this exact
+//                      text, so a regenerated reply differs from the one it replaces
 // Usage counts are estimates (about 4 characters per token), not the real tokenizer.
 //
 // Control API for tests in other processes (no auth): GET /__requests?contains=<text> lists
@@ -113,6 +115,7 @@ interface Markers {
   paceMs: number;
   words: number | null;
   cached: number;
+  takes: boolean;
 }
 
 function parseMarkers(text: string): Markers {
@@ -134,6 +137,7 @@ function parseMarkers(text: string): Markers {
     paceMs: pace ? Number(pace[1]) : 0,
     words: words ? Number(words[1]) : null,
     cached: cached ? Number(cached[1]) : 0,
+    takes: text.includes("[[takes]]"),
   };
 }
 
@@ -393,6 +397,7 @@ export async function startFakeOpenAI(
   const failures = new Map<string, number>();
   /** Chat completions seen per exact user text (for [[first-again]]). */
   const repeats = new Map<string, number>();
+  const takes = new Map<string, number>();
   const sleepers = new Set<() => void>();
   let stopped = false;
   let sequence = 0;
@@ -448,6 +453,11 @@ export async function startFakeOpenAI(
     const created = Math.floor(Date.now() / 1000);
     const limit = request.max_completion_tokens ?? request.max_tokens ?? null;
     let words = replyWords(request, userText, markers);
+    if (markers.takes) {
+      const take = (takes.get(userText) ?? 0) + 1;
+      takes.set(userText, take);
+      words = ["Take", `${take}.`, ...words];
+    }
     const truncated = limit !== null && words.length > limit;
     if (truncated) words = words.slice(0, limit);
     const finishReason = truncated ? "length" : "stop";
@@ -609,6 +619,7 @@ export async function startFakeOpenAI(
         records.length = 0;
         failures.clear();
         repeats.clear();
+        takes.clear();
         response.writeHead(204).end();
         return;
       }

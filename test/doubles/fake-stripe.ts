@@ -15,6 +15,16 @@
 //                                       charge_already_refunded when nothing is left)
 // Every POST honours Idempotency-Key the same way.
 //
+// Hosted pages (what a browser opens; fake-stripe-pages.ts):
+//   GET  /checkout/pay/:id             the session's `url`: amount and a Pay button
+//   POST /checkout/pay/:id/pay         completes it as paid, delivers the signed
+//                                       checkout.session.completed to `webhook`, then 303 to
+//                                       the success URL
+//   POST /checkout/pay/:id/deliver     delivers that event again (after a failed delivery)
+//   POST /checkout/pay/:id/cancel      303 to the cancel URL
+//   GET  /portal/:customer             a portal session's `url`: payments, a link back
+//   GET  /receipts/:paymentIntent      a charge's `receipt_url`
+//
 // Control API for tests in other processes (no auth, JSON), each answering with the event
 // object Stripe would send for it (tests sign it and post it to the webhook):
 //   GET    /__state                             customers, sessions, intents, charges, portal
@@ -34,12 +44,28 @@
 //                                               outage would; answers {queued}
 import { randomBytes } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
+import {
+  checkoutPage,
+  deliverEvent,
+  deliveryFailedPage,
+  notFoundPage,
+  PAGE_HEADERS,
+  portalPage,
+  receiptPage,
+  successUrlFor,
+  type WebhookTarget,
+} from "./fake-stripe-pages";
 import { listenOnLoopback } from "./loopback-server";
 import { z } from "../../functions/node_modules/zod/index.js";
 
 export const FAKE_STRIPE_API_VERSION = "2026-02-25.clover";
 /** A Price the double knows, for runs that set STRIPE_PRICE_ID. */
 export const FAKE_PRICE = { id: "price_local_premium", unit_amount: 700, currency: "usd" } as const;
+
+export interface FakeStripeOptions {
+  /** Where the hosted checkout page delivers the events it causes, signed. */
+  webhook?: WebhookTarget;
+}
 
 export interface FakeStripe {
   /** The origin, as STRIPE_API_URL. */
@@ -259,7 +285,10 @@ const controlFailureBody = z.object({
 const newId = (prefix: string) => `${prefix}_test_${randomBytes(12).toString("hex")}`;
 const nowSeconds = () => Math.floor(Date.now() / 1000);
 
-export async function startFakeStripe(port: number): Promise<FakeStripe> {
+export async function startFakeStripe(
+  port: number,
+  options: FakeStripeOptions = {},
+): Promise<FakeStripe> {
   let origin = `http://127.0.0.1:${port}`;
 
   const customers = new Map<string, Customer>();
@@ -271,11 +300,23 @@ export async function startFakeStripe(port: number): Promise<FakeStripe> {
   const refunds: Refund[] = [];
   /** Injected failures, per "METHOD path", with how many requests are still to fail. */
   const failures = new Map<string, { status: number; left: number }>();
+  const productNames = new Map<string, string>();
+  const paidEvents = new Map<string, unknown>();
   const idempotent = new Map<string, { fingerprint: string; status: number; body: unknown }>();
   const calls: RecordedCall[] = [];
 
   function reset(): void {
-    for (const map of [customers, sessions, intentMetadata, intents, charges, idempotent, failures])
+    for (const map of [
+      customers,
+      sessions,
+      intentMetadata,
+      intents,
+      charges,
+      idempotent,
+      failures,
+      productNames,
+      paidEvents,
+    ])
       map.clear();
     portalSessions.length = 0;
     refunds.length = 0;
@@ -435,6 +476,10 @@ export async function startFakeStripe(port: number): Promise<FakeStripe> {
       };
       sessions.set(id, session);
       intentMetadata.set(id, params.payment_intent_data?.metadata ?? {});
+      productNames.set(
+        id,
+        items.map((item) => item.price_data?.product_data.name ?? "Premium").join(", "),
+      );
       return session;
     }
     if (method === "GET" && (match = path.match(/^\/v1\/checkout\/sessions\/([^/]+)$/))) {
@@ -652,6 +697,88 @@ export async function startFakeStripe(port: number): Promise<FakeStripe> {
     return { status: 404, body: { error: `no control route ${method} ${path}` } };
   }
 
+  // -- hosted pages
+  async function hosted(method: string, path: string, response: ServerResponse): Promise<void> {
+    const html = (status: number, body: string): void => {
+      response.writeHead(status, PAGE_HEADERS).end(body);
+    };
+    const redirect = (location: string): void => {
+      response.writeHead(303, { Location: location, "Cache-Control": "no-store" }).end();
+    };
+    const receipt = path.match(/^\/receipts\/([^/]+)$/);
+    if (receipt && method === "GET") {
+      const intent = intents.get(decodeURIComponent(receipt[1] ?? ""));
+      const paid = intent?.latest_charge ? charges.get(intent.latest_charge) : undefined;
+      if (!paid) return html(404, notFoundPage("receipt"));
+      return html(
+        200,
+        receiptPage({
+          id: paid.id,
+          amount: paid.amount,
+          amountRefunded: paid.amount_refunded,
+          currency: paid.currency,
+          createdSeconds: paid.created,
+        }),
+      );
+    }
+    const portal = path.match(/^\/portal\/([^/]+)$/);
+    if (portal && method === "GET") {
+      const customerId = decodeURIComponent(portal[1] ?? "");
+      const customer = customers.get(customerId);
+      if (!customer) return html(404, notFoundPage("customer"));
+      const returnUrl =
+        portalSessions.filter((each) => each.customer === customerId).at(-1)?.return_url ?? null;
+      const paid = [...charges.values()]
+        .filter((each) => each.customer === customerId)
+        .map((each) => ({
+          amount: each.amount,
+          amountRefunded: each.amount_refunded,
+          currency: each.currency,
+          createdSeconds: each.created,
+        }));
+      return html(200, portalPage(customer.email, paid, returnUrl));
+    }
+    const match = path.match(/^\/checkout\/pay\/([^/]+)(?:\/(pay|deliver|cancel))?$/);
+    const session = match ? sessions.get(decodeURIComponent(match[1] ?? "")) : undefined;
+    if (!match || !session) return html(404, notFoundPage("checkout session"));
+    const action = match[2];
+    if (method === "GET" && !action) {
+      return html(
+        200,
+        checkoutPage(
+          {
+            id: session.id,
+            status: session.status,
+            amountTotal: session.amount_total,
+            currency: session.currency,
+            productName: productNames.get(session.id) ?? "Premium",
+            email: session.customer ? (customers.get(session.customer)?.email ?? null) : null,
+            successUrl: session.success_url,
+            cancelUrl: session.cancel_url,
+          },
+          options.webhook !== undefined,
+        ),
+      );
+    }
+    if (method !== "POST" || !action) return html(405, notFoundPage("page"));
+    if (action === "cancel") {
+      return session.cancel_url ? redirect(session.cancel_url) : html(404, notFoundPage("page"));
+    }
+    if (action === "pay") {
+      if (session.status !== "open") return redirect(path.replace(/\/pay$/, ""));
+      paidEvents.set(session.id, control("POST", `/__sessions/${session.id}/complete`, {}).body);
+    }
+    const paidEvent = paidEvents.get(session.id);
+    if (paidEvent === undefined) return html(404, notFoundPage("payment"));
+    if (options.webhook) {
+      const delivery = await deliverEvent(options.webhook, paidEvent);
+      if (!delivery.ok) return html(502, deliveryFailedPage(session.id, delivery));
+    }
+    return session.success_url
+      ? redirect(successUrlFor(session.success_url, session.id))
+      : html(200, notFoundPage("success URL"));
+  }
+
   function send(
     response: ServerResponse,
     status: number,
@@ -696,6 +823,11 @@ export async function startFakeStripe(port: number): Promise<FakeStripe> {
     const raw = Buffer.concat(chunks).toString("utf8");
     const url = new URL(request.url ?? "/", origin);
     const method = request.method ?? "GET";
+
+    if (/^\/(checkout\/pay|portal|receipts)\//.test(url.pathname)) {
+      await hosted(method, url.pathname, response);
+      return;
+    }
 
     if (url.pathname.startsWith("/__")) {
       let parsed: unknown = null;

@@ -224,6 +224,11 @@ describe("private settings and premium gallery items", () => {
     const gallery: [string, ...string[]] = ["characters", "luna", "gallery"];
 
     const user = await signUp("freebie");
+    // The free user cannot read the premium item, but sees that it exists.
+    expect((await getDoc(doc(user.db, "characters/luna"))).get("galleryCounts")).toEqual({
+      free: 1,
+      premium: 1,
+    });
     await expect(getDoc(doc(user.db, "characters/luna/private/ai"))).rejects.toMatchObject({
       code: "permission-denied",
     });
@@ -431,7 +436,9 @@ describe("admin management (callables)", () => {
     });
     expect(item.get("createdAt")).toBeInstanceOf(Timestamp);
     await db().doc(`characters/luna/gallery/${itemId}/views/someone`).set({ uid: "someone" });
+    expect((await db().doc("characters/luna").get()).get("galleryCounts")).toEqual({ free: 1 });
     await admin.call("removeGalleryItem", { characterId: "luna", itemId });
+    expect((await db().doc("characters/luna").get()).get("galleryCounts")).toEqual({ free: 0 });
     expect((await db().doc(`characters/luna/gallery/${itemId}`).get()).exists).toBe(false);
     expect((await db().doc(`characters/luna/gallery/${itemId}/views/someone`).get()).exists).toBe(
       false,

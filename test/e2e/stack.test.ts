@@ -94,6 +94,41 @@ describe("seed data", () => {
     }
   });
 
+  it("seeded galleries: free and premium-only items for at least three characters, premium ones hidden from free users", async () => {
+    const demo = await signIn("demo@aichat.test", "demo-password");
+    const premium = await signIn("premium@aichat.test", "premium-password");
+    const published = await getDocs(
+      query(
+        collection(premium.db, "characters"),
+        where("published", "==", true),
+        where("premiumOnly", "==", false),
+      ),
+    );
+    let withBoth = 0;
+    for (const character of published.docs) {
+      const all = await getDocs(collection(premium.db, "characters", character.id, "gallery"));
+      const premiumItems = all.docs.filter((item) => item.get("premiumOnly") === true);
+      const free = await getDocs(
+        query(
+          collection(demo.db, "characters", character.id, "gallery"),
+          where("premiumOnly", "==", false),
+        ),
+      );
+      expect(free.size, character.id).toBe(all.size - premiumItems.length);
+      expect(character.get("galleryCounts"), character.id).toEqual({
+        free: free.size,
+        premium: premiumItems.length,
+      });
+      if (premiumItems.length > 0 && free.size > 0) withBoth += 1;
+      for (const item of premiumItems) {
+        await expect(
+          getDoc(doc(demo.db, "characters", character.id, "gallery", item.id)),
+        ).rejects.toMatchObject({ code: "permission-denied" });
+      }
+    }
+    expect(withBoth).toBeGreaterThanOrEqual(3);
+  });
+
   it("demo accounts have their roles and a callable answers them", async () => {
     const admin = await signIn("admin@aichat.test", "admin-password");
     expect((await admin.user.getIdTokenResult()).claims.admin).toBe(true);

@@ -17,7 +17,20 @@ export default async function setup(_project: TestProject): Promise<() => Promis
   }
   const stripePort = Number(process.env.FAKE_STRIPE_PORT);
   if (stripePort) {
-    const stripe = await startFakeStripe(stripePort);
+    // Its hosted checkout page (used by the browser tests) delivers signed events to the
+    // functions' webhook, as Stripe would.
+    const functionsOrigin = process.env.FUNCTIONS_EMULATOR_ORIGIN;
+    const secret = process.env.STRIPE_WEBHOOK_SECRET;
+    const stripe = await startFakeStripe(stripePort, {
+      ...(functionsOrigin && secret
+        ? {
+            webhook: {
+              url: `${functionsOrigin}/${process.env.GCLOUD_PROJECT}/us-central1/stripeWebhook`,
+              secret,
+            },
+          }
+        : {}),
+    });
     stops.push(() => stripe.stop());
   }
   return async () => {

@@ -25,6 +25,11 @@ import {
   viewShardsOf,
 } from "./store";
 
+/** The field of characters/{id} that counts free or premium-only gallery items. */
+function galleryCountField(premiumOnly: boolean): string {
+  return `galleryCounts.${premiumOnly ? "premium" : "free"}`;
+}
+
 export async function addGalleryItem(
   request: CallableRequest<unknown>,
 ): Promise<AddGalleryItemOutput> {
@@ -39,6 +44,7 @@ export async function addGalleryItem(
     if (!characterSnap.exists) fail("character_not_found");
     if (itemSnap.exists) fail("gallery_folder_taken");
     tx.create(item, { ...fields, createdAt: FieldValue.serverTimestamp() });
+    tx.update(character, { [galleryCountField(fields.premiumOnly)]: FieldValue.increment(1) });
     recordAudit(tx, {
       action: "addGalleryItem",
       actorUid: admin.uid,
@@ -61,10 +67,16 @@ export async function removeGalleryItem(
   const admin = await requireCurrentAdmin(request);
   const { characterId, itemId } = parseInput(removeGalleryItemInput, request.data);
   const item = galleryItemDoc(characterId, itemId);
+  const character = characterDoc(characterId);
   const found = await db().runTransaction(async (tx) => {
-    const snapshot = await tx.get(item);
+    const [snapshot, characterSnap] = await Promise.all([tx.get(item), tx.get(character)]);
     if (!snapshot.exists) return false;
     tx.delete(item);
+    if (characterSnap.exists) {
+      tx.update(character, {
+        [galleryCountField(snapshot.get("premiumOnly") === true)]: FieldValue.increment(-1),
+      });
+    }
     recordAudit(tx, {
       action: "removeGalleryItem",
       actorUid: admin.uid,

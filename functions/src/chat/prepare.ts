@@ -36,7 +36,13 @@ export interface PreparedTurn {
   context: ContextSnapshot;
 }
 
-const SERVER_FIELDS = new Set(["stats", "createdAt", "updatedAt", "statsUpdatedAt"]);
+const SERVER_FIELDS = new Set([
+  "stats",
+  "galleryCounts",
+  "createdAt",
+  "updatedAt",
+  "statsUpdatedAt",
+]);
 
 /** The character document without the server's fields, which are not part of the profile. */
 export function stripServerFields(

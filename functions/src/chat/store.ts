@@ -41,6 +41,11 @@ export function aiUsageOfDay(day: string) {
 }
 
 /** Replies still `generating` whose lease ran out: their worker died (chat/sweep.ts). */
+/** Every message of every conversation, for operational counts (replyPipelineStatus). */
+export function allMessages() {
+  return db().collectionGroup("messages");
+}
+
 export function staleRepliesQuery(nowMs: number, limit: number) {
   return db()
     .collectionGroup("messages")

@@ -8,6 +8,7 @@ import * as chat from "./chat.js";
 import * as identity from "./identity.js";
 import * as media from "./media.js";
 import * as payments from "./payments.js";
+import * as pipeline from "./pipeline.js";
 import * as usage from "./usage.js";
 
 /** `public`: also signed-out callers; `user`: signed-in; `admin`: the `admin` custom claim. */
@@ -52,6 +53,7 @@ export const CALLABLES = {
   estimateCost: user(ai.estimateCostInput, ai.estimateCostOutput),
   testGeneration: admin(ai.testGenerationInput, ai.testGenerationOutput),
   aiUsageStats: admin(ai.aiUsageStatsInput, ai.aiUsageStatsOutput),
+  replyPipelineStatus: admin(pipeline.replyPipelineStatusInput, pipeline.replyPipelineStatusOutput),
   // payments
   getPaymentsConfig: open(payments.getPaymentsConfigInput, payments.getPaymentsConfigOutput),
   createCheckoutSession: user(

@@ -167,12 +167,24 @@ export const characterInputSchema = z.strictObject({
 export type CharacterInput = z.infer<typeof characterInputSchema>;
 
 /**
+ * How many gallery items the character has, kept by the gallery callables: a free user cannot
+ * read premium-only items, so this is how an app shows that they exist (locked).
+ */
+export const galleryCountsSchema = z.object({
+  free: z.number().int(),
+  premium: z.number().int(),
+});
+export type GalleryCounts = z.infer<typeof galleryCountsSchema>;
+export const EMPTY_GALLERY_COUNTS: GalleryCounts = { free: 0, premium: 0 };
+
+/**
  * characters/{id} as clients read it: the public profile, its stats and timestamps. Unknown
  * keys are dropped, so a newer server field never breaks an older app.
  */
 export const characterSchema = z.object({
   ...characterProfileSchema.shape,
   stats: characterStatsSchema.default(EMPTY_STATS),
+  galleryCounts: galleryCountsSchema.default(EMPTY_GALLERY_COUNTS),
   createdAt: timestampSchema.optional(),
   updatedAt: timestampSchema.optional(),
 });

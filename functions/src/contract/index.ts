@@ -12,6 +12,7 @@ export * from "./media.js";
 export * from "./paths.js";
 export * from "./payments.js";
 export * from "./search.js";
+export * from "./pipeline.js";
 export * from "./timestamp.js";
 export * from "./traits.js";
 export * from "./usage.js";

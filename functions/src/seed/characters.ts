@@ -29,11 +29,13 @@ export async function seedCharacters(characters: SeedCharacter[]): Promise<Tally
   for (const { id, input } of characters) {
     const ref = characterDoc(id);
     const existing = await ref.get();
+    const { avatar, ...profile } = input.profile;
     tally.add(
       await writeIfChanged(ref, {
-        ...input.profile,
-        // Stats belong to the server once the character is live; seeding never resets them.
-        ...(existing.exists ? {} : { stats: EMPTY_STATS }),
+        ...profile,
+        // Stats belong to the server once the character is live, and the avatar to the media
+        // seed (seedMedia) or an admin: seeding never resets them.
+        ...(existing.exists ? {} : { stats: EMPTY_STATS, avatar }),
       }),
     );
     tally.add(await writeIfChanged(aiSettingsDoc(id), { ...input.ai }));
