@@ -33,6 +33,7 @@ const mirror = lazyModule(() => import("./identity/mirror.js"));
 const chat = lazyModule(() => import("./chat/callables.js"));
 const regenerate = lazyModule(() => import("./chat/regenerate.js"));
 const ai = lazyModule(() => import("./chat/ai-callables.js"));
+const pipeline = lazyModule(() => import("./chat/pipeline-status.js"));
 const replies = lazyModule(() => import("./chat/on-message.js"));
 const replyQueue = lazyModule(() => import("./chat/dispatch.js"));
 const sweep = lazyModule(() => import("./chat/sweep.js"));
@@ -144,9 +145,7 @@ export const listModels = onCall(ai.listModels);
 export const estimateCost = onCall(ai.estimateCost);
 export const testGeneration = onCall(replyOptions, ai.testGeneration);
 export const aiUsageStats = onCall(ai.aiUsageStats);
-export const replyPipelineStatus = onCall((request) =>
-  import("./chat/pipeline-status.js").then((module) => module.replyPipelineStatus(request)),
-);
+export const replyPipelineStatus = onCall((request) => pipeline.replyPipelineStatus(request));
 
 // ---- payments ----
 // Both Stripe secrets are bound wherever payments run: with either missing, payments report

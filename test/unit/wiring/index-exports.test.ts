@@ -60,6 +60,9 @@ vi.mock("../../../functions/src/chat/regenerate", async (original) =>
 vi.mock("../../../functions/src/chat/ai-callables", async (original) =>
   recorder.recording("chat/ai-callables", await original()),
 );
+vi.mock("../../../functions/src/chat/pipeline-status", async (original) =>
+  recorder.recording("chat/pipeline-status", await original()),
+);
 vi.mock("../../../functions/src/chat/on-message", async (original) =>
   recorder.recording("chat/on-message", await original()),
 );
@@ -152,6 +155,7 @@ const WIRING: Record<string, Wire> = {
   estimateCost: { handler: "chat/ai-callables#estimateCost" },
   testGeneration: { handler: "chat/ai-callables#testGeneration" },
   aiUsageStats: { handler: "chat/ai-callables#aiUsageStats" },
+  replyPipelineStatus: { handler: "chat/pipeline-status#replyPipelineStatus" },
   getPaymentsConfig: { handler: "payments/checkout#getPaymentsConfig" },
   createCheckoutSession: { handler: "payments/checkout#createCheckoutSession" },
   createPortalSession: { handler: "payments/checkout#createPortalSession" },
