@@ -57,6 +57,19 @@ export function storageEmulatorAvailability() {
   };
 }
 
+const DEBIAN_PUBSUB_EMULATOR =
+  "/usr/lib/google-cloud-sdk/platform/pubsub-emulator/bin/cloud-pubsub-emulator";
+
+/**
+ * Scheduled functions load in the Functions emulator only beside a Pub/Sub emulator, which
+ * firebase-tools otherwise downloads. Debian's gcloud package ships it: point firebase-tools at
+ * it where it exists. Returns the variables to add to the emulators' environment.
+ */
+export function pubsubEmulatorEnv() {
+  if (process.env.PUBSUB_EMULATOR_BINARY_PATH || !existsSync(DEBIAN_PUBSUB_EMULATOR)) return {};
+  return { PUBSUB_EMULATOR_BINARY_PATH: DEBIAN_PUBSUB_EMULATOR };
+}
+
 function freePort() {
   return new Promise((resolvePort, reject) => {
     const server = createServer();
@@ -69,7 +82,16 @@ function freePort() {
   });
 }
 
-const EMULATOR_KEYS = ["auth", "firestore", "functions", "storage", "eventarc", "hub", "logging"];
+const EMULATOR_KEYS = [
+  "auth",
+  "firestore",
+  "functions",
+  "storage",
+  "pubsub",
+  "eventarc",
+  "hub",
+  "logging",
+];
 
 /** Free ports for every emulator, so a test run never collides with `npm start`. */
 export async function allocatePorts() {
