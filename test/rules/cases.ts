@@ -1,5 +1,6 @@
 // Expected outcomes for every collection that exists. T = allowed, F = denied.
 import { collection, query, serverTimestamp, Timestamp, where } from "firebase/firestore";
+import { ENGAGEMENT_CASES } from "./engagement-cases";
 import { profile, type Actor, type CollectionCase, type Operation } from "./matrix";
 
 type Row = [get: boolean, list: boolean, create: boolean, update: boolean, del: boolean];
@@ -477,4 +478,5 @@ export const CASES: CollectionCase[] = [
     trigger: "rating",
     effect: "applied",
   }),
+  ...ENGAGEMENT_CASES,
 ];
