@@ -16,6 +16,7 @@ import {
 } from "../contract/characters";
 import { itemIdFromStoragePath, newGalleryItem } from "./gallery-model";
 import { applyOnce, characterDoc, galleryItemDoc, viewShardDoc } from "./store";
+import { queueGalleryNotifications } from "../notifications/fanout";
 
 export async function addGalleryItem(
   request: CallableRequest<unknown>,
@@ -33,6 +34,17 @@ export async function addGalleryItem(
     if (!characterSnap.exists) fail("character_not_found");
     if (itemSnap.exists) fail("gallery_folder_taken");
     tx.create(item, { ...fields, createdAt: FieldValue.serverTimestamp() });
+    // Followers hear of the new item (a fan-out job, queued once with the item).
+    if (characterSnap.get("published") === true) {
+      queueGalleryNotifications(tx, {
+        characterId: input.characterId,
+        characterName: String(characterSnap.get("name") ?? ""),
+        itemId: item.id,
+        mediaType: fields.type,
+        premiumOnly: fields.premiumOnly,
+        caption: fields.caption,
+      });
+    }
     recordAudit(tx, {
       action: "addGalleryItem",
       actorUid: admin.uid,

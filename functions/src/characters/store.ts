@@ -50,6 +50,11 @@ export function viewShardDoc(item: DocumentReference, shard: number) {
   return item.collection("viewShards").doc(String(shard));
 }
 
+/** The characters a user follows (users/{uid}/following/{characterId}). */
+export function followingOf(uid: string) {
+  return db().collection(paths.following(uid));
+}
+
 // ---- processed-event markers ------------------------------------------------------------
 
 /** Markers outlive any redelivery by far; a TTL policy on expireAt removes them. */

@@ -17,6 +17,7 @@ import {
   type MeterChange,
 } from "../limits/store";
 import { adminAuth, db } from "../shared/firebase";
+import { viewingAtMsOf } from "../notifications/reply";
 import { decideTake, type ReplyState, type TakeDecision, type TakeRequest } from "./core/take";
 import { DEFAULT_LEASE_MS, DEFAULT_LEASE_RENEW_MS } from "./core/reply-state";
 import { writeNewConversation } from "./conversation";
@@ -246,6 +247,7 @@ export async function claimTake(
           character: characterSnap.data() ?? {},
           startedAtMs: nowMs,
           timing,
+          viewingAtMs: viewingAtMsOf(conversationSnap.get("viewingAt")),
         },
       };
     },

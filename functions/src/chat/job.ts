@@ -25,4 +25,6 @@ export interface ReplyJob {
   character: Record<string, unknown>;
   startedAtMs: number;
   timing: LeaseTiming;
+  /** The conversation's `viewingAt` as the claim read it: finalize notifies an absent user. */
+  viewingAtMs: number | null;
 }

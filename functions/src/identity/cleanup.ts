@@ -4,6 +4,10 @@ import * as logger from "firebase-functions/logger";
 import { deleteMatching } from "../shared/delete-matching";
 import { db } from "../shared/firebase";
 import { deleteStoragePrefix } from "../shared/storage";
+import { readEmailSettings } from "../config";
+import { followingOf } from "../characters/store";
+import { mailOf } from "../notifications/store";
+import { presenceRef } from "../presence/store";
 
 export interface RemovedCounts {
   conversations: number;
@@ -37,6 +41,11 @@ export async function deleteUserData(uid: string): Promise<RemovedCounts> {
     logger.error("could not delete the user's uploaded files", { uid, error: String(error) });
     throw error;
   });
+  // Follows go through the follow trigger, which takes them out of the follower counts.
+  await deleteMatching(followingOf(uid));
+  // Emails keep the address; presence says when the user was last seen.
+  await deleteMatching(mailOf(readEmailSettings().collection, uid));
+  await presenceRef(uid).delete();
   await firestore.collection("publicProfiles").doc(uid).delete();
   await firestore.recursiveDelete(firestore.collection("users").doc(uid));
   return { conversations: conversations.size, ratings, views, mediaRecords, usernames };
