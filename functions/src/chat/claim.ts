@@ -247,7 +247,10 @@ export async function claimTake(
           character: characterSnap.data() ?? {},
           startedAtMs: nowMs,
           timing,
-          viewingAtMs: viewingAtMsOf(conversationSnap.get("viewingAt")),
+          // A conversation this message creates was written from its screen a moment ago.
+          viewingAtMs: conversationSnap.exists
+            ? viewingAtMsOf(conversationSnap.get("viewingAt"))
+            : nowMs,
         },
       };
     },

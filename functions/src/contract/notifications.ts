@@ -168,6 +168,23 @@ export const sendAnnouncementOutput = z.object({
 });
 export type SendAnnouncementOutput = z.infer<typeof sendAnnouncementOutput>;
 
+/** The fan-out job that delivers an announcement (admins read its progress). */
+export function announcementJobId(announcementId: string): string {
+  return `announcement_${announcementId}`;
+}
+
+/** notificationJobs/{jobId} as admins read it: how far a fan-out has come. */
+export const fanoutProgressSchema = z.object({
+  kind: z.enum(["announcement", "gallery"]),
+  status: z.enum(FANOUT_STATUSES),
+  /** Recipients notified so far, and pages of recipients delivered. */
+  recipients: z.number().int(),
+  pages: z.number().int(),
+  createdAt: timestampSchema.optional(),
+  finishedAt: timestampSchema.optional(),
+});
+export type FanoutProgress = z.infer<typeof fanoutProgressSchema>;
+
 export const markAllNotificationsReadInput = emptyInput;
 export const markAllNotificationsReadOutput = z.object({
   /** How many were unread: every notification created before this call now counts as read. */

@@ -47,6 +47,8 @@ export const paths = {
     `users/${uid}/notifications/${notificationId}`,
   /** The unread count, kept by functions. */
   notificationCounter: (uid: string) => `users/${uid}/counters/notifications`,
+  /** A notification fan-out (announcement or gallery item); admins read its progress. */
+  notificationJob: (jobId: string) => `notificationJobs/${jobId}`,
   presence: (uid: string) => `presence/${uid}`,
   following: (uid: string) => `users/${uid}/following`,
   follow: (uid: string, characterId: string) => `users/${uid}/following/${characterId}`,

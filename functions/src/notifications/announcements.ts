@@ -4,7 +4,11 @@
 // after a lost response never sends twice.
 import { randomBytes } from "node:crypto";
 import type { CallableRequest } from "firebase-functions/v2/https";
-import { sendAnnouncementInput, type SendAnnouncementOutput } from "../contract/notifications";
+import {
+  announcementJobId,
+  sendAnnouncementInput,
+  type SendAnnouncementOutput,
+} from "../contract/notifications";
 import { recordAudit } from "../shared/audit";
 import { fail, parseInput, requireAdmin } from "../shared/callable";
 import { db } from "../shared/firebase";
@@ -19,7 +23,7 @@ export async function sendAnnouncement(
   const input = parseInput(sendAnnouncementInput, request.data);
   const announcementId = input.announcementId ?? randomBytes(12).toString("hex");
   const notification = announcementNotification({ ...input, announcementId });
-  const ref = fanoutJobRef(`announcement_${announcementId}`);
+  const ref = fanoutJobRef(announcementJobId(announcementId));
   return db().runTransaction(async (tx): Promise<SendAnnouncementOutput> => {
     const snapshot = await tx.get(ref);
     if (snapshot.exists) {

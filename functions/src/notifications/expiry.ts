@@ -55,13 +55,16 @@ export interface ExpiryReport {
   expired: number;
 }
 
-export async function notifyPremiumExpiry(nowMs = Date.now()): Promise<ExpiryReport> {
+export async function notifyPremiumExpiry(
+  nowMs = Date.now(),
+  pageSize = EXPIRY_PAGE_SIZE,
+): Promise<ExpiryReport> {
   const email = readEmailSettings();
   const report: ExpiryReport = { expiring: 0, expired: 0 };
   for (const kind of ["expiring", "expired"] as const) {
     const horizonMs = kind === "expiring" ? nowMs + EXPIRY_NOTICE_MS : nowMs;
     for (let page = 0; page < MAX_PAGES; page++) {
-      const result = await notifyPage(kind, horizonMs, nowMs, email);
+      const result = await notifyPage(kind, horizonMs, nowMs, email, pageSize);
       report[kind] += result.notified;
       if (!result.more) break;
     }
@@ -75,6 +78,7 @@ async function notifyPage(
   horizonMs: number,
   nowMs: number,
   email: { enabled: boolean; collection: string },
+  pageSize: number,
 ): Promise<{ notified: number; more: boolean }> {
   const stateRef = schedulerStateRef(`premium_${kind}`);
   const state = await stateRef.get();
@@ -89,7 +93,7 @@ async function notifyPage(
     fromMs: from.ms,
     toMs: horizonMs,
     after: from.uid ? from : null,
-    size: EXPIRY_PAGE_SIZE,
+    size: pageSize,
   }).get();
 
   const candidates: { uid: string; profile: MailProfile; notification: NewNotification }[] = [];
@@ -121,7 +125,7 @@ async function notifyPage(
     );
     notified++;
   });
-  const more = snapshot.size === EXPIRY_PAGE_SIZE;
+  const more = snapshot.size === pageSize;
   const last = snapshot.docs[snapshot.docs.length - 1];
   const lastUntil: unknown = last?.get("premiumUntil");
   // A full page continues after its last account; otherwise everything up to the horizon is done.

@@ -86,21 +86,21 @@ interface Page {
   next: Cursor;
 }
 
-async function recipientsPage(audience: Audience, cursor: Cursor): Promise<Page> {
+async function recipientsPage(audience: Audience, cursor: Cursor, size: number): Promise<Page> {
   switch (audience.type) {
     case "all": {
-      const snapshot = await activeUsersPage(cursor?.uid ?? null, PAGE_SIZE).get();
+      const snapshot = await activeUsersPage(cursor?.uid ?? null, size).get();
       const last = snapshot.docs[snapshot.docs.length - 1];
       return {
         uids: snapshot.docs.map((doc) => doc.id),
-        next: snapshot.size === PAGE_SIZE && last ? { uid: last.id } : null,
+        next: snapshot.size === size && last ? { uid: last.id } : null,
       };
     }
     case "premium": {
       const snapshot = await premiumUsersPage({
         fromMs: audience.premiumAfterMs,
         after: cursor?.ms !== undefined && cursor.uid ? { ms: cursor.ms, uid: cursor.uid } : null,
-        size: PAGE_SIZE,
+        size,
         fields: ["premiumUntil"],
       }).get();
       const last = snapshot.docs[snapshot.docs.length - 1];
@@ -108,17 +108,13 @@ async function recipientsPage(audience: Audience, cursor: Cursor): Promise<Page>
       return {
         uids: snapshot.docs.map((doc) => doc.id),
         next:
-          snapshot.size === PAGE_SIZE && last && lastUntil instanceof Timestamp
+          snapshot.size === size && last && lastUntil instanceof Timestamp
             ? { ms: lastUntil.toMillis(), uid: last.id }
             : null,
       };
     }
     case "followers": {
-      const snapshot = await followersPage(
-        audience.characterId,
-        cursor?.path ?? null,
-        PAGE_SIZE,
-      ).get();
+      const snapshot = await followersPage(audience.characterId, cursor?.path ?? null, size).get();
       const last = snapshot.docs[snapshot.docs.length - 1];
       const uids: string[] = [];
       for (const doc of snapshot.docs) {
@@ -128,7 +124,7 @@ async function recipientsPage(audience: Audience, cursor: Cursor): Promise<Page>
       }
       return {
         uids,
-        next: snapshot.size === PAGE_SIZE && last ? { path: last.ref.path } : null,
+        next: snapshot.size === size && last ? { path: last.ref.path } : null,
       };
     }
   }
@@ -145,7 +141,11 @@ function isFailedPrecondition(error: unknown): boolean {
  * Delivers the next page of a job. `seenPages` is the page count of the job as the triggering
  * event saw it: an event about an older state of the job does nothing.
  */
-export async function runFanoutPage(jobId: string, seenPages?: number): Promise<PageOutcome> {
+export async function runFanoutPage(
+  jobId: string,
+  options: { seenPages?: number; pageSize?: number } = {},
+): Promise<PageOutcome> {
+  const { seenPages, pageSize = PAGE_SIZE } = options;
   const ref = fanoutJobRef(jobId);
   const snapshot = await ref.get();
   if (!snapshot.exists) return "missing";
@@ -157,7 +157,7 @@ export async function runFanoutPage(jobId: string, seenPages?: number): Promise<
   if (job.status === "sent") return "finished";
   if (seenPages !== undefined && seenPages !== job.pages) return "stale";
 
-  const page = await recipientsPage(job.audience, job.cursor);
+  const page = await recipientsPage(job.audience, job.cursor, pageSize);
   const notificationId = job.notification.id;
   const existing =
     page.uids.length === 0
@@ -206,7 +206,7 @@ export async function continueFanout(event: {
   const job = parseFanoutJob(event.after);
   if (!job) return "malformed";
   if (job.status === "sent") return "finished";
-  return runFanoutPage(event.jobId, job.pages);
+  return runFanoutPage(event.jobId, { seenPages: job.pages });
 }
 
 /**

@@ -31,11 +31,11 @@ export function mailOf(collection: string, uid: string): Query {
 }
 
 export function fanoutJobRef(jobId: string) {
-  return db().collection("notificationJobs").doc(jobId);
+  return db().doc(paths.notificationJob(jobId));
 }
 
 export function newFanoutJobRef() {
-  return db().collection("notificationJobs").doc();
+  return fanoutJobRef(db().collection("notificationJobs").doc().id);
 }
 
 export function schedulerStateRef(name: string) {
