@@ -10,9 +10,11 @@ import {
   buildFunctions,
   emulatorEnv,
   firestoreLauncherJar,
+  pubsubEmulatorEnv,
   standardPorts,
   storageEmulatorAvailability,
 } from "./stack.mjs";
+import { SCHEDULED, startLocalSchedule } from "./schedule.mjs";
 
 const started = Date.now();
 console.log("Building functions...");
@@ -25,7 +27,10 @@ const only = ["auth", "firestore", "functions", ...(storage.available ? ["storag
 const env = {
   ...process.env,
   ...(launcher ? { FIRESTORE_EMULATOR_BINARY_PATH: launcher } : {}),
+  ...pubsubEmulatorEnv(),
 };
+// Scheduled functions load only beside the Pub/Sub emulator; a local timer runs them.
+only.push("pubsub");
 
 const emulators = spawn(
   FIREBASE_BIN,
@@ -74,6 +79,10 @@ if (!(await ready())) {
     stdio: "inherit",
   });
   if (seed.status !== 0) console.error("Seeding failed; the emulators keep running.");
+  const localSchedule = process.env.AICHAT_LOCAL_SCHEDULE !== "0";
+  if (localSchedule) {
+    startLocalSchedule({ origin: `http://127.0.0.1:${ports.functions}`, projectId: PROJECT_ID });
+  }
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   const rows = [
     ["Auth", `127.0.0.1:${ports.auth}`, "sign-up, sign-in, ID tokens, custom claims"],
@@ -101,6 +110,11 @@ if (!(await ready())) {
   console.log("  admin    admin@aichat.test    / admin-password");
   console.log(
     "\nReplies come from the offline responder unless functions/.secret.local sets OPENAI_API_KEY.",
+  );
+  console.log(
+    localSchedule
+      ? `Scheduled functions run locally: ${SCHEDULED.map((each) => `${each.name} every ${each.localSeconds} s`).join(", ")} (npm run fire -- <name> runs one now).`
+      : "Scheduled functions: off (AICHAT_LOCAL_SCHEDULE=0); npm run fire -- <name> runs one.",
   );
   console.log("Press Ctrl-C to stop.\n");
 }
