@@ -70,6 +70,11 @@ export function pubsubEmulatorEnv() {
   return { PUBSUB_EMULATOR_BINARY_PATH: DEBIAN_PUBSUB_EMULATOR };
 }
 
+/** The emulators whose ports firebase.json sets, the Pub/Sub emulator with them. */
+function emulatorKeys() {
+  return [...EMULATOR_KEYS, "pubsub"];
+}
+
 function freePort() {
   return new Promise((resolvePort, reject) => {
     const server = createServer();
@@ -82,21 +87,12 @@ function freePort() {
   });
 }
 
-const EMULATOR_KEYS = [
-  "auth",
-  "firestore",
-  "functions",
-  "storage",
-  "pubsub",
-  "eventarc",
-  "hub",
-  "logging",
-];
+const EMULATOR_KEYS = ["auth", "firestore", "functions", "storage", "eventarc", "hub", "logging"];
 
 /** Free ports for every emulator, so a test run never collides with `npm start`. */
 export async function allocatePorts() {
   const ports = {};
-  for (const key of [...EMULATOR_KEYS, "firestoreWebsocket", "fakeOpenai", "fakeStripe"]) {
+  for (const key of [...emulatorKeys(), "firestoreWebsocket", "fakeOpenai", "fakeStripe"]) {
     ports[key] = await freePort();
   }
   return ports;
@@ -105,7 +101,7 @@ export async function allocatePorts() {
 export function standardPorts() {
   const config = JSON.parse(readFileSync(join(ROOT, "firebase.json"), "utf8"));
   const ports = {};
-  for (const key of EMULATOR_KEYS) ports[key] = config.emulators[key].port;
+  for (const key of emulatorKeys()) ports[key] = config.emulators[key].port;
   ports.firestoreWebsocket = config.emulators.firestore.websocketPort;
   return ports;
 }
@@ -113,7 +109,7 @@ export function standardPorts() {
 /** Writes a copy of firebase.json with other ports, beside it (paths in it are relative). */
 export function writeRunConfig(ports) {
   const config = JSON.parse(readFileSync(join(ROOT, "firebase.json"), "utf8"));
-  for (const key of EMULATOR_KEYS) config.emulators[key].port = ports[key];
+  for (const key of emulatorKeys()) config.emulators[key].port = ports[key];
   config.emulators.firestore.websocketPort = ports.firestoreWebsocket;
   const file = join(ROOT, `.firebase-run-${process.pid}.json`);
   writeFileSync(file, JSON.stringify(config, null, 2));
