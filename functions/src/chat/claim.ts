@@ -17,7 +17,6 @@ import {
   type MeterChange,
 } from "../limits/store";
 import { adminAuth, db } from "../shared/firebase";
-import { viewingAtMsOf } from "../notifications/reply";
 import { decideTake, type ReplyState, type TakeDecision, type TakeRequest } from "./core/take";
 import { DEFAULT_LEASE_MS, DEFAULT_LEASE_RENEW_MS } from "./core/reply-state";
 import { writeNewConversation } from "./conversation";
@@ -32,6 +31,7 @@ import {
   type UserMessage,
 } from "../contract/chat";
 import { conversationRef, messagesRef } from "./store";
+import { viewingAtMsOf } from "../notifications/reply";
 
 export const DEFAULT_TIMING: LeaseTiming = {
   leaseMs: DEFAULT_LEASE_MS,

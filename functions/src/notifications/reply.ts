@@ -21,7 +21,8 @@ export interface ReplyFinished {
   messageId: string;
   /** The character document as the claim read it. */
   character: Record<string, unknown>;
-  viewingAtMs: number | null;
+  /** Undefined when the take did not start from the claim's read: nobody is notified. */
+  viewingAtMs: number | null | undefined;
   firstAnswer: boolean;
   type: MessageType;
   text: string;
@@ -30,9 +31,12 @@ export interface ReplyFinished {
 
 /** Writes `reply_ready` (2 writes) when the reply is the message's first answer and unseen. */
 export function notifyReplyIfAway(tx: Transaction, reply: ReplyFinished): boolean {
+  const { viewingAtMs } = reply;
+  if (viewingAtMs === undefined) return false;
   const name = reply.character.name;
   const notification = replyNotification({
     ...reply,
+    viewingAtMs,
     characterName: typeof name === "string" ? name : "",
   });
   if (!notification) return false;

@@ -351,6 +351,13 @@ describe("index.ts wiring", () => {
     const mirror = endpointOf(exported.onProfileWritten);
     expect(mirror?.eventTrigger?.eventFilterPathPatterns?.document).toBe("users/{uid}");
     expect(endpointOf(exported.sweepReplies)?.scheduleTrigger?.schedule).toBe("every 5 minutes");
+    expect(endpointOf(exported.health)?.httpsTrigger).toBeDefined();
+    expect(endpointOf(exported.onUserCreated)?.eventTrigger?.eventType).toBe(
+      "providers/firebase.auth/eventTypes/user.create",
+    );
+    expect(endpointOf(exported.onUserDeleted)?.eventTrigger?.eventType).toBe(
+      "providers/firebase.auth/eventTypes/user.delete",
+    );
     expect(
       endpointOf(exported.onFollowWritten)?.eventTrigger?.eventFilterPathPatterns?.document,
     ).toBe("users/{uid}/following/{characterId}");
@@ -363,12 +370,5 @@ describe("index.ts wiring", () => {
       endpointOf(exported.onNotificationJobWritten)?.eventTrigger?.eventFilterPathPatterns
         ?.document,
     ).toBe("notificationJobs/{jobId}");
-    expect(endpointOf(exported.health)?.httpsTrigger).toBeDefined();
-    expect(endpointOf(exported.onUserCreated)?.eventTrigger?.eventType).toBe(
-      "providers/firebase.auth/eventTypes/user.create",
-    );
-    expect(endpointOf(exported.onUserDeleted)?.eventTrigger?.eventType).toBe(
-      "providers/firebase.auth/eventTypes/user.delete",
-    );
   });
 });
