@@ -58,6 +58,7 @@ async function prepareConversation(
     costUsd: 0,
     unread: 0,
     lastReadAt: null,
+    viewingAt: FieldValue.serverTimestamp(),
     lastMessage: null,
     deleted: false,
     createdAt: FieldValue.serverTimestamp(),
@@ -98,6 +99,12 @@ async function ourTurns(
     // A fresh meter before each turn (not counted), so a free user keeps chatting: the
     // turn still charges its unit and counts toward the per-minute window.
     await messageMeterRef(uid).set({ characters: {}, hits: [] });
+    // The user is on the chat screen, whose app reports the conversation every 20 s (not
+    // counted either): a watched reply writes no reply_ready notification.
+    await db()
+      .collection("conversations")
+      .doc(convId)
+      .update({ viewingAt: FieldValue.serverTimestamp() });
     const messageRef = db().collection("conversations").doc(convId).collection("messages").doc();
     const replyRef = messageRef.parent.doc(`${messageRef.id}_reply`);
     const text = `bench turn ${turn} [[words:30]]`;
@@ -216,6 +223,9 @@ async function main(): Promise<void> {
   );
   console.log(
     "Reads and writes are the Admin SDK's document operations in the handler (claim, prepare, stream, finalize); listener reads are the snapshots the worker's reply watcher receives, which Firestore also bills. The instant provider ends each reply before its first partial write, so a turn's text arrives with the final write.",
+  );
+  console.log(
+    "The user watches the chat: its conversation's viewingAt is reported before each turn (as the app does every 20 s, not counted), so no turn writes a reply_ready notification. A first reply to a user who is away writes 2 more (the notification and the unread count) and reads nothing more.",
   );
   await fake.stop();
   process.exit(0);

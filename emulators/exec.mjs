@@ -12,6 +12,7 @@ import {
   allocatePorts,
   emulatorEnv,
   firestoreLauncherJar,
+  pubsubEmulatorEnv,
   storageEmulatorAvailability,
   writeRunConfig,
 } from "./stack.mjs";
@@ -39,6 +40,9 @@ console.log(
     ? "Storage emulator: included."
     : `Storage emulator: not started (${storage.reason}); Storage end-to-end tests are skipped.`,
 );
+
+// Scheduled functions load only beside the Pub/Sub emulator; tests fire them through it.
+if (!process.env.AICHAT_EMULATORS) only.push("pubsub");
 
 // The functions under test talk to local doubles of OpenAI and Stripe (test/doubles), which
 // the test process serves on these ports. Keys here are test placeholders, not secrets.
@@ -107,6 +111,7 @@ const env = {
   AICHAT_STORAGE_EMULATOR_RUNNING: storage.available ? "1" : "0",
   AICHAT_STORAGE_SKIP_REASON: storage.available ? "" : storage.reason,
   ...(launcher ? { FIRESTORE_EMULATOR_BINARY_PATH: launcher } : {}),
+  ...pubsubEmulatorEnv(),
 };
 
 const child = spawn(

@@ -65,6 +65,24 @@ export function storageEmulatorAvailability() {
   };
 }
 
+const DEBIAN_PUBSUB_EMULATOR =
+  "/usr/lib/google-cloud-sdk/platform/pubsub-emulator/bin/cloud-pubsub-emulator";
+
+/**
+ * Scheduled functions load in the Functions emulator only beside a Pub/Sub emulator, which
+ * firebase-tools otherwise downloads. Debian's gcloud package ships it: point firebase-tools at
+ * it where it exists. Returns the variables to add to the emulators' environment.
+ */
+export function pubsubEmulatorEnv() {
+  if (process.env.PUBSUB_EMULATOR_BINARY_PATH || !existsSync(DEBIAN_PUBSUB_EMULATOR)) return {};
+  return { PUBSUB_EMULATOR_BINARY_PATH: DEBIAN_PUBSUB_EMULATOR };
+}
+
+/** The emulators whose ports firebase.json sets, the Pub/Sub emulator with them. */
+function emulatorKeys() {
+  return [...EMULATOR_KEYS, "pubsub"];
+}
+
 function freePort() {
   return new Promise((resolvePort, reject) => {
     const server = createServer();
@@ -94,7 +112,7 @@ const EMULATOR_KEYS = [
 /** Free ports for every emulator, so a test run never collides with `npm start`. */
 export async function allocatePorts() {
   const ports = {};
-  for (const key of [...EMULATOR_KEYS, "firestoreWebsocket", "fakeOpenai", "fakeStripe"]) {
+  for (const key of [...emulatorKeys(), "firestoreWebsocket", "fakeOpenai", "fakeStripe"]) {
     ports[key] = await freePort();
   }
   return ports;
@@ -103,7 +121,7 @@ export async function allocatePorts() {
 export function standardPorts() {
   const config = JSON.parse(readFileSync(join(ROOT, "firebase.json"), "utf8"));
   const ports = {};
-  for (const key of EMULATOR_KEYS) ports[key] = config.emulators[key].port;
+  for (const key of emulatorKeys()) ports[key] = config.emulators[key].port;
   ports.firestoreWebsocket = config.emulators.firestore.websocketPort;
   ports.stripeStandIn = STRIPE_STANDIN_PORT;
   return ports;
@@ -122,7 +140,7 @@ export const LOCAL_STACK_FILE = "local-stack.json";
 export function writeRunConfig(ports, projectId = PROJECT_ID) {
   removeStaleRuns();
   const config = JSON.parse(readFileSync(join(ROOT, "firebase.json"), "utf8"));
-  for (const key of EMULATOR_KEYS) config.emulators[key].port = ports[key];
+  for (const key of emulatorKeys()) config.emulators[key].port = ports[key];
   config.emulators.firestore.websocketPort = ports.firestoreWebsocket;
   const name = `.firebase-run-${process.pid}`;
   const hostingDir = join(ROOT, `${name}-web`);

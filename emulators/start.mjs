@@ -15,10 +15,12 @@ import {
   buildAll,
   emulatorEnv,
   firestoreLauncherJar,
+  pubsubEmulatorEnv,
   standardPorts,
   storageEmulatorAvailability,
   writeRunConfig,
 } from "./stack.mjs";
+import { SCHEDULED, startLocalSchedule } from "./schedule.mjs";
 
 const started = Date.now();
 ensureInstalled();
@@ -55,7 +57,10 @@ const env = {
   // is too short on a busy machine).
   FUNCTIONS_DISCOVERY_TIMEOUT: process.env.FUNCTIONS_DISCOVERY_TIMEOUT ?? "120",
   ...(launcher ? { FIRESTORE_EMULATOR_BINARY_PATH: launcher } : {}),
+  ...pubsubEmulatorEnv(),
 };
+// Scheduled functions load only beside the Pub/Sub emulator; a local timer runs them.
+only.push("pubsub");
 
 const emulators = spawn(
   FIREBASE_BIN,
@@ -185,6 +190,10 @@ if (!(await ready())) {
     stdio: "inherit",
   });
   if (seed.status !== 0) console.error("Seeding failed; the emulators keep running.");
+  const localSchedule = process.env.AICHAT_LOCAL_SCHEDULE !== "0";
+  if (localSchedule) {
+    startLocalSchedule({ origin: `http://127.0.0.1:${ports.functions}`, projectId: PROJECT_ID });
+  }
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   const rows = [
     ["Auth", `127.0.0.1:${ports.auth}`, "sign-up, sign-in, ID tokens, custom claims"],
@@ -214,6 +223,11 @@ if (!(await ready())) {
   console.log("  admin    admin@aichat.test    / admin-password");
   console.log(
     "\nReplies come from the offline responder unless functions/.secret.local sets OPENAI_API_KEY.",
+  );
+  console.log(
+    localSchedule
+      ? `Scheduled functions run locally: ${SCHEDULED.map((each) => `${each.name} every ${each.localSeconds} s`).join(", ")} (npm run fire -- <name> runs one now).`
+      : "Scheduled functions: off (AICHAT_LOCAL_SCHEDULE=0); npm run fire -- <name> runs one.",
   );
   console.log("Press Ctrl-C to stop.\n");
 }

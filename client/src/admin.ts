@@ -5,6 +5,8 @@
 import { orderBy, query } from "firebase/firestore";
 import {
   aiSettingsSchema,
+  announcementJobId,
+  fanoutProgressSchema,
   characterSchema,
   paths,
   storageFolders,
@@ -12,9 +14,12 @@ import {
   type AiSettings,
   type CallableInput,
   type CharacterStats,
+  type FanoutProgress,
   type GalleryType,
   type ImportCardOutput,
   type Role,
+  type SendAnnouncementInput,
+  type SendAnnouncementOutput,
   type TestGenerationOutput,
   type UsageReport,
 } from "../../functions/src/contract/index.js";
@@ -30,6 +35,7 @@ import {
   type Unsubscribe,
   type WithId,
 } from "./documents.js";
+import { AppError } from "./errors.js";
 import { uploadToPath, type UploadOptions } from "./media.js";
 
 /** Whether the signed-in user has the `admin` claim (refreshes the token to be sure). */
@@ -280,4 +286,53 @@ export function testGeneration(
   message: string,
 ): Promise<TestGenerationOutput> {
   return call(client, "testGeneration", { characterId, message });
+}
+
+// ---- announcements --------------------------------------------------------------------------
+
+/** A new announcement's id; every retry of the same announcement must send the same one. */
+export function newAnnouncementId(): string {
+  const random = Array.from({ length: 16 }, () => Math.floor(Math.random() * 36).toString(36));
+  return `${Date.now().toString(36)}-${random.join("")}`;
+}
+
+/**
+ * Sends an announcement (a notification) to every active account, or to premium members.
+ * Resolves once it is under way (`status: "sending"`; watchAnnouncement follows it). A
+ * connection lost before the answer is retried with the same id, which never sends twice.
+ */
+export async function sendAnnouncement(
+  client: AiChatClient,
+  announcement: Omit<SendAnnouncementInput, "announcementId"> & { announcementId?: string },
+): Promise<SendAnnouncementOutput> {
+  const input = {
+    ...announcement,
+    announcementId: announcement.announcementId ?? newAnnouncementId(),
+  };
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await call(client, "sendAnnouncement", input);
+    } catch (error) {
+      if (!(error instanceof AppError) || error.code !== "unavailable" || attempt === 3)
+        throw error;
+    }
+  }
+}
+
+/** How far an announcement has been delivered, live; null until it exists. */
+export function watchAnnouncement(
+  client: AiChatClient,
+  announcementId: string,
+  onChange: (progress: WithId<FanoutProgress> | null) => void,
+  onError?: ErrorHandler,
+): Unsubscribe {
+  return watchDocument(
+    typedDoc(
+      client,
+      paths.notificationJob(announcementJobId(announcementId)),
+      fanoutProgressSchema,
+    ),
+    onChange,
+    onError,
+  );
 }

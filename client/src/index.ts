@@ -108,3 +108,25 @@ export {
   watchMediaRecord,
 } from "./media.js";
 export type { MediaRecordDoc, UploadOptions, UploadProgress } from "./media.js";
+export {
+  markAllNotificationsRead,
+  markNotificationRead,
+  watchNotifications,
+  watchUnreadCount,
+} from "./notifications.js";
+export type { NotificationDoc } from "./notifications.js";
+export { isOnline, startPresence, watchPresence, watchUserPresence } from "./presence.js";
+export type { Heartbeat, HeartbeatOptions, PresenceState } from "./presence.js";
+export {
+  characterLastActive,
+  followCharacter,
+  followerCount,
+  unfollowCharacter,
+  watchFollowing,
+  watchIsFollowing,
+} from "./follows.js";
+export type { FollowDoc } from "./follows.js";
+export { reportViewing } from "./viewing.js";
+export type { ViewingOptions, ViewingReport } from "./viewing.js";
+export { pageForeground } from "./foreground.js";
+export type { ForegroundSource } from "./foreground.js";

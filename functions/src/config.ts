@@ -227,3 +227,28 @@ export function readSettings(): Settings {
     mediaBucket: MEDIA_BUCKET.value().trim() || defaultBucket(),
   };
 }
+
+// ---- notification emails ----
+// Emails are documents in the format of the official Trigger Email extension
+// (firebase/firestore-send-email): a deployer who installs it gets email with no code.
+export const EMAIL_NOTIFICATIONS = defineBoolean("EMAIL_NOTIFICATIONS", {
+  default: false,
+  description:
+    "Write payment and premium-expiry emails to MAIL_COLLECTION for the Trigger Email extension to send.",
+});
+export const MAIL_COLLECTION = defineString("MAIL_COLLECTION", {
+  default: "mail",
+  description: "The collection the Trigger Email extension watches.",
+});
+
+export interface EmailSettings {
+  enabled: boolean;
+  collection: string;
+}
+
+export function readEmailSettings(): EmailSettings {
+  return {
+    enabled: EMAIL_NOTIFICATIONS.value(),
+    collection: MAIL_COLLECTION.value().trim() || "mail",
+  };
+}

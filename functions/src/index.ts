@@ -5,7 +5,11 @@
 // builders and the params: each handler module is imported on its function's first call
 // (shared/lazy.ts), and a function loads only what its own handler needs.
 import { setGlobalOptions } from "firebase-functions/v2/options";
-import { onDocumentCreated, onDocumentWritten } from "firebase-functions/v2/firestore";
+import {
+  onDocumentCreated,
+  onDocumentUpdated,
+  onDocumentWritten,
+} from "firebase-functions/v2/firestore";
 import { onSchedule } from "firebase-functions/v2/scheduler";
 import { onCall, onRequest } from "firebase-functions/v2/https";
 import { onTaskDispatched } from "firebase-functions/v2/tasks";
@@ -46,6 +50,11 @@ const ratings = lazyModule(() => import("./characters/ratings.js"));
 const rollup = lazyModule(() => import("./characters/rollup.js"));
 const media = lazyModule(() => import("./media/callables.js"));
 const mediaUpload = lazyModule(() => import("./media/on-upload.js"));
+const follows = lazyModule(() => import("./characters/follows.js"));
+const announcements = lazyModule(() => import("./notifications/announcements.js"));
+const fanout = lazyModule(() => import("./notifications/fanout.js"));
+const notificationReads = lazyModule(() => import("./notifications/read-state.js"));
+const premiumExpiry = lazyModule(() => import("./notifications/expiry.js"));
 
 const REGION = "us-central1";
 // Instance limits and the reply functions' concurrency are params (config.ts), chosen with
@@ -214,3 +223,44 @@ export const uploadLimits = onCall((request) => media.uploadLimits(request));
 export const listMyMedia = onCall((request) => media.listMyMedia(request));
 export const deleteMedia = onCall((request) => media.deleteMedia(request));
 export const getSignedUrl = onCall((request) => media.getSignedUrl(request));
+
+// ---- notifications and follows ----
+// A follow or unfollow counts into the character's sharded follower count, once per event.
+export const onFollowWritten = onDocumentWritten(
+  { document: "users/{uid}/following/{characterId}", retry: true },
+  async (event) => {
+    await follows.applyFollowEvent({
+      eventId: event.id,
+      characterId: event.params.characterId,
+      before: event.data?.before.data(),
+      after: event.data?.after.data(),
+    });
+  },
+);
+export const sendAnnouncement = onCall(announcements.sendAnnouncement);
+export const markAllNotificationsRead = onCall(notificationReads.markAllNotificationsRead);
+// Only updates: creating a notification (a fan-out creates thousands) runs no function.
+export const onNotificationRead = onDocumentUpdated(
+  { document: "users/{uid}/notifications/{notificationId}", retry: true },
+  async (event) => {
+    await notificationReads.countNotificationRead({
+      eventId: event.id,
+      uid: event.params.uid,
+      before: event.data?.before.data(),
+      after: event.data?.after.data(),
+    });
+  },
+);
+// Each page of a fan-out commits a change to its job, which runs the next page.
+export const onNotificationJobWritten = onDocumentWritten(
+  { document: "notificationJobs/{jobId}", retry: true, timeoutSeconds: 300 },
+  async (event) => {
+    await fanout.continueFanout({ jobId: event.params.jobId, after: event.data?.after.data() });
+  },
+);
+export const notifyPremiumExpiry = onSchedule(
+  { schedule: "every 15 minutes", timeoutSeconds: 300 },
+  async () => {
+    await premiumExpiry.notifyPremiumExpiry();
+  },
+);

@@ -353,6 +353,18 @@ const CALLABLES: CallableCase[] = [
   },
   { name: "mediaStatus", caller: "user", base: () => ({}), fields: [] },
   { name: "uploadLimits", caller: "user", base: () => ({}), fields: [] },
+  { name: "markAllNotificationsRead", caller: "user", base: () => ({}), fields: [] },
+  {
+    name: "sendAnnouncement",
+    caller: "admin",
+    base: () => ({ announcementId: "bad-input-0001", audience: "all", title: "Hi", body: "News" }),
+    fields: [
+      { name: "announcementId", kind: "id" },
+      { name: "audience", kind: "enum", required: true },
+      { name: "title", kind: "text", required: true, max: 120 },
+      { name: "body", kind: "text", required: true, max: 2000 },
+    ],
+  },
   {
     name: "listMyMedia",
     caller: "user",
@@ -678,7 +690,81 @@ describe("bad input corpus", () => {
       }),
     ).rejects.toMatchObject({ code: "permission-denied" });
     count("rules characters/*/ratings");
+    const follow = (owner: string, characterId: string) =>
+      doc(user.db, "users", owner, "following", characterId);
+    const engagementWrites: [string, () => Promise<unknown>][] = [
+      ["presence", () => setDoc(doc(user.db, "presence", uid), { lastActiveAt: Timestamp.now() })],
+      [
+        "presence",
+        () =>
+          setDoc(doc(user.db, "presence", uid), {
+            lastActiveAt: serverTimestamp(),
+            status: "busy",
+          }),
+      ],
+      [
+        "presence",
+        () => setDoc(doc(user.db, "presence", other.user.uid), { lastActiveAt: serverTimestamp() }),
+      ],
+      [
+        "following",
+        () =>
+          setDoc(follow(uid, "nobody"), { characterId: "nobody", createdAt: serverTimestamp() }),
+      ],
+      [
+        "following",
+        () =>
+          setDoc(follow(uid, "luna"), {
+            characterId: "luna",
+            createdAt: serverTimestamp(),
+            notify: true,
+          }),
+      ],
+      [
+        "following",
+        () => setDoc(follow(uid, "luna"), { characterId: "luna", createdAt: Timestamp.now() }),
+      ],
+      [
+        "following",
+        () =>
+          setDoc(follow(other.user.uid, "luna"), {
+            characterId: "luna",
+            createdAt: serverTimestamp(),
+          }),
+      ],
+      [
+        "viewingAt",
+        () =>
+          updateDoc(doc(user.db, "conversations", conversationId), { viewingAt: Timestamp.now() }),
+      ],
+      [
+        "viewingAt",
+        () =>
+          updateDoc(doc(user.db, "conversations", conversationId), {
+            viewingAt: serverTimestamp(),
+            unread: 0,
+          }),
+      ],
+      [
+        "notifications",
+        () =>
+          setDoc(doc(user.db, "users", uid, "notifications", "forged"), {
+            type: "announcement",
+            title: "Free premium",
+            body: "",
+            read: false,
+          }),
+      ],
+    ];
+    for (const [surface, write] of engagementWrites) {
+      await expect(write(), surface).rejects.toMatchObject({ code: "permission-denied" });
+      count(`rules ${surface}`);
+    }
     for (const path of [
+      `users/${uid}/counters/notifications`,
+      "mail/forged",
+      "notificationJobs/forged",
+      "schedulerState/forged",
       `users/${uid}/quota/messages`,
       `users/${uid}/rateLimits/checkout`,
       "characters/luna",

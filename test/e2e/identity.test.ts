@@ -83,7 +83,7 @@ describe("registration", () => {
       // Each winner leaves the race so the next round has a fresh field of claimants.
       users.splice(winnerIndex, 1);
     }
-  });
+  }, 120_000);
 
   it("renaming releases the old name for others", async () => {
     const alice = await signUp("alice");

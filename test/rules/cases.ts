@@ -7,6 +7,7 @@ import {
   where,
   type Firestore,
 } from "firebase/firestore";
+import { ENGAGEMENT_CASES } from "./engagement-cases";
 import { profile, type Actor, type CollectionCase, type Operation } from "./matrix";
 
 type Row = [get: boolean, list: boolean, create: boolean, update: boolean, del: boolean];
@@ -697,4 +698,5 @@ export const CASES: CollectionCase[] = [
   ...underCharacter(true),
   ...underCharacter(false),
   ...conversationCases(),
+  ...ENGAGEMENT_CASES,
 ];

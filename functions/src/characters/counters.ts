@@ -2,6 +2,7 @@
 // counter shard reads, when an item's view count is worth refreshing. Pure: zod only.
 import { z } from "zod";
 import { ratingSchema } from "../contract/characters";
+import { timestampSchema } from "../contract/timestamp";
 import type { ShardCounts } from "./stats";
 
 // ---- ratings --------------------------------------------------------------------------
@@ -59,6 +60,7 @@ export function deltaAsShard(delta: RatingDelta): ShardCounts {
     ratingCount: delta.ratingCount,
     ratingSum: delta.ratingSum,
     lastActiveAtMs: null,
+    followers: 0,
   };
 }
 
@@ -72,6 +74,7 @@ const statShardSchema = z.object({
   ratingCount: counter,
   ratingSum: counter,
   lastActiveAtMs: z.number().positive().nullable().catch(null),
+  followers: counter,
 });
 
 /** A stat shard as stored (missing or malformed counters read as 0). */
@@ -79,7 +82,14 @@ export function shardCountsFrom(data: unknown): ShardCounts {
   const parsed = statShardSchema.safeParse(data ?? {});
   return parsed.success
     ? parsed.data
-    : { conversations: 0, messages: 0, ratingCount: 0, ratingSum: 0, lastActiveAtMs: null };
+    : {
+        conversations: 0,
+        messages: 0,
+        ratingCount: 0,
+        ratingSum: 0,
+        lastActiveAtMs: null,
+        followers: 0,
+      };
 }
 
 const viewShardSchema = z.object({ count: counter });
@@ -107,6 +117,19 @@ export const VIEW_COUNT_REFRESH_MS = 60_000;
 export function viewCountRefreshDue(lastRefreshedAtMs: unknown, nowMs: number): boolean {
   if (typeof lastRefreshedAtMs !== "number" || !Number.isFinite(lastRefreshedAtMs)) return true;
   return nowMs - lastRefreshedAtMs >= VIEW_COUNT_REFRESH_MS || nowMs < lastRefreshedAtMs;
+}
+
+/**
+ * A character's `stats` are refreshed from its shards by the follow trigger at most once per
+ * this interval (`statsUpdatedAt`); the scheduled rollup catches up the follows in between.
+ */
+export const STATS_REFRESH_MS = 60_000;
+
+export function statsRefreshDue(statsUpdatedAt: unknown, nowMs: number): boolean {
+  const parsed = timestampSchema.safeParse(statsUpdatedAt);
+  if (!parsed.success) return true;
+  const updatedMs = parsed.data.toMillis();
+  return nowMs - updatedMs >= STATS_REFRESH_MS || nowMs < updatedMs;
 }
 
 /** A shard index in [0, count), from a random number in [0, 1). */

@@ -24,6 +24,7 @@ import {
   viewShardDoc,
   viewShardsOf,
 } from "./store";
+import { queueGalleryNotifications } from "../notifications/fanout";
 
 /** The field of characters/{id} that counts free or premium-only gallery items. */
 function galleryCountField(premiumOnly: boolean): string {
@@ -45,6 +46,17 @@ export async function addGalleryItem(
     if (itemSnap.exists) fail("gallery_folder_taken");
     tx.create(item, { ...fields, createdAt: FieldValue.serverTimestamp() });
     tx.update(character, { [galleryCountField(fields.premiumOnly)]: FieldValue.increment(1) });
+    // Followers hear of the new item (a fan-out job, queued once with the item).
+    if (characterSnap.get("published") === true) {
+      queueGalleryNotifications(tx, {
+        characterId: input.characterId,
+        characterName: String(characterSnap.get("name") ?? ""),
+        itemId: item.id,
+        mediaType: fields.type,
+        premiumOnly: fields.premiumOnly,
+        caption: fields.caption,
+      });
+    }
     recordAudit(tx, {
       action: "addGalleryItem",
       actorUid: admin.uid,

@@ -81,23 +81,35 @@ export interface RollupReport {
 
 /**
  * The scheduled rollup: the characters whose stat shards recorded activity recently
- * (`lastActiveAtMs`, set with every message), and the gallery items whose view shards changed
- * recently (`updatedAtMs`), each found with one collection-group query.
+ * (`lastActiveAtMs`, set with every message; `followersChangedAtMs`, set with every follow),
+ * and the gallery items whose view shards changed recently (`updatedAtMs`), each found with a
+ * collection-group query.
  */
 export async function rollupRecentStats(nowMs = Date.now()): Promise<RollupReport> {
   const since = nowMs - ROLLUP_WINDOW_MS;
-  const [statShards, viewShards] = await Promise.all([
+  const [statShards, viewShards, followShards] = await Promise.all([
     allStatShards().where("lastActiveAtMs", ">=", since).select().limit(ROLLUP_SCAN_LIMIT).get(),
     allViewShards().where("updatedAtMs", ">=", since).select().limit(ROLLUP_SCAN_LIMIT).get(),
+    // Shards whose follower counts changed (follows.ts), which messages may not have touched.
+    allStatShards()
+      .where("followersChangedAtMs", ">=", since)
+      .select()
+      .limit(ROLLUP_SCAN_LIMIT)
+      .get(),
   ]);
-  if (statShards.size === ROLLUP_SCAN_LIMIT || viewShards.size === ROLLUP_SCAN_LIMIT) {
+  if (
+    statShards.size === ROLLUP_SCAN_LIMIT ||
+    viewShards.size === ROLLUP_SCAN_LIMIT ||
+    followShards.size === ROLLUP_SCAN_LIMIT
+  ) {
     logger.warn("rollup scan limit reached; some counters wait for the next run", {
       statShards: statShards.size,
       viewShards: viewShards.size,
+      followShards: followShards.size,
     });
   }
   const characterIds = new Set<string>();
-  for (const shard of statShards.docs) {
+  for (const shard of [...statShards.docs, ...followShards.docs]) {
     const character = shard.ref.parent.parent;
     if (character && character.parent.id === "characters" && character.parent.parent === null) {
       characterIds.add(character.id);

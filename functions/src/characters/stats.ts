@@ -7,6 +7,8 @@ export interface ShardCounts {
   ratingCount: number;
   ratingSum: number;
   lastActiveAtMs: number | null;
+  /** Follows counted on this shard (absent on shards written before follows existed). */
+  followers?: number;
 }
 
 /** Days after which recent activity has half the weight it had. */
@@ -18,7 +20,10 @@ export const POPULARITY_HALF_LIFE_DAYS = 7;
  * where bayesianRating = (ratingSum + 3 * 5) / (ratingCount + 5) pulls characters with few
  * ratings toward a neutral 3 stars. Logarithms keep one huge character from dwarfing all.
  */
-export function popularityScore(stats: Omit<CharacterStats, "popularity">, nowMs: number): number {
+export function popularityScore(
+  stats: Omit<CharacterStats, "popularity" | "followers">,
+  nowMs: number,
+): number {
   const bayesianRating = (stats.ratingSum + 3 * 5) / (stats.ratingCount + 5);
   const base =
     Math.log1p(stats.conversations) * 10 + Math.log1p(stats.messages) * 2 + bayesianRating * 4;
@@ -65,6 +70,10 @@ export function characterStatsFromShards(
     ratingSum,
     ratingAverage: ratingCount > 0 ? Math.round((ratingSum / ratingCount) * 100) / 100 : 0,
     lastActiveAt: lastActive,
+    followers: Math.max(
+      0,
+      sum((shard) => shard.followers ?? 0),
+    ),
   };
   return { ...withoutPopularity, popularity: popularityScore(withoutPopularity, nowMs) };
 }

@@ -97,6 +97,11 @@ export function traitsConfigDoc() {
   return db().collection("config").doc("traits");
 }
 
+/** The characters a user follows (users/{uid}/following/{characterId}). */
+export function followingOf(uid: string) {
+  return db().collection(paths.following(uid));
+}
+
 // ---- processed-event markers ------------------------------------------------------------
 
 /** Markers outlive any redelivery by far; a TTL policy on expireAt removes them. */

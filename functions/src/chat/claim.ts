@@ -46,6 +46,7 @@ import {
   type ReplyTask,
 } from "./queue";
 import { conversationRef, messagesRef } from "./store";
+import { viewingAtMsOf } from "../notifications/reply";
 
 export const DEFAULT_TIMING: LeaseTiming = {
   leaseMs: DEFAULT_LEASE_MS,
@@ -310,6 +311,10 @@ export async function claimTake(
           character: characterSnap.data() ?? {},
           startedAtMs: nowMs,
           timing,
+          // A conversation this message creates was written from its screen a moment ago.
+          viewingAtMs: conversationSnap.exists
+            ? viewingAtMsOf(conversationSnap.get("viewingAt"))
+            : nowMs,
         },
       };
     },

@@ -11,6 +11,7 @@ import type { ReplyError } from "../contract/errors";
 import { settleUnit } from "../limits/policy";
 import { writeMeter } from "../limits/store";
 import { db } from "../shared/firebase";
+import { notifyReplyIfAway } from "../notifications/reply";
 import { recordAiUsage } from "./ai-usage";
 import {
   contextWindowSchema,
@@ -195,6 +196,19 @@ async function finalizeIn(
     });
   }
   tx.update(conversationRef(job.convId), conversation);
+  // A first answer the user was not watching: `reply_ready` (2 writes; none while watched).
+  notifyReplyIfAway(tx, {
+    uid: message.userId,
+    conversationId: job.convId,
+    characterId: message.characterId,
+    messageId: job.messageId,
+    character: job.character,
+    viewingAtMs: job.viewingAtMs,
+    firstAnswer,
+    type: outcome.type ?? "text",
+    text: outcome.text,
+    nowMs,
+  });
 
   let summaryDue = false;
   if (delivered) {

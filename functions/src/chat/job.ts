@@ -21,6 +21,12 @@ export interface ReplyJob {
   take: TakeKind;
   premium: boolean;
   userName: string;
+  /**
+   * The conversation's `viewingAt` as the claim read it (null: not on screen), so finalize
+   * can tell an absent user their reply is ready. Undefined when the take was not started
+   * from that read: finalize then notifies nobody.
+   */
+  viewingAtMs?: number | null;
   /** The character document as the claim read it (profile fields and server fields). */
   character: Record<string, unknown>;
   startedAtMs: number;

@@ -7,6 +7,7 @@ import * as characters from "./characters.js";
 import * as chat from "./chat.js";
 import * as identity from "./identity.js";
 import * as media from "./media.js";
+import * as notifications from "./notifications.js";
 import * as payments from "./payments.js";
 import * as pipeline from "./pipeline.js";
 import * as usage from "./usage.js";
@@ -85,6 +86,15 @@ export const CALLABLES = {
   listMyMedia: user(media.listMyMediaInput, media.listMyMediaOutput),
   deleteMedia: user(media.deleteMediaInput, media.deleteMediaOutput),
   getSignedUrl: user(media.getSignedUrlInput, media.getSignedUrlOutput),
+  // notifications
+  markAllNotificationsRead: user(
+    notifications.markAllNotificationsReadInput,
+    notifications.markAllNotificationsReadOutput,
+  ),
+  sendAnnouncement: admin(
+    notifications.sendAnnouncementInput,
+    notifications.sendAnnouncementOutput,
+  ),
 } as const satisfies Record<string, CallableSpec>;
 
 export type CallableName = keyof typeof CALLABLES;

@@ -145,7 +145,10 @@ export const characterStatsSchema = z.strictObject({
   ratingSum: z.number().int().min(0),
   ratingAverage: z.number().min(0).max(5),
   popularity: z.number().min(0),
+  /** The character's last reply (or new conversation), epoch ms, as of the last rollup. */
   lastActiveAt: z.number().int().min(0).nullable(),
+  /** Users following the character (stats written before follows existed read as 0). */
+  followers: z.number().int().min(0).default(0),
 });
 export type CharacterStats = z.infer<typeof characterStatsSchema>;
 
@@ -157,6 +160,7 @@ export const EMPTY_STATS: CharacterStats = {
   ratingAverage: 0,
   popularity: 0,
   lastActiveAt: null,
+  followers: 0,
 };
 
 /** A whole character as admins create it: public profile plus private AI settings. */

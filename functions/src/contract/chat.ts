@@ -293,6 +293,8 @@ export const conversationSchema = z.object({
   /** Replies delivered since the owner last marked the conversation read. */
   unread: z.number().int(),
   lastReadAt: timestampSchema.nullable(),
+  /** When the owner's app last reported this conversation on screen; null when it closed. */
+  viewingAt: timestampSchema.nullable().optional(),
   lastMessage: z
     .object({
       role: z.enum(["user", "assistant"]),

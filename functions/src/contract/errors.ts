@@ -223,6 +223,11 @@ export const CALLABLE_ERRORS = {
     message: "This checkout session belongs to another account.",
   },
   payment_object_not_found: { status: "not-found", message: "Not found." },
+  // Notifications.
+  announcement_exists: {
+    status: "already-exists",
+    message: "An announcement with this id was already sent with other content.",
+  },
 } as const satisfies Record<string, { status: CallableStatus; message: string }>;
 
 export type CallableErrorReason = keyof typeof CALLABLE_ERRORS;

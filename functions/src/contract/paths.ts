@@ -41,6 +41,18 @@ export const paths = {
     `conversations/${convId}/messages/${replyIdFor(messageId)}`,
   greeting: (convId: string) => `conversations/${convId}/messages/${GREETING_MESSAGE_ID}`,
 
+  // ---- notifications, presence, follows ----
+  notifications: (uid: string) => `users/${uid}/notifications`,
+  notification: (uid: string, notificationId: string) =>
+    `users/${uid}/notifications/${notificationId}`,
+  /** The unread count, kept by functions. */
+  notificationCounter: (uid: string) => `users/${uid}/counters/notifications`,
+  /** A notification fan-out (announcement or gallery item); admins read its progress. */
+  notificationJob: (jobId: string) => `notificationJobs/${jobId}`,
+  presence: (uid: string) => `presence/${uid}`,
+  following: (uid: string) => `users/${uid}/following`,
+  follow: (uid: string, characterId: string) => `users/${uid}/following/${characterId}`,
+
   // ---- media and payments ----
   media: () => "media",
   mediaRecord: (mediaId: string) => `media/${mediaId}`,

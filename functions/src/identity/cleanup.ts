@@ -8,6 +8,10 @@ import { deleteMatching } from "../shared/delete-matching";
 import { db } from "../shared/firebase";
 import { deleteStoragePrefix } from "../shared/storage";
 import { publicProfileRef, userDoc, usernamesOf } from "./store";
+import { readEmailSettings } from "../config";
+import { followingOf } from "../characters/store";
+import { mailOf } from "../notifications/store";
+import { presenceRef } from "../presence/store";
 
 export interface RemovedCounts {
   conversations: number;
@@ -34,6 +38,11 @@ export async function deleteUserData(uid: string): Promise<RemovedCounts> {
     logger.error("could not delete the user's uploaded files", { uid, error: String(error) });
     throw error;
   });
+  // Follows go through the follow trigger, which takes them out of the follower counts.
+  await deleteMatching(followingOf(uid));
+  // Emails keep the address; presence says when the user was last seen.
+  await deleteMatching(mailOf(readEmailSettings().collection, uid));
+  await presenceRef(uid).delete();
   await publicProfileRef(uid).delete();
   await firestore.recursiveDelete(userDoc(uid));
   return { conversations: conversations.size, ratings, views, mediaRecords, usernames };

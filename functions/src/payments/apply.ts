@@ -7,6 +7,7 @@ import { db } from "../shared/firebase";
 import { profileRef, userDoc } from "../identity/profiles";
 import type { PaymentStatus } from "../contract/payments";
 import { decidePayment, type PaymentAction, type PremiumEffect } from "./events";
+import { notifyPaymentChange } from "../notifications/payments";
 import { paymentDoc, paymentRef, paymentState, stripeEventRef, uidForCustomer } from "./store";
 
 export type ApplyOutcome =
@@ -89,6 +90,18 @@ export async function applyPaymentAction(
           processedAt: now,
         });
       }
+      // Premium activated, payment failed, refunded or disputed: tell the payer (no reads).
+      notifyPaymentChange(tx, {
+        uid: decision.record.uid,
+        profile,
+        paymentIntentId: action.paymentIntentId,
+        before: previous?.status ?? null,
+        after: decision.record.status,
+        effect: decision.effect,
+        premiumUntilMs: decision.premiumUntilMs,
+        amount: decision.record.amount,
+        currency: decision.record.currency,
+      });
       return {
         kind: "applied",
         changed: decision.changed,

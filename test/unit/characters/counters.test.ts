@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { Timestamp } from "../../../functions/src/shared/firebase";
 import {
+  STATS_REFRESH_MS,
   VIEW_COUNT_REFRESH_MS,
   countedRatingDelta,
   deltaAsShard,
@@ -8,6 +10,7 @@ import {
   ratingDelta,
   shardCountsFrom,
   starsOf,
+  statsRefreshDue,
   sumViewShards,
   viewCountRefreshDue,
 } from "../../../functions/src/characters/counters";
@@ -15,6 +18,7 @@ import {
   characterStatsFromShards,
   type ShardCounts,
 } from "../../../functions/src/characters/stats";
+import { characterStatsSchema, EMPTY_STATS } from "../../../functions/src/contract/characters";
 
 const rating = (stars: number) => ({ uid: "u1", stars });
 
@@ -72,13 +76,21 @@ describe("rating deltas", () => {
 describe("shards", () => {
   it("reads stored counters, with missing or malformed ones as zero", () => {
     expect(
-      shardCountsFrom({ messages: 3, ratingCount: 2, ratingSum: 9, lastActiveAtMs: 42 }),
+      shardCountsFrom({
+        messages: 3,
+        ratingCount: 2,
+        ratingSum: 9,
+        lastActiveAtMs: 42,
+        followers: 4,
+        followersChangedAtMs: 40,
+      }),
     ).toEqual({
       conversations: 0,
       messages: 3,
       ratingCount: 2,
       ratingSum: 9,
       lastActiveAtMs: 42,
+      followers: 4,
     });
     expect(shardCountsFrom({ messages: "many", lastActiveAtMs: 0 })).toMatchObject({
       messages: 0,
@@ -90,12 +102,31 @@ describe("shards", () => {
       ratingCount: 0,
       ratingSum: 0,
       lastActiveAtMs: null,
+      followers: 0,
     });
     // A shard may go negative (a rating added on one shard, removed on another).
     expect(shardCountsFrom({ ratingCount: -1, ratingSum: -4 })).toMatchObject({
       ratingCount: -1,
       ratingSum: -4,
     });
+  });
+
+  it("sums followers over shards, never below zero, and reads stats stored before follows as 0 followers", () => {
+    const shard = (followers: number) => ({ ...shardCountsFrom({}), followers });
+    // A follow counted on one shard and its unfollow on another: -1 there, +1 here.
+    expect(characterStatsFromShards([shard(3), shard(-1), shard(2)], 0).followers).toBe(4);
+    expect(characterStatsFromShards([shard(-2)], 0).followers).toBe(0);
+    const { followers: _followers, ...older } = EMPTY_STATS;
+    expect(characterStatsSchema.parse(older).followers).toBe(0);
+  });
+
+  it("refreshes a character's stats from the follow trigger at most once a minute", () => {
+    const at = (ms: number) => Timestamp.fromMillis(ms);
+    expect(statsRefreshDue(undefined, 1_000_000)).toBe(true);
+    expect(statsRefreshDue(at(1_000_000 - STATS_REFRESH_MS + 1), 1_000_000)).toBe(false);
+    expect(statsRefreshDue(at(1_000_000 - STATS_REFRESH_MS), 1_000_000)).toBe(true);
+    // A clock that went backwards does not freeze the stats.
+    expect(statsRefreshDue(at(2_000_000), 1_000_000)).toBe(true);
   });
 
   it("sums view shards", () => {

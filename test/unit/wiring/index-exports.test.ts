@@ -99,6 +99,21 @@ vi.mock("../../../functions/src/media/callables", async (original) =>
 vi.mock("../../../functions/src/media/on-upload", async (original) =>
   recorder.recording("media/on-upload", await original()),
 );
+vi.mock("../../../functions/src/characters/follows", async (original) =>
+  recorder.recording("characters/follows", await original()),
+);
+vi.mock("../../../functions/src/notifications/announcements", async (original) =>
+  recorder.recording("notifications/announcements", await original()),
+);
+vi.mock("../../../functions/src/notifications/fanout", async (original) =>
+  recorder.recording("notifications/fanout", await original()),
+);
+vi.mock("../../../functions/src/notifications/read-state", async (original) =>
+  recorder.recording("notifications/read-state", await original()),
+);
+vi.mock("../../../functions/src/notifications/expiry", async (original) =>
+  recorder.recording("notifications/expiry", await original()),
+);
 
 // Taken before any test calls a function: what importing index.ts alone loaded.
 const loadedAtImport = [...recorder.loaded];
@@ -106,7 +121,15 @@ const loadedAtImport = [...recorder.loaded];
 /** One event that carries what every event trigger reads. */
 const EVENT = {
   id: "event-1",
-  params: { uid: "u1", convId: "u1_c1", messageId: "m1", characterId: "c1", itemId: "i1" },
+  params: {
+    uid: "u1",
+    convId: "u1_c1",
+    messageId: "m1",
+    characterId: "c1",
+    itemId: "i1",
+    jobId: "j1",
+    notificationId: "n1",
+  },
   data: {
     data: () => ({ role: "user", text: "hello" }),
     before: { data: () => ({ stars: 2 }) },
@@ -186,6 +209,21 @@ const WIRING: Record<string, Wire> = {
   listMyMedia: { handler: "media/callables#listMyMedia" },
   deleteMedia: { handler: "media/callables#deleteMedia" },
   getSignedUrl: { handler: "media/callables#getSignedUrl" },
+  onFollowWritten: {
+    handler: "characters/follows#applyFollowEvent",
+    args: [{ eventId: "event-1", characterId: "c1", before: { stars: 2 }, after: { stars: 5 } }],
+  },
+  sendAnnouncement: { handler: "notifications/announcements#sendAnnouncement" },
+  markAllNotificationsRead: { handler: "notifications/read-state#markAllNotificationsRead" },
+  onNotificationRead: {
+    handler: "notifications/read-state#countNotificationRead",
+    args: [{ eventId: "event-1", uid: "u1", before: { stars: 2 }, after: { stars: 5 } }],
+  },
+  onNotificationJobWritten: {
+    handler: "notifications/fanout#continueFanout",
+    args: [{ jobId: "j1", after: { stars: 5 } }],
+  },
+  notifyPremiumExpiry: { handler: "notifications/expiry#notifyPremiumExpiry", args: [] },
 };
 
 /** Callables meant for signed-out clients too. */
@@ -332,5 +370,17 @@ describe("index.ts wiring", () => {
     expect(endpointOf(exported.onUserDeleted)?.eventTrigger?.eventType).toBe(
       "providers/firebase.auth/eventTypes/user.delete",
     );
+    expect(
+      endpointOf(exported.onFollowWritten)?.eventTrigger?.eventFilterPathPatterns?.document,
+    ).toBe("users/{uid}/following/{characterId}");
+    const read = endpointOf(exported.onNotificationRead);
+    expect(read?.eventTrigger?.eventType).toBe("google.cloud.firestore.document.v1.updated");
+    expect(read?.eventTrigger?.eventFilterPathPatterns?.document).toBe(
+      "users/{uid}/notifications/{notificationId}",
+    );
+    expect(
+      endpointOf(exported.onNotificationJobWritten)?.eventTrigger?.eventFilterPathPatterns
+        ?.document,
+    ).toBe("notificationJobs/{jobId}");
   });
 });
