@@ -4,7 +4,7 @@
 // latency from message write to first visible text and to `complete`, with a fake provider
 // that answers instantly. Run with `npm run bench:chat` (it starts Auth and Firestore
 // emulators and calls the reply handler directly, as the trigger would).
-import { installCounters, counts, resetCounts } from "./firestore-ops";
+import { installCounters, counts, resetCounts, trace } from "./firestore-ops";
 import { startFakeOpenAI } from "../test/doubles/fake-openai";
 import { db, FieldValue, Timestamp } from "../functions/src/shared/firebase";
 import { onMessageCreated } from "../functions/src/chat/on-message";
@@ -134,6 +134,11 @@ async function ourTurns(
     // Through the queue: the worker the task reaches starts and generates the take.
     for (const task of tasks) await dispatchReply({ data: task, retryCount: 0 }, { settings });
     await new Promise((resolve) => setTimeout(resolve, 30)); // let counted promises settle
+    if (trace.length > 0 && (counts.reads > 8 || counts.writes > 8)) {
+      console.log(
+        `trace of a ${path} turn in ${convId} above 8 reads or writes:\n  ${trace.join("\n  ")}`,
+      );
+    }
     figures.reads.push(counts.reads);
     figures.writes.push(counts.writes);
     figures.listenerReads.push(counts.listenerReads - ownSnapshots);
@@ -222,7 +227,7 @@ async function main(): Promise<void> {
     `\nOur ${allComplete.length} turns: first visible text p50 ${percentile(allFirst, 50)} ms, p95 ${percentile(allFirst, 95)} ms; complete p50 ${percentile(allComplete, 50)} ms, p95 ${percentile(allComplete, 95)} ms.`,
   );
   console.log(
-    "Reads and writes are the Admin SDK's document operations in the handler (claim, prepare, stream, finalize); listener reads are the snapshots the worker's reply watcher receives, which Firestore also bills. The instant provider ends each reply before its first partial write, so a turn's text arrives with the final write.",
+    "Reads and writes are the Admin SDK's document operations in the handler (claim, prepare, stream, finalize); listener reads are the snapshots the worker's reply watcher receives, which Firestore also bills. The instant provider ends each reply before its first partial write, so a turn's text arrives with the final write. The max is the turn that folds older turns into the rolling summary (every 20 turns: 2 reads, 1 write and a summarisation call); through the queue, a worker publishing the queue's wait (at most every 15 s) adds a read and a write.",
   );
   console.log(
     "The user watches the chat: its conversation's viewingAt is reported before each turn (as the app does every 20 s, not counted), so no turn writes a reply_ready notification. A first reply to a user who is away writes 2 more (the notification and the unread count) and reads nothing more.",

@@ -14,10 +14,22 @@ import {
  */
 export const counts = { reads: 0, writes: 0, listenerReads: 0 };
 
+/** With BENCH_TRACE=1, what each counted operation touched ("read users/u1", ...). */
+export const trace: string[] = [];
+const tracing = process.env.BENCH_TRACE === "1";
+
+function note(kind: string, target: unknown): void {
+  if (!tracing) return;
+  const path =
+    target && typeof target === "object" && "path" in target ? String(target.path) : "a query";
+  trace.push(`${kind} ${path}`);
+}
+
 export function resetCounts(): void {
   counts.reads = 0;
   counts.writes = 0;
   counts.listenerReads = 0;
+  trace.length = 0;
 }
 
 let installed = false;
@@ -27,14 +39,14 @@ type AnyFunction = (...args: unknown[]) => unknown;
 function wrap(
   prototype: object,
   method: string,
-  onCall: (args: unknown[], result: unknown) => void,
+  onCall: (this: unknown, args: unknown[], result: unknown) => void,
 ): void {
   const original: unknown = Reflect.get(prototype, method);
   if (typeof original !== "function") throw new Error(`cannot wrap ${method}`);
   const fn = original as AnyFunction;
   Reflect.set(prototype, method, function (this: unknown, ...args: unknown[]) {
     const result = fn.apply(this, args);
-    onCall(args, result);
+    onCall.call(this, args, result);
     return result;
   });
 }
@@ -55,14 +67,26 @@ function countReadResult(result: unknown): void {
 export function installCounters(): void {
   if (installed) return;
   installed = true;
-  wrap(DocumentReference.prototype, "get", (_args, result) => countReadResult(result));
-  wrap(Query.prototype, "get", (_args, result) => countReadResult(result));
+  wrap(DocumentReference.prototype, "get", function (this: unknown, _args, result) {
+    note("read", this);
+    countReadResult(result);
+  });
+  wrap(Query.prototype, "get", (_args, result) => {
+    note("query", null);
+    countReadResult(result);
+  });
   // A transaction read goes through Transaction.get (documents or queries).
-  wrap(Transaction.prototype, "get", (_args, result) => countReadResult(result));
+  wrap(Transaction.prototype, "get", (args, result) => {
+    note("tx read", args[0]);
+    countReadResult(result);
+  });
   // Every write (DocumentReference.set/update/create/delete, and each write of a
   // transaction) goes through a WriteBatch, so counting there counts each write once.
   for (const method of ["set", "update", "create", "delete"]) {
-    wrap(WriteBatch.prototype, method, () => (counts.writes += 1));
+    wrap(WriteBatch.prototype, method, (args) => {
+      note(method, args[0]);
+      counts.writes += 1;
+    });
   }
   // A document listener: one read per snapshot it receives.
   const onSnapshot: unknown = Reflect.get(DocumentReference.prototype, "onSnapshot");

@@ -7,6 +7,7 @@ import {
   contextWindowSchema,
   shouldRefreshSummary,
   summaryPrompt,
+  turnsSinceSummaryAfterFold,
   turnsToFold,
 } from "./core/memory";
 import type { ReplyJob } from "./job";
@@ -32,18 +33,15 @@ export async function refreshSummaryIfDue(job: ReplyJob): Promise<void> {
       temperature: 0.2,
       maxTokens: 400,
     });
-    const foldedIds = new Set(folded.map((turn) => turn.id));
     await db().runTransaction(async (tx) => {
       const current = contextWindowSchema.safeParse(
         (await tx.get(contextRef(job.convId))).data() ?? {},
       );
       if (!current.success) return;
       // Turns added while summarising stay counted for the next refresh.
-      const newer = current.data.turns.filter((turn) => !foldedIds.has(turn.id)).length;
-      const sinceSummary = Math.min(current.data.turnsSinceSummary, newer);
       tx.update(contextRef(job.convId), {
         summary: result.text.trim(),
-        turnsSinceSummary: sinceSummary,
+        turnsSinceSummary: turnsSinceSummaryAfterFold(current.data, folded),
       });
     });
     log.info("summary refreshed", { foldedTurns: folded.length });

@@ -3,9 +3,9 @@ import {
   appendTurn,
   contextWindowSchema,
   EMPTY_WINDOW,
-  markSummarized,
   shouldRefreshSummary,
   summaryPrompt,
+  turnsSinceSummaryAfterFold,
   turnsToFold,
   upsertTurn,
   windowChars,
@@ -80,10 +80,30 @@ describe("appendTurn", () => {
       "m5",
       "m6",
     ]);
-    const summarized = markSummarized(window);
+    const summarized = {
+      ...window,
+      turnsSinceSummary: turnsSinceSummaryAfterFold(window, turnsToFold(window)),
+    };
     expect(turnsToFold(summarized)).toEqual([]);
     const next = appendTurn(summarized, turn(7));
     expect(turnsToFold(next).map((each) => each.id)).toEqual(["m7"]);
+  });
+
+  it("after a fold in a full window, counts only the turns that came after it", () => {
+    // 50 turns kept, the last 30 not yet summarised: the older 20 are not "since" the fold.
+    const full = { ...fill(60), turnsSinceSummary: 30 };
+    const folded = turnsToFold(full);
+    expect(folded).toHaveLength(30);
+    expect(turnsSinceSummaryAfterFold(full, folded)).toBe(0);
+    expect(shouldRefreshSummary(turnsSinceSummaryAfterFold(full, folded))).toBe(false);
+    // Two turns finished while the summary was being written: they wait for the next fold.
+    const later = appendTurn(appendTurn(full, turn(60)), turn(61));
+    expect(turnsSinceSummaryAfterFold(later, folded)).toBe(2);
+  });
+
+  it("after a fold whose turns have all left the window, counts what the window holds", () => {
+    const window = { ...fill(5), turnsSinceSummary: 5 };
+    expect(turnsSinceSummaryAfterFold(window, [{ id: "gone" }])).toBe(5);
   });
 
   it("produces documents its own schema accepts", () => {

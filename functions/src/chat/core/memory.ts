@@ -119,9 +119,23 @@ export function turnsToFold(window: ContextWindow): WindowTurn[] {
   return window.turns.slice(-window.turnsSinceSummary);
 }
 
-/** The window once a new summary covering `turnsToFold` has been saved. */
-export function markSummarized(window: ContextWindow): ContextWindow {
-  return { ...window, turnsSinceSummary: 0 };
+/**
+ * How many turns of `current` the new summary does not cover, once a summary of `folded`
+ * (the turns turnsToFold gave) is saved: the turns that came after the last folded one while
+ * the summary was being written. When none of the folded turns is still in the window, every
+ * turn it holds is newer than the summary.
+ */
+export function turnsSinceSummaryAfterFold(
+  current: ContextWindow,
+  folded: readonly Pick<WindowTurn, "id">[],
+): number {
+  const foldedIds = new Set(folded.map((turn) => turn.id));
+  let lastFolded = -1;
+  current.turns.forEach((turn, index) => {
+    if (foldedIds.has(turn.id)) lastFolded = index;
+  });
+  const after = current.turns.length - 1 - lastFolded;
+  return Math.min(current.turnsSinceSummary, after);
 }
 
 // One very long message should not crowd the rest out of a summarisation call.
