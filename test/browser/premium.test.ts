@@ -4,6 +4,7 @@
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "../helpers/admin";
+import { setUsage } from "../helpers/usage";
 import { openApp, screenshot, signInAs } from "./harness";
 import {
   existingPerson,
@@ -56,7 +57,7 @@ describe("free and premium", () => {
     async () => {
       const person = await existingPerson();
       // One free message left with Luna (the server's counter, arranged as the trigger keeps it).
-      await db().doc(`users/${person.uid}/usage/${LUNA}`).set({ text: 29, audio: 0, media: 0 });
+      await setUsage(person.uid, LUNA, { text: 29 });
       const { page, problems, dialogs } = await openApp(browser, "desktop", "/signin");
       await signInAs(page, person.email, person.password);
       const origin = new URL(page.url()).origin;

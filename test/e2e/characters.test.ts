@@ -344,7 +344,7 @@ describe("admin management (callables)", () => {
     expect(audit.docs.every((entry) => entry.get("actorUid") === admin.user.uid)).toBe(true);
     const aiAudit = audit.docs.find((entry) => entry.get("action") === "updateAiSettings");
     expect(aiAudit?.get("after")).toEqual({ "ai.restrictedTopics": "(list of 1)" });
-  });
+  }, 120_000);
 
   it("deletes a character with everything under it, leaving conversations alone", async () => {
     const admin = await signUpAdmin();

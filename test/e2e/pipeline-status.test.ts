@@ -44,7 +44,7 @@ describe("replyPipelineStatus", () => {
   it("counts replies in flight, failures of the last hour, and names the oldest generating one", async () => {
     await reply("pipelineCases/a/messages/m1_reply", "generating", 5_000);
     await reply("pipelineCases/b/messages/m2_reply", "generating", 65_000);
-    await reply("pipelineCases/b/messages/m3_reply", "pending", 1_000);
+    await reply("pipelineCases/b/messages/m3_reply", "queued", 1_000);
     await reply("pipelineCases/c/messages/m4_reply", "failed", 600_000, 600_000);
     await reply("pipelineCases/c/messages/m5_reply", "failed", 7_200_000, 7_200_000);
     await reply("pipelineCases/c/messages/m6_reply", "complete", 1_000);
@@ -52,7 +52,7 @@ describe("replyPipelineStatus", () => {
     const status = await admin.call<ReplyPipelineStatusOutput>("replyPipelineStatus", {});
     expect(Object.keys(status.inFlight).sort()).toEqual([...IN_FLIGHT_STATUSES].sort());
     expect(status.inFlight.generating).toBe(2);
-    expect(status.inFlight.pending).toBe(1);
+    expect(status.inFlight.queued).toBe(1);
     expect(status.failedRecently).toBe(1);
     expect(status.oldestGenerating).toMatchObject({ conversationId: "b", messageId: "m2" });
     expect(status.oldestGenerating?.ageMs).toBeGreaterThanOrEqual(60_000);

@@ -175,8 +175,10 @@ export type CharacterInput = z.infer<typeof characterInputSchema>;
  * read premium-only items, so this is how an app shows that they exist (locked).
  */
 export const galleryCountsSchema = z.object({
-  free: z.number().int(),
-  premium: z.number().int(),
+  // Each count is incremented on its own (`galleryCounts.premium`), so a character whose
+  // items are all of one kind has never had the other field written.
+  free: z.number().int().default(0),
+  premium: z.number().int().default(0),
 });
 export type GalleryCounts = z.infer<typeof galleryCountsSchema>;
 export const EMPTY_GALLERY_COUNTS: GalleryCounts = { free: 0, premium: 0 };
