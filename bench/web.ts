@@ -201,9 +201,9 @@ console.log(
 console.log(startReport(runs));
 if (runs[0]) {
   console.log(
-    `\n   ${runs[0].stack.characters} characters seeded; install check = spawn until "Building...",` +
-      ` build = until the emulators start, emulators up = until "All emulators ready",\n` +
-      `   health + seed = until the seed is loaded, to answering = summary printed and checked.`,
+    `\n   ${runs[0].stack.characters} characters seeded. install check: spawn until "Building...";\n` +
+      `   build: until the emulators start; emulators up: until "All emulators ready"; health +\n` +
+      `   seed: until the seed is loaded; to answering: summary printed, app and data checked.`,
   );
 }
 if (chatResult) {
