@@ -2,12 +2,13 @@
 // playwright-core against the app the Hosting emulator serves in this `npm test` run. Every
 // page records console errors, page errors and dialogs so a test can assert there were none,
 // and screenshots go to test/out/browser/ (git-ignored).
-import { existsSync, mkdirSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import type { Browser, BrowserContext, Page } from "playwright-core";
 import { onTestFailed } from "vitest";
 
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+export { CHROMIUM, launchBrowser } from "./chromium";
+
 export const SCREENSHOTS = join(process.cwd(), "test", "out", "browser");
 
 export const VIEWPORTS = {
@@ -20,29 +21,6 @@ export function appUrl(path = "/"): string {
   const origin = process.env.AICHAT_APP_URL;
   if (!origin) throw new Error("AICHAT_APP_URL is not set: run the browser tests with `npm test`.");
   return `${origin}${path}`;
-}
-
-export async function launchBrowser(): Promise<Browser> {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(
-      `No Chromium at ${CHROMIUM}: install Debian's package (apt-get install -y chromium) or set CHROMIUM_PATH.`,
-    );
-  }
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    // Playwright gives every launch a fresh, empty profile (--user-data-dir). The network
-    // flags keep Chromium from calling Google's services, which this machine cannot reach.
-    args: [
-      ...(process.getuid?.() === 0 ? ["--no-sandbox"] : []),
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-  });
 }
 
 export interface AppPage {
