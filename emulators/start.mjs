@@ -68,9 +68,13 @@ const emulators = spawn(
   { cwd: ROOT, env, stdio: ["ignore", "inherit", "inherit"] },
 );
 
+/** Stops the local schedule once it runs (set when the stack is ready). */
+let stopLocalSchedule = () => {};
+
 function stop(signal) {
   if (stopping) return;
   stopping = true;
+  stopLocalSchedule();
   console.log("\nStopping the emulators...");
   emulators.kill(signal);
 }
@@ -192,7 +196,10 @@ if (!(await ready())) {
   if (seed.status !== 0) console.error("Seeding failed; the emulators keep running.");
   const localSchedule = process.env.AICHAT_LOCAL_SCHEDULE !== "0";
   if (localSchedule) {
-    startLocalSchedule({ origin: `http://127.0.0.1:${ports.functions}`, projectId: PROJECT_ID });
+    stopLocalSchedule = startLocalSchedule({
+      origin: `http://127.0.0.1:${ports.functions}`,
+      projectId: PROJECT_ID,
+    });
   }
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   const rows = [
