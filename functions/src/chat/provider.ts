@@ -160,14 +160,38 @@ export async function moderate(
   const client = openAiClient(settings);
   return withRetries(
     async () => {
-      const response = await client.moderations.create(
-        { model: settings.moderationModel, input },
-        signal ? { signal } : {},
+      const response = await withRequestSignal(signal, (requestSignal) =>
+        client.moderations.create(
+          { model: settings.moderationModel, input },
+          requestSignal ? { signal: requestSignal } : {},
+        ),
       );
       return moderationDecision(moderationResultSchema.parse(response.results[0]));
     },
     { ...(signal ? { signal } : {}), noRetry },
   );
+}
+
+/**
+ * Runs one request on a signal of its own that follows `signal`. The SDK adds an abort
+ * listener to the signal it is given and never removes it, so a reply's many moderation
+ * calls on one long-lived signal would pile listeners on it; each request's own signal goes
+ * away with the request, and the relay is removed when it ends.
+ */
+async function withRequestSignal<T>(
+  signal: AbortSignal | undefined,
+  request: (requestSignal: AbortSignal | undefined) => Promise<T>,
+): Promise<T> {
+  if (!signal) return request(undefined);
+  const own = new AbortController();
+  const relay = () => own.abort(signal.reason);
+  if (signal.aborted) relay();
+  else signal.addEventListener("abort", relay, { once: true });
+  try {
+    return await request(own.signal);
+  } finally {
+    signal.removeEventListener("abort", relay);
+  }
 }
 
 /** Text to speech: MP3 bytes of the text (at most 4000 characters are spoken). */
