@@ -50,8 +50,8 @@ export function NotificationsScreen(): ReactNode {
       {list.data === undefined && !list.error ? <Spinner label="Loading notifications" /> : null}
       {list.data !== undefined && notifications.length === 0 ? (
         <p className="empty">
-          Nothing yet. Replies that finish while you are elsewhere, new pictures from characters
-          you follow and news about your premium will show up here.
+          Nothing yet. Replies that finish while you are elsewhere, new pictures from characters you
+          follow and news about your premium will show up here.
         </p>
       ) : null}
       {notifications.length > 0 ? (
