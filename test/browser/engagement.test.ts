@@ -83,6 +83,12 @@ describe("notifications", () => {
         page.getByRole("link", { name: "Notifications", exact: true }).count(),
       ).toBe(1);
 
+      // While the chat is on screen, a reply that finishes is seen here: no notification.
+      await send(page, "And what about tomorrow? [[words:6]]");
+      await waitForFinalReply(page, 3);
+      await page.waitForTimeout(3000);
+      expect(await badge(page)).toBe(0);
+
       // Back in the list it shows as read.
       await page.getByRole("link", { name: "Notifications", exact: true }).click();
       await eventually(() =>

@@ -1,6 +1,6 @@
 // What the app says about each notification type and where opening one leads. The server
 // writes each notification's title and body; the app adds what kind it is and a link.
-import type { NotificationDoc } from "@aichat/client";
+import type { NotificationContent } from "@aichat/client";
 
 export interface NotificationView {
   /** A short word for the kind of news ("Reply", "Payment"), shown above the title. */
@@ -12,7 +12,7 @@ export interface NotificationView {
 }
 
 /** The app's words and link for one notification; every type the contract knows has one. */
-export function describeNotification(notification: NotificationDoc): NotificationView {
+export function describeNotification(notification: NotificationContent): NotificationView {
   switch (notification.type) {
     case "reply_ready":
       return {
