@@ -92,7 +92,7 @@ describe("a free person's reply waiting its turn", () => {
       expect(firstText).toBeGreaterThan(firstQueued);
       const queued = seen[firstQueued];
       expect(queued.queued).toMatch(
-        /^⏳Luna Stargazer will answer (soon|in about \d+ (s|min))Free replies wait their turn; premium replies don't\.$/,
+        /^Luna Stargazer will answer (soon|in about \d+ (s|min))Free replies wait their turn; premium replies don't\.$/,
       );
       expect(queued.typing).toBe(false);
       expect(queued.textLength).toBe(0);

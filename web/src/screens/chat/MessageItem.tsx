@@ -280,9 +280,16 @@ function QueuedNotice({
 }): ReactNode {
   return (
     <div className="queued" role="status" data-testid="queued">
-      <span className="queued-icon" aria-hidden="true">
-        ⏳
-      </span>
+      <svg className="queued-icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
+        <circle cx="12" cy="12" r="9" fill="none" stroke="currentColor" strokeWidth="2" />
+        <path
+          d="M12 7v5l3 2"
+          fill="none"
+          stroke="currentColor"
+          strokeWidth="2"
+          strokeLinecap="round"
+        />
+      </svg>
       <span>
         <span className="queued-label">{queuedLabel(name, estimatedWaitMs)}</span>
         <span className="queued-hint">
