@@ -89,7 +89,7 @@ function NotificationItem({
         aria-hidden="true"
         style={{ visibility: unread ? "visible" : "hidden" }}
       />
-      <div className="stack" style={{ gap: "0.2rem", flex: 1, minWidth: 0 }}>
+      <div className="notification-content">
         <div className="row small muted" style={{ gap: "0.5rem" }}>
           <span className="badge">{view.kind}</span>
           <span>{formatDateTime(notification.createdAt.toDate())}</span>
