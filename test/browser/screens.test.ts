@@ -104,7 +104,15 @@ const PERSON_SCREENS: Screen[] = [
     path: "/premium",
     ready: (page) => page.getByRole("table").or(page.getByText("No payments yet.")).waitFor(),
   },
-  { name: "account", path: "/account", ready: heading("Account") },
+  {
+    name: "account",
+    path: "/account",
+    // The app's heartbeat since sign-in shows as the person's own online dot.
+    ready: async (page) => {
+      await heading("Account")(page);
+      await page.getByTestId("presence").filter({ hasText: "Online" }).waitFor();
+    },
+  },
 ];
 
 const ADMIN_SCREENS: Screen[] = [
