@@ -5,12 +5,55 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openApp, screenshot, signInAs, VIEWPORTS, type ViewportName } from "./harness";
 import { eventually, freshStack, send, waitForFinalReply, withBrowser } from "./fixtures";
+import { writeNotification } from "../../functions/src/notifications/deliver";
+import {
+  announcementNotification,
+  galleryNotification,
+  replyNotification,
+} from "../../functions/src/notifications/model";
+import { adminAuth, db } from "../helpers/admin";
 
 let browser: Browser;
 beforeAll(async () => {
   await freshStack();
+  await notificationsFor("premium@aichat.test");
   browser = await withBrowser();
 });
+
+/** Three notifications as the functions write them, so the list has something to show. */
+async function notificationsFor(email: string): Promise<void> {
+  const { uid } = await adminAuth().getUserByEmail(email);
+  const batch = db().batch();
+  const news = [
+    announcementNotification({
+      announcementId: "screens-welcome",
+      audience: "all",
+      title: "New characters this week",
+      body: "Meet Captain Brine and Willow, and tell us what you think.",
+    }),
+    galleryNotification({
+      characterId: "ember-the-dragon",
+      characterName: "Ember",
+      itemId: "screens-item",
+      mediaType: "image",
+      premiumOnly: false,
+      caption: "Fresh cinnamon rolls from the dragon's oven",
+    }),
+    replyNotification({
+      firstAnswer: true,
+      viewingAtMs: null,
+      nowMs: Date.now(),
+      conversationId: `${uid}_luna-stargazer`,
+      characterId: "luna-stargazer",
+      characterName: "Luna Stargazer",
+      messageId: "screens-message",
+      type: "text",
+      text: "The comet comes back tonight. Meet me on the roof and bring the blanket!",
+    }),
+  ];
+  for (const notification of news) if (notification) writeNotification(batch, uid, notification);
+  await batch.commit();
+}
 afterAll(async () => {
   await browser?.close();
 });
@@ -34,7 +77,10 @@ const PERSON_SCREENS: Screen[] = [
   {
     name: "character",
     path: "/characters/ember-the-dragon",
-    ready: (page) => page.getByRole("list", { name: "Ember's gallery" }).waitFor(),
+    ready: async (page) => {
+      await page.getByRole("list", { name: "Ember's gallery" }).waitFor();
+      await page.getByRole("button", { name: /^Follow(ing)?$/ }).waitFor();
+    },
   },
   {
     name: "chat",
@@ -48,11 +94,25 @@ const PERSON_SCREENS: Screen[] = [
     },
   },
   {
+    // After the chat: the premium person follows Ember and has an announcement (below).
+    name: "notifications",
+    path: "/notifications",
+    ready: (page) => page.getByTestId("notification").first().waitFor(),
+  },
+  {
     name: "premium",
     path: "/premium",
     ready: (page) => page.getByRole("table").or(page.getByText("No payments yet.")).waitFor(),
   },
-  { name: "account", path: "/account", ready: heading("Account") },
+  {
+    name: "account",
+    path: "/account",
+    // The app's heartbeat since sign-in shows as the person's own online dot.
+    ready: async (page) => {
+      await heading("Account")(page);
+      await page.getByTestId("presence").filter({ hasText: "Online" }).waitFor();
+    },
+  },
 ];
 
 const ADMIN_SCREENS: Screen[] = [
@@ -80,6 +140,11 @@ const ADMIN_SCREENS: Screen[] = [
     name: "admin-pipeline",
     path: "/admin/pipeline",
     ready: (page) => page.getByTestId("pipeline-generating").waitFor(),
+  },
+  {
+    name: "admin-announcements",
+    path: "/admin/announcements",
+    ready: heading("Announcements"),
   },
 ];
 

@@ -38,7 +38,8 @@ export async function seedCharacters(characters: SeedCharacter[]): Promise<Tally
         ...(existing.exists ? {} : { stats: EMPTY_STATS, avatar }),
       }),
     );
-    tally.add(await writeIfChanged(aiSettingsDoc(id), { ...input.ai }));
+    // The AI settings schema is strict (the callables write exactly its fields): no timestamps.
+    tally.add(await writeIfChanged(aiSettingsDoc(id), { ...input.ai }, { timestamps: false }));
   }
   return tally;
 }

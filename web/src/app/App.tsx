@@ -17,6 +17,7 @@ import { ChatScreen } from "../screens/chat/ChatScreen";
 import { PremiumScreen } from "../screens/premium/PremiumScreen";
 import { CheckoutSuccess } from "../screens/premium/CheckoutSuccess";
 import { AccountScreen } from "../screens/account/AccountScreen";
+import { NotificationsScreen } from "../screens/notifications/NotificationsScreen";
 
 // The admin screens (and the library's admin entry) load only for admins who open them.
 const AdminScreen = lazy(() =>
@@ -121,6 +122,14 @@ export function App({ backend }: { backend: Backend }): ReactNode {
                     element={
                       <SignedIn>
                         <CheckoutSuccess />
+                      </SignedIn>
+                    }
+                  />
+                  <Route
+                    path="/notifications"
+                    element={
+                      <SignedIn>
+                        <NotificationsScreen />
                       </SignedIn>
                     }
                   />

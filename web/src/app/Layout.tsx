@@ -2,8 +2,9 @@
 // and the main landmark that receives focus when the route changes.
 import { useEffect, useRef, type ReactNode } from "react";
 import { NavLink, Link, useLocation, useNavigate } from "react-router";
-import { signOut } from "@aichat/client";
-import { useBackend } from "./client";
+import { signOut, watchUnreadCount } from "@aichat/client";
+import { useBackend, useClient } from "./client";
+import { useLive } from "./hooks";
 import { useSession } from "./session";
 
 function Logo(): ReactNode {
@@ -15,6 +16,41 @@ function Logo(): ReactNode {
         fill="#fff"
       />
     </svg>
+  );
+}
+
+function BellIcon(): ReactNode {
+  return (
+    <svg width="20" height="20" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
+      <path
+        d="M12 3a6 6 0 0 0-6 6v3.6L4.3 15.5A1 1 0 0 0 5.2 17h13.6a1 1 0 0 0 .9-1.5L18 12.6V9a6 6 0 0 0-6-6zm-2.5 15.5a2.5 2.5 0 0 0 5 0z"
+        fill="currentColor"
+      />
+    </svg>
+  );
+}
+
+/** The bell in the header, with the unread count (one document listener). */
+function NotificationsLink(): ReactNode {
+  const client = useClient();
+  const unread = useLive<number>(
+    (onData, onError) => watchUnreadCount(client, onData, onError),
+    [client],
+  );
+  const count = unread.data ?? 0;
+  return (
+    <NavLink
+      to="/notifications"
+      className="bell"
+      aria-label={count > 0 ? `Notifications, ${count} unread` : "Notifications"}
+    >
+      <BellIcon />
+      {count > 0 ? (
+        <span className="unread-badge" data-testid="unread-badge" aria-hidden="true">
+          {count > 99 ? "99+" : count}
+        </span>
+      ) : null}
+    </NavLink>
   );
 }
 
@@ -68,6 +104,7 @@ export function Layout({ children }: { children: ReactNode }): ReactNode {
         )}
         {signedIn ? (
           <div className="header-account">
+            <NotificationsLink />
             <span className="who">
               {session.profile?.username ? `@${session.profile.username}` : session.user?.email}
             </span>

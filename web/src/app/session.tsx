@@ -1,7 +1,14 @@
 // Who is signed in: the Firebase user, their profile (created by the server moments after
 // sign-up), whether they are an admin (custom claim) and premium (live, ends by itself).
 import { createContext, useContext, useEffect, useState, type ReactNode } from "react";
-import { watchAuth, watchPremium, watchProfile, type Profile, type Session } from "@aichat/client";
+import {
+  startPresence,
+  watchAuth,
+  watchPremium,
+  watchProfile,
+  type Profile,
+  type Session,
+} from "@aichat/client";
 import { useClient } from "./client";
 
 export interface SessionState {
@@ -64,6 +71,18 @@ export function SessionProvider({ children }: { children: ReactNode }): ReactNod
       stopPremium();
     };
   }, [client, user]);
+
+  // The online dot others see: a heartbeat while signed in (once the profile exists and is
+  // active: the rules refuse others) and the page is visible; stopped on sign-out.
+  const present =
+    user && profile?.uid === user.uid && profile.profile && !profile.profile.deactivated
+      ? user.uid
+      : null;
+  useEffect(() => {
+    if (!present) return undefined;
+    const heartbeat = startPresence(client);
+    return () => heartbeat.stop();
+  }, [client, present]);
 
   const mine = <V extends { uid: string }>(value: V | null): V | null =>
     user && value?.uid === user.uid ? value : null;

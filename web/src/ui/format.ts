@@ -42,3 +42,21 @@ export function formatDuration(ms: number): string {
   if (seconds < 120) return `${seconds} s`;
   return `${Math.round(seconds / 60)} min`;
 }
+
+/** "just now", "5 minutes ago", "3 days ago": how long before `now` a moment was. */
+export function formatAgo(date: Date, now: number = Date.now()): string {
+  const seconds = Math.max(0, Math.round((now - date.getTime()) / 1000));
+  if (seconds < 60) return "just now";
+  const units: [Intl.RelativeTimeFormatUnit, number][] = [
+    ["minute", 60],
+    ["hour", 3600],
+    ["day", 86_400],
+    ["month", 2_592_000],
+    ["year", 31_536_000],
+  ];
+  const [unit, size] = units.filter(([, length]) => seconds >= length).at(-1) ?? units[0];
+  return new Intl.RelativeTimeFormat(undefined, { numeric: "auto" }).format(
+    -Math.floor(seconds / size),
+    unit,
+  );
+}

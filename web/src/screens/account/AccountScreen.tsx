@@ -16,6 +16,7 @@ import { useSession } from "../../app/session";
 import { ConfirmDialog } from "../../ui/ConfirmDialog";
 import { formatDate } from "../../ui/format";
 import { Notice } from "../../ui/Notice";
+import { OnlineStatus } from "../../ui/OnlineDot";
 
 export function AccountScreen(): ReactNode {
   useTitle("Account");
@@ -70,7 +71,10 @@ export function AccountScreen(): ReactNode {
       ) : null}
       <div className="two-col">
         <form className="card stack" onSubmit={onSave} aria-labelledby="profile-heading">
-          <h2 id="profile-heading">Profile</h2>
+          <div className="row spread">
+            <h2 id="profile-heading">Profile</h2>
+            {session.user ? <OnlineStatus uid={session.user.uid} /> : null}
+          </div>
           <p className="small muted">
             {profile.email}
             {session.premium && session.premiumUntil

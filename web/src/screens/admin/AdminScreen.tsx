@@ -1,4 +1,4 @@
-// The admin area: characters, AI usage and cost, and the live reply pipeline.
+// The admin area: characters, AI usage and cost, the live reply pipeline, announcements.
 import type { ReactNode } from "react";
 import { NavLink, Route, Routes } from "react-router";
 import { useTitle } from "../../app/hooks";
@@ -6,6 +6,7 @@ import { AdminCharacters } from "./AdminCharacters";
 import { CharacterEditor } from "./CharacterEditor";
 import { AdminUsage } from "./AdminUsage";
 import { AdminPipeline } from "./AdminPipeline";
+import { AdminAnnouncements } from "./AdminAnnouncements";
 
 export function AdminScreen(): ReactNode {
   useTitle("Admin");
@@ -17,6 +18,7 @@ export function AdminScreen(): ReactNode {
         </NavLink>
         <NavLink to="/admin/usage">Usage and cost</NavLink>
         <NavLink to="/admin/pipeline">Reply pipeline</NavLink>
+        <NavLink to="/admin/announcements">Announcements</NavLink>
       </nav>
       <Routes>
         <Route index element={<AdminCharacters />} />
@@ -24,6 +26,7 @@ export function AdminScreen(): ReactNode {
         <Route path="characters/:id" element={<CharacterEditor />} />
         <Route path="usage" element={<AdminUsage />} />
         <Route path="pipeline" element={<AdminPipeline />} />
+        <Route path="announcements" element={<AdminAnnouncements />} />
       </Routes>
     </div>
   );

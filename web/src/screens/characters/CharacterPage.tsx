@@ -3,18 +3,24 @@
 import { useEffect, useState, type ReactNode } from "react";
 import { Link, useParams } from "react-router";
 import {
+  characterLastActive,
+  followCharacter,
+  followerCount,
   getMyRating,
   markGalleryItemViewed,
   rateCharacter,
+  unfollowCharacter,
   watchCharacter,
   watchGallery,
+  watchIsFollowing,
   type CharacterDoc,
   type GalleryItemDoc,
 } from "@aichat/client";
 import { useClient } from "../../app/client";
-import { useAction, useLive, useLoad, useTitle } from "../../app/hooks";
+import { useAction, useLive, useLoad, useNow, useTitle } from "../../app/hooks";
 import { CharacterAvatar, GalleryArt } from "../../app/media";
 import { useSession } from "../../app/session";
+import { formatAgo, formatCount } from "../../ui/format";
 import { Markdown } from "../../ui/Markdown";
 import { Notice, Spinner } from "../../ui/Notice";
 import { PremiumBadge, Stars, traitLabel } from "./bits";
@@ -52,6 +58,7 @@ export function CharacterPage(): ReactNode {
           </div>
           {data.tagline ? <p className="muted">{data.tagline}</p> : null}
           <Stars value={data.stats.ratingAverage} count={data.stats.ratingCount} />
+          <CharacterActivity character={data} />
           <div className="row">
             {locked ? (
               <Link className="button premium" to="/premium">
@@ -62,8 +69,9 @@ export function CharacterPage(): ReactNode {
                 Chat with {data.nickname || data.name}
               </Link>
             )}
-            <RateCharacter characterId={data.id} />
+            <FollowButton character={data} />
           </div>
+          <RateCharacter characterId={data.id} />
         </div>
       </section>
 
@@ -125,6 +133,58 @@ export function CharacterPage(): ReactNode {
 
       <Gallery character={data} />
     </article>
+  );
+}
+
+/** Followers and when the character last replied to anyone (as of the last stats refresh). */
+function CharacterActivity({ character }: { character: CharacterDoc }): ReactNode {
+  const now = useNow(60_000);
+  const followers = followerCount(character);
+  const lastActive = characterLastActive(character);
+  return (
+    <p className="small muted" style={{ margin: 0 }} data-testid="character-activity">
+      <span data-testid="follower-count">
+        {formatCount(followers)} {followers === 1 ? "follower" : "followers"}
+      </span>
+      {lastActive ? <> · last active {formatAgo(lastActive, now)}</> : null}
+    </p>
+  );
+}
+
+/** Follow / Following: followers hear of every new gallery item. */
+function FollowButton({ character }: { character: CharacterDoc }): ReactNode {
+  const client = useClient();
+  const following = useLive<boolean>(
+    (onData, onError) => watchIsFollowing(client, character.id, onData, onError),
+    [client, character.id],
+  );
+  const toggle = useAction(async () => {
+    if (following.data) await unfollowCharacter(client, character.id);
+    else await followCharacter(client, character.id);
+  });
+  const on = following.data === true;
+  return (
+    <>
+      <button
+        type="button"
+        className={on ? "secondary following" : "secondary"}
+        disabled={following.data === undefined || toggle.busy}
+        title={
+          on
+            ? `You hear of ${character.name}'s new pictures. Click to unfollow.`
+            : `Hear of ${character.name}'s new pictures`
+        }
+        onClick={() => void toggle.run()}
+      >
+        <span aria-hidden="true">{on ? "✓" : "+"}</span>
+        {on ? "Following" : "Follow"}
+      </button>
+      {toggle.error ? (
+        <span role="alert" className="small" style={{ color: "var(--danger)" }}>
+          {toggle.error.message}
+        </span>
+      ) : null}
+    </>
   );
 }
 

@@ -7,6 +7,7 @@ import {
   isFinal,
   markRead,
   openConversation,
+  reportViewing,
   sendMessage,
   watchCharacter,
   watchConversation,
@@ -80,6 +81,16 @@ export function ChatScreen(): ReactNode {
     (onData, onError) => watchUsage(client, characterId, onData, onError),
     [client, characterId],
   );
+
+  // On screen: a reply that finishes while the person is elsewhere becomes a notification,
+  // one they watch here does not. Reported once the conversation exists (the server creates
+  // it with the greeting), stopped when the screen closes.
+  const exists = conversationDoc.data != null;
+  useEffect(() => {
+    if (!exists) return undefined;
+    const viewing = reportViewing(client, conversation);
+    return () => viewing.stop();
+  }, [client, conversation, exists]);
 
   // Read state: replies seen while the page is visible are marked read.
   const unread = conversationDoc.data?.unread ?? 0;

@@ -133,13 +133,11 @@ export function AssistantMessage({
               <Markdown text={reply.text} />
             </div>
           ) : null}
-          {!terminal ? (
-            <TypingIndicator
-              label={
-                generating
-                  ? `${character.name} is typing`
-                  : queuedLabel(character.name, reply.queue?.estimatedWaitMs ?? null)
-              }
+          {generating ? <TypingIndicator label={`${character.name} is typing`} /> : null}
+          {reply.status === "queued" ? (
+            <QueuedNotice
+              name={character.name}
+              estimatedWaitMs={reply.queue?.estimatedWaitMs ?? null}
             />
           ) : null}
           {error && reply.status !== "stopped" ? (
@@ -270,11 +268,41 @@ function ReplyProblem({
 }
 
 /**
- * A free user's reply waiting its turn (premium replies skip the line): says so, with the
- * queue's recent wait when the server knows it.
+ * A free user's reply waiting its turn (premium replies skip the line): says so in words, with
+ * the queue's recent wait when the server knows it, so it never looks like typing.
  */
+function QueuedNotice({
+  name,
+  estimatedWaitMs,
+}: {
+  name: string;
+  estimatedWaitMs: number | null;
+}): ReactNode {
+  return (
+    <div className="queued" role="status" data-testid="queued">
+      <svg className="queued-icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
+        <circle cx="12" cy="12" r="9" fill="none" stroke="currentColor" strokeWidth="2" />
+        <path
+          d="M12 7v5l3 2"
+          fill="none"
+          stroke="currentColor"
+          strokeWidth="2"
+          strokeLinecap="round"
+        />
+      </svg>
+      <span>
+        <span className="queued-label">{queuedLabel(name, estimatedWaitMs)}</span>
+        <span className="queued-hint">
+          Free replies wait their turn; <Link to="/premium">premium</Link> replies don't.
+        </span>
+      </span>
+    </div>
+  );
+}
+
 function queuedLabel(name: string, estimatedWaitMs: number | null): string {
   if (estimatedWaitMs === null || estimatedWaitMs < 1000) return `${name} will answer soon`;
   const seconds = Math.round(estimatedWaitMs / 1000);
-  return `${name} will answer in about ${seconds} s (free replies wait their turn)`;
+  if (seconds < 90) return `${name} will answer in about ${seconds} s`;
+  return `${name} will answer in about ${Math.round(seconds / 60)} min`;
 }
