@@ -280,7 +280,7 @@ export function ChatScreen(): ReactNode {
           disabled={limitHit || premiumLocked}
           sending={send.busy}
           onSend={(text) => send.run(text).then(() => undefined)}
-          stoppable={inFlight.find((reply) => reply.status === "generating") ?? null}
+          stoppable={inFlight.find((reply) => reply.replyTo !== null) ?? null}
           conversation={conversation}
         />
       </div>

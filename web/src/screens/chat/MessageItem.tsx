@@ -155,7 +155,7 @@ export function AssistantMessage({
         <div className="message-meta">
           <span>{timeOf(reply)}</span>
           {reply.status === "stopped" ? <span>stopped</span> : null}
-          {generating && target ? (
+          {(generating || reply.status === "queued") && target ? (
             <button
               type="button"
               className="ghost"
