@@ -251,6 +251,11 @@ describe("roles and premium (admin)", () => {
     ).resolves.toMatchObject({ exempt: true });
     await expect(getDocs(collection(deputy.db, "auditLog"))).resolves.toBeDefined();
 
+    // Auth records a revocation to the second and keeps a token issued in that same second
+    // valid: demote in a later second than the held token's, as any real demotion is.
+    const issuedAtSec = (await deputy.user.getIdTokenResult()).claims.iat;
+    const nextSecondMs = (Number(issuedAtSec) + 1) * 1000;
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, nextSecondMs - Date.now())));
     await admin.call("setUserRole", { uid, role: "user" });
     // The app still holds the token issued while it was an admin (valid for up to an hour).
     expect((await deputy.user.getIdTokenResult()).claims.admin).toBe(true);

@@ -7,14 +7,17 @@ async function expectOk(response: Response, what: string): Promise<void> {
 
 /**
  * Deletes every document in the Firestore emulator (rules are not consulted). A trigger
- * still finishing the previous test may hold a transaction lock: the clear is retried.
+ * still finishing the previous test may hold a transaction lock, and the emulator now and
+ * then answers 500 to a clear it completes when asked again: both are retried.
  */
 export async function clearFirestore(projectId = emulatorEnv().projectId): Promise<void> {
   const env = emulatorEnv();
   const url = `http://${env.firestoreHost}/emulator/v1/projects/${projectId}/databases/(default)/documents`;
   for (let attempt = 1; ; attempt++) {
     const response = await fetch(url, { method: "DELETE" });
-    if (response.status !== 409 || attempt === 10) return expectOk(response, "clearing Firestore");
+    // 409: a transaction lock; 500: the emulator failing a delete it retries fine.
+    const retryable = response.status === 409 || response.status === 500;
+    if (!retryable || attempt === 10) return expectOk(response, "clearing Firestore");
     await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
   }
 }
