@@ -38,7 +38,7 @@ export async function callError(
 
 export async function waitUntil(
   check: () => Promise<boolean>,
-  timeoutMs = 15_000,
+  timeoutMs = 45_000,
   what = "condition",
 ) {
   const deadline = Date.now() + timeoutMs;

@@ -4,7 +4,7 @@ import {
   characterProfileSchema,
   EMPTY_STATS,
 } from "../../functions/src/contract/characters";
-import { db } from "./admin";
+import { db } from "../../functions/src/shared/firebase";
 
 export async function createCharacter(
   id: string,

@@ -76,7 +76,7 @@ export async function waitForFinalReply(
   client: ClientApp,
   convId: string,
   messageId: string,
-  timeoutMs = 30_000,
+  timeoutMs = 60_000,
 ): Promise<DocumentSnapshot<DocumentData>> {
   const reply = await waitForDoc(
     replyRef(client, convId, messageId),

@@ -32,7 +32,7 @@ export function manualForeground(initially = true): ForegroundSource & { set(on:
 export function until<T>(
   watch: (onChange: (value: T) => void, onError: (error: unknown) => void) => () => void,
   done: (value: T) => boolean,
-  timeoutMs = 20_000,
+  timeoutMs = 45_000,
   what = "a value",
 ): Promise<T> {
   return new Promise((resolve, reject) => {

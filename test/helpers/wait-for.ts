@@ -12,7 +12,7 @@ import {
 export async function waitForDoc<T = DocumentData>(
   ref: DocumentReference<T>,
   predicate: (snapshot: DocumentSnapshot<T>) => boolean,
-  timeoutMs = 15_000,
+  timeoutMs = 45_000,
   describe = ref.path,
 ): Promise<DocumentSnapshot<T>> {
   return new Promise((resolve, reject) => {
@@ -62,7 +62,7 @@ export async function waitForDoc<T = DocumentData>(
 export async function waitForQuery<T = DocumentData>(
   query: Query<T>,
   predicate: (snapshot: QuerySnapshot<T>) => boolean,
-  timeoutMs = 15_000,
+  timeoutMs = 45_000,
   describe = "query",
 ): Promise<QuerySnapshot<T>> {
   return new Promise((resolve, reject) => {
