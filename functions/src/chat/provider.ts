@@ -137,6 +137,7 @@ export async function streamCompletion(
   signal: AbortSignal,
   settings: Settings = readSettings(),
   noRetry: readonly ErrorKind[] = [],
+  onRetry?: (attempt: number, kind: ErrorKind) => void,
 ): Promise<StreamOutcome> {
   const client = openAiClient(settings);
   let attempts = 0;
@@ -145,7 +146,14 @@ export async function streamCompletion(
       attempts = attempt;
       return streamOnce(client, request, settings.openAiTimeoutMs, onText, signal);
     },
-    { signal, noRetry, onRetry: () => onText("") },
+    {
+      signal,
+      noRetry,
+      onRetry: (attempt, kind) => {
+        onText("");
+        onRetry?.(attempt, kind);
+      },
+    },
   );
   return { ...outcome, attempts };
 }
@@ -156,6 +164,7 @@ export async function moderate(
   settings: Settings = readSettings(),
   signal?: AbortSignal,
   noRetry: readonly ErrorKind[] = [],
+  onRetry?: (attempt: number, kind: ErrorKind) => void,
 ): Promise<ModerationDecision> {
   const client = openAiClient(settings);
   return withRetries(
@@ -168,7 +177,7 @@ export async function moderate(
       );
       return moderationDecision(moderationResultSchema.parse(response.results[0]));
     },
-    { ...(signal ? { signal } : {}), noRetry },
+    { ...(signal ? { signal } : {}), noRetry, ...(onRetry ? { onRetry } : {}) },
   );
 }
 

@@ -150,6 +150,7 @@ export async function streamTake(
           settings,
           checks.signal,
           noRetry,
+          (attempt, kind) => log.warn("input moderation failed; retrying", { attempt, kind }),
         ).then(
           (verdict) => {
             if (verdict.allowed) return;
@@ -200,6 +201,7 @@ export async function streamTake(
             model.signal,
             settings,
             noRetry,
+            (attempt, kind) => log.warn("model call failed; retrying", { attempt, kind }),
           );
   void request.then(
     (outcome) => {
@@ -217,7 +219,9 @@ export async function streamTake(
 
   const checkText = (text: string) => {
     run.flush = afterModerationStarted(run.flush, text);
-    moderate(text, settings, checks.signal).then(
+    moderate(text, settings, checks.signal, [], (attempt, kind) =>
+      log.warn("reply moderation failed; retrying", { attempt, kind }),
+    ).then(
       (verdict) => {
         if (!verdict.allowed) {
           log.info("reply blocked by moderation", { categories: verdict.categories });
