@@ -12,6 +12,7 @@ import {
   allocatePorts,
   emulatorEnv,
   firestoreLauncherJar,
+  pubsubEmulatorAvailability,
   pubsubEmulatorEnv,
   storageEmulatorAvailability,
   writeRunConfig,
@@ -42,7 +43,14 @@ console.log(
 );
 
 // Scheduled functions load only beside the Pub/Sub emulator; tests fire them through it.
-if (!process.env.AICHAT_EMULATORS) only.push("pubsub");
+const pubsub = pubsubEmulatorAvailability();
+if (!process.env.AICHAT_EMULATORS) {
+  if (pubsub.available) only.push("pubsub");
+  else
+    console.log(
+      `Pub/Sub emulator: not started (${pubsub.reason}); scheduled-function tests are skipped.`,
+    );
+}
 
 // The functions under test talk to local doubles of OpenAI and Stripe (test/doubles), which
 // the test process serves on these ports. Keys here are test placeholders, not secrets.
@@ -110,6 +118,7 @@ const env = {
   FUNCTIONS_DISCOVERY_TIMEOUT: process.env.FUNCTIONS_DISCOVERY_TIMEOUT ?? "120",
   AICHAT_STORAGE_EMULATOR_RUNNING: storage.available ? "1" : "0",
   AICHAT_STORAGE_SKIP_REASON: storage.available ? "" : storage.reason,
+  AICHAT_PUBSUB_SKIP_REASON: pubsub.available ? "" : pubsub.reason,
   ...(launcher ? { FIRESTORE_EMULATOR_BINARY_PATH: launcher } : {}),
   ...pubsubEmulatorEnv(),
 };

@@ -78,6 +78,28 @@ export function pubsubEmulatorEnv() {
   return { PUBSUB_EMULATOR_BINARY_PATH: DEBIAN_PUBSUB_EMULATOR };
 }
 
+/**
+ * Whether a Pub/Sub emulator can start without a download: a binary named by
+ * PUBSUB_EMULATOR_BINARY_PATH, Debian's package (google-cloud-cli-pubsub-emulator), or one
+ * firebase-tools downloaded before. Without it the stack runs without scheduled functions
+ * rather than failing offline.
+ */
+export function pubsubEmulatorAvailability() {
+  if (process.env.PUBSUB_EMULATOR_BINARY_PATH || existsSync(DEBIAN_PUBSUB_EMULATOR)) {
+    return { available: true };
+  }
+  const cacheDir =
+    process.env.FIREBASE_EMULATORS_PATH || join(homedir(), ".cache", "firebase", "emulators");
+  const downloaded = existsSync(cacheDir)
+    ? readdirSync(cacheDir).some((name) => name.startsWith("pubsub-emulator"))
+    : false;
+  if (downloaded) return { available: true };
+  return {
+    available: false,
+    reason: `no Pub/Sub emulator on this machine (install Debian's google-cloud-cli-pubsub-emulator, which provides ${DEBIAN_PUBSUB_EMULATOR})`,
+  };
+}
+
 /** The emulators whose ports firebase.json sets, the Pub/Sub emulator with them. */
 function emulatorKeys() {
   return [...EMULATOR_KEYS, "pubsub"];

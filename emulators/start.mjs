@@ -15,6 +15,7 @@ import {
   buildAll,
   emulatorEnv,
   firestoreLauncherJar,
+  pubsubEmulatorAvailability,
   pubsubEmulatorEnv,
   standardPorts,
   storageEmulatorAvailability,
@@ -60,7 +61,10 @@ const env = {
   ...pubsubEmulatorEnv(),
 };
 // Scheduled functions load only beside the Pub/Sub emulator; a local timer runs them.
-only.push("pubsub");
+const pubsub = pubsubEmulatorAvailability();
+if (pubsub.available) only.push("pubsub");
+else
+  console.log(`Pub/Sub emulator: not started (${pubsub.reason}); scheduled functions do not run.`);
 
 const emulators = spawn(
   FIREBASE_BIN,
@@ -194,7 +198,7 @@ if (!(await ready())) {
     stdio: "inherit",
   });
   if (seed.status !== 0) console.error("Seeding failed; the emulators keep running.");
-  const localSchedule = process.env.AICHAT_LOCAL_SCHEDULE !== "0";
+  const localSchedule = pubsub.available && process.env.AICHAT_LOCAL_SCHEDULE !== "0";
   if (localSchedule) {
     stopLocalSchedule = startLocalSchedule({
       origin: `http://127.0.0.1:${ports.functions}`,

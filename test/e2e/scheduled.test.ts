@@ -11,7 +11,12 @@ beforeEach(async () => {
   await clearFirestore();
 });
 
-describe("scheduled functions in the emulator", () => {
+// Scheduled functions load only beside a Pub/Sub emulator (emulators/exec.mjs says why one
+// did not start).
+const pubsubMissing = process.env.AICHAT_PUBSUB_SKIP_REASON ?? "";
+if (pubsubMissing) console.log(`Scheduled-function tests skipped: ${pubsubMissing}`);
+
+describe.skipIf(pubsubMissing !== "")("scheduled functions in the emulator", () => {
   it("rollupStats rolls up the shards that changed recently", async () => {
     await createCharacter("sched-luna");
     await db()
