@@ -1,7 +1,7 @@
 // Telling the backend which conversation is on screen, so a reply that finishes while the
 // user is elsewhere becomes a `reply_ready` notification, and one they watch does not.
 // The chat screen calls reportViewing when it opens and stop() when it closes.
-import { serverTimestamp, updateDoc } from "firebase/firestore";
+import { getDoc, getDocFromCache, serverTimestamp, Timestamp, updateDoc } from "firebase/firestore";
 import {
   paths,
   VIEWING_MIN_CHANGE_MS,
@@ -77,8 +77,23 @@ export function reportViewing(
     if (!stopped || reported === "viewing") schedule(VIEWING_REPORT_EVERY_MS);
   }
 
+  // Another tab or device may have reported this conversation moments ago: start from the
+  // stored report, so the first write waits out the rules' 15 s instead of being refused.
+  async function startFromStoredReport(): Promise<void> {
+    try {
+      const snapshot = await getDocFromCache(ref).catch(() => getDoc(ref));
+      const viewingAt: unknown = snapshot.get("viewingAt");
+      if (viewingAt instanceof Timestamp && lastChangeMs === -Infinity) {
+        reported = "viewing";
+        lastChangeMs = viewingAt.toMillis();
+      }
+    } catch {
+      // Unreadable now (no conversation yet, offline): the first write finds out.
+    }
+  }
+
   const unsubscribe = foreground.subscribe(() => void step());
-  void step();
+  void startFromStoredReport().then(() => step());
   return {
     stop() {
       if (stopped) return;
