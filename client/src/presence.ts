@@ -1,7 +1,16 @@
 // Presence: `lastActiveAt` written by the app at most once a minute while it is in the
 // foreground, and online dots for others (online = active within the last two minutes).
 // presence/{uid} is its own document: no function runs on a heartbeat.
-import { documentId, query, serverTimestamp, setDoc, where } from "firebase/firestore";
+import {
+  documentId,
+  getDoc,
+  getDocFromCache,
+  query,
+  serverTimestamp,
+  setDoc,
+  Timestamp,
+  where,
+} from "firebase/firestore";
 import {
   isOnlineAt,
   ONLINE_WINDOW_MS,
@@ -78,11 +87,26 @@ export function startPresence(client: AiChatClient, options: HeartbeatOptions = 
     if (!stopped) schedule(HEARTBEAT_EVERY_MS);
   }
 
+  // Another tab or device may have beaten moments ago: start from the stored heartbeat, so
+  // the first write waits out the rules' minute instead of being refused (a refused write is
+  // harmless, but the browser logs it as an error).
+  async function startFromStoredHeartbeat(): Promise<void> {
+    try {
+      const snapshot = await getDocFromCache(ref).catch(() => getDoc(ref));
+      const lastActiveAt: unknown = snapshot.get("lastActiveAt");
+      if (lastActiveAt instanceof Timestamp && lastWriteMs === null) {
+        lastWriteMs = lastActiveAt.toMillis();
+      }
+    } catch {
+      // Unreadable now (offline): the first write finds out.
+    }
+  }
+
   const unsubscribe = foreground.subscribe(() => {
     if (foreground.isForeground()) void beat();
     else clearTimeout(timer);
   });
-  void beat();
+  void startFromStoredHeartbeat().then(() => beat());
   return {
     stop() {
       stopped = true;
