@@ -1,7 +1,7 @@
 // The reply queue's worker (`dispatchReply`, a Cloud Tasks task-queue function): starts a
 // queued take and generates it. A task delivered twice does nothing the second time; a take
 // the provider turns away (429) goes back to the queue and this delivery fails, so Cloud
-// Tasks retries it later with backoff; the last delivery ends the reply as any failed reply.
+// Tasks retries it later with backoff; the last delivery ends the reply `failed`, like every other failed reply.
 import { randomUUID } from "node:crypto";
 import * as logger from "firebase-functions/logger";
 import type { Request } from "firebase-functions/v2/tasks";
