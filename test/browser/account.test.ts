@@ -1,19 +1,11 @@
 // Deleting the account, with its typed confirmation, signs the person out and removes their
 // data: profile, username, conversations and the Auth user.
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { adminAuth, db } from "../helpers/admin";
 import { openApp, screenshot, signInAs } from "./harness";
-import { eventually, existingPerson, freshStack, withBrowser } from "./fixtures";
+import { browserForFile, eventually, existingPerson } from "./fixtures";
 
-let browser: Browser;
-beforeAll(async () => {
-  await freshStack();
-  browser = await withBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = browserForFile();
 
 describe("account", () => {
   it(
@@ -21,7 +13,7 @@ describe("account", () => {
     { timeout: 240_000 },
     async () => {
       const person = await existingPerson("Alex");
-      const { page, problems, dialogs } = await openApp(browser, "desktop", "/signin");
+      const { page, problems, dialogs } = await openApp(browser(), "desktop", "/signin");
       await signInAs(page, person.email, person.password);
       const origin = new URL(page.url()).origin;
       // Opening a chat creates the conversation with its greeting.

@@ -4,33 +4,24 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { characterToCardPng } from "../../functions/src/characters/cards";
 import { characterInputSchema } from "../../functions/src/contract/characters";
 import { db } from "../helpers/admin";
 import { Timestamp } from "../../functions/src/shared/firebase";
 import { openApp, screenshot, signInAs } from "./harness";
 import {
+  browserForFile,
   eventually,
   existingPerson,
-  freshStack,
   lastReply,
   send,
   waitForFinalReply,
-  withBrowser,
 } from "./fixtures";
 
 const ADMIN = { email: "admin@aichat.test", password: "admin-password" };
 const files = mkdtempSync(join(tmpdir(), "aichat-cards-"));
-let browser: Browser;
-beforeAll(async () => {
-  await freshStack();
-  browser = await withBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = browserForFile();
 
 /** Imports a card file through the admin screen and opens the imported draft's editor. */
 async function importThroughAdmin(
@@ -69,14 +60,14 @@ describe("admin character screens", () => {
       writeFileSync(pngPath, characterToCardPng(card));
 
       const person = await existingPerson("Kim");
-      const viewer = await openApp(browser, "desktop", "/signin");
+      const viewer = await openApp(browser(), "desktop", "/signin");
       await signInAs(viewer.page, person.email, person.password);
       await viewer.page.getByRole("link", { name: /Luna Stargazer/ }).waitFor();
       // Marks this page load: a reload or navigation would lose it.
       await viewer.page.evaluate(() => Object.assign(window, { __sameLoad: true }));
       expect(await viewer.page.getByRole("link", { name: /Orla Lighthouse/ }).count()).toBe(0);
 
-      const admin = await openApp(browser, "desktop", "/signin");
+      const admin = await openApp(browser(), "desktop", "/signin");
       await signInAs(admin.page, ADMIN.email, ADMIN.password);
       await importThroughAdmin(admin.page, pngPath, "Orla Lighthouse");
       await screenshot(admin.page, "admin-editor-desktop");
@@ -126,7 +117,7 @@ describe("admin character screens", () => {
       };
       const jsonPath = join(files, "mallory.json");
       writeFileSync(jsonPath, JSON.stringify(hostile));
-      const admin = await openApp(browser, "desktop", "/signin");
+      const admin = await openApp(browser(), "desktop", "/signin");
       await signInAs(admin.page, ADMIN.email, ADMIN.password);
       await importThroughAdmin(admin.page, jsonPath, "Mallory");
       const stored = (
@@ -150,7 +141,7 @@ describe("admin character screens", () => {
         });
 
       const person = await existingPerson("Lee");
-      const { page, problems, dialogs } = await openApp(browser, "desktop", "/signin");
+      const { page, problems, dialogs } = await openApp(browser(), "desktop", "/signin");
       await signInAs(page, person.email, person.password);
       const origin = new URL(page.url()).origin;
       const documentResponse = await page.goto(`${origin}/characters/${id}`);

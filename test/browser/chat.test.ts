@@ -1,33 +1,24 @@
 // A new person signs up, claims a name, opens a character and chats: the reply grows while
 // it is written, one reply is stopped, another regenerated and swiped back to.
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { openApp, screenshot } from "./harness";
 import {
-  freshStack,
+  browserForFile,
+  eventually,
   lastReply,
   send,
   signUpThroughApp,
   waitForFinalReply,
-  withBrowser,
-  eventually,
 } from "./fixtures";
 
-let browser: Browser;
-beforeAll(async () => {
-  await freshStack();
-  browser = await withBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = browserForFile();
 
 describe("a new person chats with a character", () => {
   it(
     "signs up, claims a name, watches a reply grow, stops one, regenerates one and swipes back",
     { timeout: 300_000 },
     async () => {
-      const { page, problems, dialogs } = await openApp(browser, "desktop", "/signin");
+      const { page, problems, dialogs } = await openApp(browser(), "desktop", "/signin");
       await signUpThroughApp(page, "Robin");
 
       await page.getByRole("link", { name: /Luna Stargazer/ }).click();

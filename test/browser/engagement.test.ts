@@ -2,28 +2,20 @@
 // after they left the chat turns the bell's badge to 1 and waits in the list, opening it
 // leads back to the conversation and clears the badge; Follow becomes Following and stays
 // so after a reload; an admin's announcement reaches the list and "Mark all read" clears it.
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
 import { appUrl, openApp, screenshot, signInAs } from "./harness";
 import {
+  browserForFile,
   eventually,
   existingPerson,
-  freshStack,
   lastReply,
   send,
   waitForFinalReply,
-  withBrowser,
 } from "./fixtures";
 
 const LUNA = "luna-stargazer";
-let browser: Browser;
-beforeAll(async () => {
-  await freshStack();
-  browser = await withBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = browserForFile();
 
 /** The number on the bell, or 0 when it shows none. */
 async function badge(page: Page): Promise<number> {
@@ -37,7 +29,7 @@ describe("notifications", () => {
     { timeout: 300_000 },
     async () => {
       const person = await existingPerson("Ari");
-      const { page, problems, dialogs } = await openApp(browser, "desktop", "/signin");
+      const { page, problems, dialogs } = await openApp(browser(), "desktop", "/signin");
       await signInAs(page, person.email, person.password);
       await page.goto(appUrl(`/chat/${LUNA}`));
       await eventually(() => page.getByTestId("reply").count()).toBe(1);
@@ -104,11 +96,11 @@ describe("notifications", () => {
     { timeout: 240_000 },
     async () => {
       const person = await existingPerson("Bea");
-      const reader = await openApp(browser, "desktop", "/signin");
+      const reader = await openApp(browser(), "desktop", "/signin");
       await signInAs(reader.page, person.email, person.password);
       expect(await badge(reader.page)).toBe(0);
 
-      const admin = await openApp(browser, "desktop", "/signin");
+      const admin = await openApp(browser(), "desktop", "/signin");
       await signInAs(admin.page, "admin@aichat.test", "admin-password");
       await admin.page.goto(appUrl("/admin/announcements"));
       await admin.page.getByRole("heading", { name: "Announcements", level: 1 }).waitFor();
@@ -154,7 +146,7 @@ describe("follows", () => {
     },
     async () => {
       const person = await existingPerson("Cy");
-      const { page, problems } = await openApp(browser, "desktop", "/signin");
+      const { page, problems } = await openApp(browser(), "desktop", "/signin");
       await signInAs(page, person.email, person.password);
       await page.goto(appUrl(`/characters/${LUNA}`));
       await page.getByRole("heading", { name: "Luna Stargazer", level: 1 }).waitFor();

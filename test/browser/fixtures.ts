@@ -2,7 +2,7 @@
 // and unique people signing up through the app.
 import { fileURLToPath } from "node:url";
 import type { Browser, Page } from "playwright-core";
-import { expect } from "vitest";
+import { afterAll, beforeAll, expect } from "vitest";
 import { runSeeds } from "../../functions/src/seed/run";
 import { clearAuth, clearFirestore } from "../helpers/emulator-data";
 import { uniqueEmail } from "../helpers/client";
@@ -20,6 +20,30 @@ export async function freshStack(): Promise<void> {
 
 export async function withBrowser(): Promise<Browser> {
   return launchBrowser();
+}
+
+/**
+ * A file's browser on a fresh stack: before the file's tests, the stack is reset and seeded
+ * (then `prepare` runs) and a browser starts; after them it closes. Skipped entirely when
+ * `when` is false. Returns the browser, for use inside tests.
+ */
+export function browserForFile(
+  options: { when?: boolean; prepare?: () => Promise<void> } = {},
+): () => Browser {
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    if (options.when === false) return;
+    await freshStack();
+    await options.prepare?.();
+    browser = await withBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+  return () => {
+    if (!browser) throw new Error("the browser has not started (see browserForFile)");
+    return browser;
+  };
 }
 
 /**

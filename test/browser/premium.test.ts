@@ -1,30 +1,21 @@
 // Free and premium: premium gallery items are locked for a free user; a free user who has
 // used their free messages sees the upgrade prompt, buys premium through the local checkout
 // (the Stripe double's hosted page, which delivers the signed webhook) and keeps chatting.
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { db } from "../helpers/admin";
 import { setUsage } from "../helpers/usage";
 import { openApp, screenshot, signInAs } from "./harness";
 import {
+  browserForFile,
+  eventually,
   existingPerson,
-  freshStack,
   lastReply,
   send,
   waitForFinalReply,
-  withBrowser,
-  eventually,
 } from "./fixtures";
 
 const LUNA = "luna-stargazer";
-let browser: Browser;
-beforeAll(async () => {
-  await freshStack();
-  browser = await withBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = browserForFile();
 
 describe("free and premium", () => {
   it(
@@ -32,7 +23,7 @@ describe("free and premium", () => {
     { timeout: 240_000 },
     async () => {
       const person = await existingPerson();
-      const { page, problems } = await openApp(browser, "desktop", "/signin");
+      const { page, problems } = await openApp(browser(), "desktop", "/signin");
       await signInAs(page, person.email, person.password);
       await page.goto(`${new URL(page.url()).origin}/characters/${LUNA}`);
       const gallery = page.getByRole("list", { name: "Luna Stargazer's gallery" });
@@ -58,7 +49,7 @@ describe("free and premium", () => {
       const person = await existingPerson();
       // One free message left with Luna (the server's counter, arranged as the trigger keeps it).
       await setUsage(person.uid, LUNA, { text: 29 });
-      const { page, problems, dialogs } = await openApp(browser, "desktop", "/signin");
+      const { page, problems, dialogs } = await openApp(browser(), "desktop", "/signin");
       await signInAs(page, person.email, person.password);
       const origin = new URL(page.url()).origin;
       await page.goto(`${origin}/chat/${LUNA}`);

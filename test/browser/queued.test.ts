@@ -1,17 +1,9 @@
 // The queued state in the chat: with premium priority on (REPLY_PRIORITY=true, which
 // `npm run test:queue` sets for its emulator run), a free person's reply waits its turn and
 // the chat says so in words, without the typing dots, before the reply streams.
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { appUrl, openApp, screenshot, signInAs } from "./harness";
-import {
-  eventually,
-  existingPerson,
-  freshStack,
-  send,
-  waitForFinalReply,
-  withBrowser,
-} from "./fixtures";
+import { browserForFile, eventually, existingPerson, send, waitForFinalReply } from "./fixtures";
 
 // emulators/exec.mjs hands the functions' params (AICHAT_PARAMS included) to this process.
 const queueOn = process.env.REPLY_PRIORITY === "true";
@@ -22,15 +14,7 @@ if (!queueOn) {
 }
 
 const LUNA = "luna-stargazer";
-let browser: Browser;
-beforeAll(async () => {
-  if (!queueOn) return;
-  await freshStack();
-  browser = await withBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = browserForFile({ when: queueOn });
 
 /** What the last reply bubble showed, each time it changed (recorded in the page). */
 interface Seen {
@@ -46,7 +30,7 @@ describe("a free person's reply waiting its turn", () => {
     { timeout: 240_000 },
     async () => {
       const person = await existingPerson("Dee");
-      const { page, problems } = await openApp(browser, "desktop", "/signin");
+      const { page, problems } = await openApp(browser(), "desktop", "/signin");
       await signInAs(page, person.email, person.password);
       await page.goto(appUrl(`/chat/${LUNA}`));
       await eventually(() => page.getByTestId("reply").count()).toBe(1);

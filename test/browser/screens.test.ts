@@ -1,10 +1,10 @@
 // Every main screen at desktop and phone width: it renders without console errors, nothing
 // overflows sideways at phone width, every form control has a label, and a screenshot is
 // saved under test/out/browser/ for people to look at.
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
 import { openApp, screenshot, signInAs, VIEWPORTS, type ViewportName } from "./harness";
-import { eventually, freshStack, send, waitForFinalReply, withBrowser } from "./fixtures";
+import { browserForFile, eventually, send, waitForFinalReply } from "./fixtures";
 import { writeNotification } from "../../functions/src/notifications/deliver";
 import {
   announcementNotification,
@@ -13,12 +13,7 @@ import {
 } from "../../functions/src/notifications/model";
 import { adminAuth, db } from "../helpers/admin";
 
-let browser: Browser;
-beforeAll(async () => {
-  await freshStack();
-  await notificationsFor("premium@aichat.test");
-  browser = await withBrowser();
-});
+const browser = browserForFile({ prepare: () => notificationsFor("premium@aichat.test") });
 
 /** Three notifications as the functions write them, so the list has something to show. */
 async function notificationsFor(email: string): Promise<void> {
@@ -54,9 +49,6 @@ async function notificationsFor(email: string): Promise<void> {
   for (const notification of news) if (notification) writeNotification(batch, uid, notification);
   await batch.commit();
 }
-afterAll(async () => {
-  await browser?.close();
-});
 
 interface Screen {
   name: string;
@@ -189,7 +181,7 @@ async function visit(page: Page, origin: string, screens: Screen[], viewport: Vi
 describe("every main screen", () => {
   for (const viewport of Object.keys(VIEWPORTS) as ViewportName[]) {
     it(`renders cleanly at ${viewport} width`, { timeout: 300_000 }, async () => {
-      const signedOut = await openApp(browser, viewport, "/signin");
+      const signedOut = await openApp(browser(), viewport, "/signin");
       await signedOut.page.getByRole("heading", { name: "Sign in", level: 1 }).waitFor();
       expect(await layoutProblems(signedOut.page)).toEqual([]);
       await screenshot(signedOut.page, `signin-${viewport}`);
@@ -202,12 +194,12 @@ describe("every main screen", () => {
         "Skip to content",
       );
 
-      const premium = await openApp(browser, viewport, "/signin");
+      const premium = await openApp(browser(), viewport, "/signin");
       await signInAs(premium.page, "premium@aichat.test", "premium-password");
       const origin = new URL(premium.page.url()).origin;
       await visit(premium.page, origin, PERSON_SCREENS, viewport);
 
-      const admin = await openApp(browser, viewport, "/signin");
+      const admin = await openApp(browser(), viewport, "/signin");
       await signInAs(admin.page, "admin@aichat.test", "admin-password");
       await visit(admin.page, origin, ADMIN_SCREENS, viewport);
 
