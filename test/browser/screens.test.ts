@@ -72,6 +72,8 @@ const PERSON_SCREENS: Screen[] = [
     ready: async (page) => {
       await page.getByRole("list", { name: "Ember's gallery" }).waitFor();
       await page.getByRole("button", { name: /^Follow(ing)?$/ }).waitFor();
+      // The card's {{user}} reads as the person's display name, as the character is told.
+      await page.getByText("Premium Demo is a new apprentice at Marigold's Bakery").waitFor();
     },
   },
   {

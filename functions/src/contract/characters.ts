@@ -50,6 +50,22 @@ const tag = z
 
 export const traitSchema = z.enum(TRAITS as [Trait, ...Trait[]]);
 
+/** The names a character card's `{{char}}` and `{{user}}` placeholders stand for. */
+export interface PlaceholderNames {
+  char: string;
+  user: string;
+}
+
+/**
+ * Replaces the `{{char}}` and `{{user}}` placeholders character cards use. The prompts and the
+ * character page both fill them with this, so a reader sees the text the character is given.
+ */
+export function fillPlaceholders(text: string, names: PlaceholderNames): string {
+  return text.replace(/\{\{\s*(char|user)\s*\}\}/gi, (_match, which: string) =>
+    which.toLowerCase() === "char" ? names.char : names.user,
+  );
+}
+
 export const personalitySchema = z.strictObject({
   traits: z.array(traitSchema).max(12).default([]),
   tone: z.enum(TONES).default("neutral"),

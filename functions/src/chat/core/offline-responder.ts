@@ -1,8 +1,7 @@
 // A stand-in reply for local development without an OpenAI key. It is labelled so nobody
 // mistakes it for the model, stays recognisably in character (name, tone, greeting), echoes
 // the user so the round trip is visible, and comes in chunks so streaming can be watched.
-import type { CharacterProfile } from "../../contract/characters";
-import { fillPlaceholders } from "./persona";
+import { fillPlaceholders, type CharacterProfile } from "../../contract/characters";
 
 export const OFFLINE_LABEL = "[offline responder]";
 

@@ -1,19 +1,13 @@
 // Renders a character into the text of its system message. Pure: the prompt assembler picks
 // which sections to keep when the budget is tight.
-import type { AiSettings, CharacterProfile, Personality } from "../../contract/characters";
+import {
+  fillPlaceholders,
+  type AiSettings,
+  type CharacterProfile,
+  type Personality,
+  type PlaceholderNames,
+} from "../../contract/characters";
 import { TRAIT_DESCRIPTIONS } from "../../contract/traits";
-
-export interface Names {
-  char: string;
-  user: string;
-}
-
-/** Replaces the `{{char}}` and `{{user}}` placeholders character cards use. */
-export function fillPlaceholders(text: string, names: Names): string {
-  return text.replace(/\{\{\s*(char|user)\s*\}\}/gi, (_match, which: string) =>
-    which.toLowerCase() === "char" ? names.char : names.user,
-  );
-}
 
 type LevelName = "formality" | "humor" | "empathy" | "creativity" | "confidence";
 
@@ -101,7 +95,7 @@ function joinSections(parts: readonly string[]): string {
   return parts.filter((part) => part !== "").join("\n\n");
 }
 
-function characterText(profile: CharacterProfile, ai: AiSettings, names: Names): string {
+function characterText(profile: CharacterProfile, ai: AiSettings, names: PlaceholderNames): string {
   if (ai.systemPromptOverride.trim() !== "")
     return fillPlaceholders(ai.systemPromptOverride, names);
   return joinSections([
@@ -119,7 +113,11 @@ function characterText(profile: CharacterProfile, ai: AiSettings, names: Names):
   ]);
 }
 
-function restrictionsText(topics: readonly string[], names: Names, notice?: string): string {
+function restrictionsText(
+  topics: readonly string[],
+  names: PlaceholderNames,
+  notice?: string,
+): string {
   if (topics.length === 0) return "";
   const lines = [
     `Never discuss, describe or give information about these topics: ${topics.join("; ")}.`,
@@ -130,7 +128,7 @@ function restrictionsText(topics: readonly string[], names: Names, notice?: stri
   return section("Restricted topics", lines.join("\n"));
 }
 
-function rulesText(names: Names): string {
+function rulesText(names: PlaceholderNames): string {
   return section(
     "Rules",
     [
@@ -148,7 +146,7 @@ export function personaSections(
   userName: string,
   restrictedTopicsNotice?: string,
 ): PersonaSections {
-  const names: Names = { char: profile.name, user: userName };
+  const names: PlaceholderNames = { char: profile.name, user: userName };
   const alias = profile.nickname.trim() === "" ? "" : ` (also called ${profile.nickname.trim()})`;
   return {
     identity: `You are ${profile.name}${alias}, in a one-on-one chat with ${userName}.`,

@@ -8,17 +8,17 @@
 // Budget = min(ai.contextWindow, the model's own window when known) - ai.maxTokens, so the
 // reply always has room. The fixed parts (everything but the history) are fitted first, giving
 // way in the order documented in prompt-fit.ts; the history then gets what is left.
-import type { AiSettings, CharacterProfile, KnowledgeEntry } from "../../contract/characters";
+import {
+  fillPlaceholders,
+  type AiSettings,
+  type CharacterProfile,
+  type KnowledgeEntry,
+  type PlaceholderNames,
+} from "../../contract/characters";
 import type { ChatMessage, UserContentPart } from "./chat-message";
 import { activateKnowledge, knowledgeScanDepth, selectKnowledge } from "./knowledge";
 import { lookupModel, modelSupportsVision } from "./models";
-import {
-  fillPlaceholders,
-  personaSections,
-  renderSystemPrompt,
-  type Names,
-  type PersonaSections,
-} from "./persona";
+import { personaSections, renderSystemPrompt, type PersonaSections } from "./persona";
 import { fitFixedParts, PromptBudgetError, type Degradation, type FixedParts } from "./prompt-fit";
 import { countMessageTokens, countOneMessage, countTextTokens } from "./tokens";
 
@@ -62,7 +62,7 @@ export function promptBudget(ai: AiSettings, model: string): number {
   return Math.min(ai.contextWindow, modelWindow) - ai.maxTokens;
 }
 
-function historyMessage(turn: ContextTurn, names: Names): ChatMessage {
+function historyMessage(turn: ContextTurn, names: PlaceholderNames): ChatMessage {
   const who = turn.role === "user" ? names.user : names.char;
   const text = turn.imageUrl ? `${turn.text}\n[${who} shared an image here.]`.trim() : turn.text;
   return turn.role === "user"
@@ -74,7 +74,7 @@ function newUserMessage(
   text: string,
   imageUrl: string | undefined,
   sendImage: boolean,
-  names: Names,
+  names: PlaceholderNames,
 ): ChatMessage {
   if (imageUrl && sendImage) {
     const parts: UserContentPart[] = [];
@@ -88,7 +88,7 @@ function newUserMessage(
 
 /** What rendering the fixed messages needs besides the shrinkable parts. */
 interface RenderContext {
-  names: Names;
+  names: PlaceholderNames;
   sections: PersonaSections;
   summary: string;
   postHistory: string;
@@ -129,7 +129,7 @@ function renderFixed(
 
 export function assemblePrompt(input: PromptInput): AssembledPrompt {
   const { profile, ai, model } = input;
-  const names: Names = { char: profile.name, user: input.userName };
+  const names: PlaceholderNames = { char: profile.name, user: input.userName };
   const budget = promptBudget(ai, model);
   const context: RenderContext = {
     names,

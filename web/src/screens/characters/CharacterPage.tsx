@@ -4,6 +4,7 @@ import { useEffect, useState, type ReactNode } from "react";
 import { Link, useParams } from "react-router";
 import {
   characterLastActive,
+  fillPlaceholders,
   followCharacter,
   followerCount,
   getMyRating,
@@ -44,6 +45,9 @@ export function CharacterPage(): ReactNode {
     return <p className="empty">This character does not exist or is not published.</p>;
   const data = character.data;
   const locked = data.premiumOnly && !session.premium && !session.isAdmin;
+  // Cards write `{{user}}` for the reader and `{{char}}` for the character; the prompts fill
+  // them the same way, with "friend" where this page says "you" to someone without a name.
+  const names = { char: data.name, user: session.profile?.displayName || "you" };
 
   return (
     <article className="stack">
@@ -78,15 +82,11 @@ export function CharacterPage(): ReactNode {
       <div className="two-col">
         <section className="card stack" aria-labelledby="about-heading">
           <h2 id="about-heading">About</h2>
-          <Markdown text={data.description || "No description yet."} />
+          <Markdown text={fillPlaceholders(data.description, names) || "No description yet."} />
           {data.scenario ? (
             <>
               <h3>Scenario</h3>
-              <Markdown
-                text={data.scenario
-                  .replace(/\{\{user\}\}/gi, "you")
-                  .replace(/\{\{char\}\}/gi, data.name)}
-              />
+              <Markdown text={fillPlaceholders(data.scenario, names)} />
             </>
           ) : null}
           {data.tags.length ? (
