@@ -19,6 +19,7 @@ import {
   setDoc,
   Timestamp,
   updateDoc,
+  writeBatch,
 } from "firebase/firestore";
 import { readFileSync } from "node:fs";
 import { emulatorEnv } from "../helpers/env";
@@ -111,14 +112,7 @@ export async function rulesEnvironment(): Promise<RulesTestEnvironment> {
   });
 }
 
-async function seedProfiles(testEnv: RulesTestEnvironment): Promise<void> {
-  await testEnv.withSecurityRulesDisabled(async (context) => {
-    const db = modular(context);
-    for (const uid of ["owner", "premium-owner", "deactivated-owner", "admin", "stranger"]) {
-      await setDoc(doc(db, "users", uid), profile(uid));
-    }
-  });
-}
+const PROFILE_UIDS = ["owner", "premium-owner", "deactivated-owner", "admin", "stranger"];
 
 /**
  * rules-unit-testing hands out the compat Firestore type; at run time it is the same
@@ -177,20 +171,26 @@ export function matrixRows(cases: CollectionCase[]): MatrixRow[] {
   return rows;
 }
 
-/** Runs one cell on a freshly cleared and seeded database. */
+/**
+ * Runs one cell on a freshly cleared and seeded database. The seed (the actors' profiles, the
+ * case's fixtures and its existing document) is one batch: one round trip, not one a document.
+ */
 export async function runCell(
   testEnv: RulesTestEnvironment,
   spec: CollectionCase,
   row: MatrixRow,
 ): Promise<void> {
   await testEnv.clearFirestore();
-  await seedProfiles(testEnv);
   const uid = targetUid(row.actor);
   await testEnv.withSecurityRulesDisabled(async (context) => {
     const db = modular(context);
+    const seed = writeBatch(db);
+    for (const profileUid of PROFILE_UIDS)
+      seed.set(doc(db, "users", profileUid), profile(profileUid));
     for (const [path, data] of Object.entries(spec.fixtures?.(uid) ?? {}))
-      await setDoc(doc(db, path), data);
-    await setDoc(doc(db, spec.existingPath(uid)), spec.existing(uid));
+      seed.set(doc(db, path), data);
+    seed.set(doc(db, spec.existingPath(uid)), spec.existing(uid));
+    await seed.commit();
   });
   const db = contextFor(testEnv, row.actor);
   const outcome = attempt(db, spec, row.op, uid);
