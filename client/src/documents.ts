@@ -173,19 +173,32 @@ export function waitForDocument<T>(
       onUpdate?.(value);
       if (value !== null && done(value)) finish({ value });
     };
+    // Why the last read from the server failed ("client is offline"...), kept as the
+    // timeout's cause, so a wait that never sees the document says what stood in the way.
+    let lastReadError: unknown;
     const timer = setTimeout(
-      () => finish({ error: new AppError({ code: options.timeoutCode, source: "client" }) }),
+      () =>
+        finish({
+          error: new AppError({
+            code: options.timeoutCode,
+            source: "client",
+            cause: lastReadError,
+          }),
+        }),
       options.timeoutMs,
     );
     const poll = setInterval(() => {
       try {
         getDocFromServer(ref)
           .then((snapshot) => {
+            lastReadError = undefined;
             const data = snapshot.data();
             const value = data === undefined ? null : { ...data, id: snapshot.id };
             if (value !== null && done(value)) finish({ value });
           })
-          .catch(() => undefined);
+          .catch((error: unknown) => {
+            lastReadError = error;
+          });
       } catch (error) {
         // Thrown at once when the app was deleted meanwhile: nothing more will arrive.
         finish({ error: toAppError(error) });
