@@ -123,10 +123,9 @@ async function afterProfileTimeout(
     );
     return Object.assign(client, { user });
   }
-  const lastReadError = error.cause instanceof Error ? error.cause.message : "none";
   console.warn(
     `signUp: the profile of ${user.uid} is stored but its app saw nothing in 30 s ` +
-      `(last read error: ${lastReadError}); signing in again on a fresh app`,
+      `(last read error: ${lastReadErrorOf(error)}); signing in again on a fresh app`,
   );
   await client.close();
   return signIn(email, password).catch((again: unknown) => explainProfileTimeout(user.uid, again));
@@ -135,13 +134,18 @@ async function afterProfileTimeout(
 /** A profile wait that failed for good: says whether the trigger wrote the profile. */
 async function explainProfileTimeout(uid: string, error: unknown): Promise<never> {
   const stored = (await profileRef(uid).get()).exists;
-  const cause =
-    error instanceof Error && error.cause instanceof Error ? error.cause.message : "none";
   throw new Error(
     `profile of ${uid} not seen by the client; stored on the server: ${stored ? "yes" : "no"}; ` +
-      `the client's last read error: ${cause}`,
+      `the client's last read error: ${lastReadErrorOf(error)}`,
     { cause: error },
   );
+}
+
+/** The failed server read a profile timeout carries as its cause (see waitForDocument). */
+function lastReadErrorOf(timeout: unknown): string {
+  return timeout instanceof Error && timeout.cause instanceof Error
+    ? timeout.cause.message
+    : "none";
 }
 
 export async function signIn(email: string, password: string): Promise<ClientApp & { user: User }> {
